@@ -1,0 +1,275 @@
+"""Pure-Python kernel, encoding: Python objects -> JSV text (spec §2, §4, §5, §7).
+
+The encoder is iterative (an explicit stack of open containers), so deep data raises
+:class:`EncodeError` at :data:`MAX_DEPTH` instead of ``RecursionError``. Every container
+is written as tokens appended to one list: a ``,`` after each item, and the last ``,`` of
+a container replaced by its closer, which gives ``[a,]`` for ``["a", None]`` for free.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any, Final
+
+from ._errors import (
+    MAX_DEPTH,
+    MSG_CIRCULAR,
+    MSG_ENCODE_TOO_DEEP,
+    MSG_SINGLE_NONE_LIST,
+    MSG_UNSUPPORTED_KEY,
+    MSG_UNSUPPORTED_TYPE,
+    EncodeError,
+)
+from ._naming import Rename, rename_function, wire_names
+from ._scalars import (
+    _NEEDS_QUOTES,
+    ScalarError,
+    bytes_text,
+    date_text,
+    datetime_text,
+    decimal_text,
+    duration_text,
+    float_text,
+    quote,
+    time_text,
+)
+
+# Frame kinds: how the keys of a container's items are written.
+_LIST: Final = 0  # items are (index, value)
+_DICT: Final = 1  # items are (key, value); keys are written by `_key_token`
+_FIELDS: Final = 2  # items are (written key, value) of a dataclass
+
+
+class RawKey(str):
+    """A key that is the JSV text of a map (``{X:1}``): written as it is, never quoted."""
+
+    __slots__ = ()
+
+
+def _scalar_token(value: Any) -> str | None:
+    """The text of a scalar of spec §5 other than str/int/float/bool, or None if not one."""
+    if isinstance(value, enum.Enum):
+        value = value.value
+        if isinstance(value, str):
+            return quote(value)
+        return _scalar_token(value) if not isinstance(value, (int, float)) else _number(value)
+    if isinstance(value, str):
+        return quote(value)
+    if isinstance(value, (int, float)):
+        return _number(value)
+    if isinstance(value, dt.datetime):
+        return datetime_text(value)
+    if isinstance(value, dt.date):
+        return date_text(value)
+    if isinstance(value, dt.time):
+        return time_text(value)
+    if isinstance(value, dt.timedelta):
+        return duration_text(value)
+    if isinstance(value, Decimal):
+        return decimal_text(value)
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return quote(bytes_text(value))
+    return None
+
+
+def _number(value: int | float) -> str:
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    return float_text(value)
+
+
+def _key_token(key: Any) -> str | None:
+    """How a dict key is written: quoted by §4 (a datetime key is quoted for its ':')."""
+    if type(key) is str:
+        return quote(key)
+    if isinstance(key, RawKey):
+        return str.__str__(key)
+    token = _scalar_token(key)
+    if token is None:
+        return None
+    if isinstance(key, dt.datetime):
+        return quote(token)
+    return token
+
+
+@lru_cache(maxsize=512)
+def _field_table(cls: Any, rename: Callable[[str], str] | None) -> tuple[tuple[str, str], ...]:
+    """(attribute, written key) for each field of dataclass ``cls``."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    return tuple(zip(names, (quote(w) for w in wire_names(cls, rename))))
+
+
+def _path(stack: list[tuple[Any, ...]], here: Any, kind: int) -> str:
+    """The path of the item being written, from the keys kept on the stack."""
+    parts = ["$"]
+    frames = [(f[1], f[3]) for f in stack] + [(kind, here)]
+    for frame_kind, key in frames:
+        if key is None:
+            continue
+        if frame_kind == _LIST:
+            parts.append(f"[{key}]")
+        elif isinstance(key, str) and key.isidentifier():
+            parts.append("." + key)
+        else:
+            parts.append("[" + json.dumps(str(key), ensure_ascii=False) + "]")
+    return "".join(parts)
+
+
+def _resolve(
+    value: Any, default: Callable[[Any], Any] | None, where: Callable[[], str]
+) -> tuple[str | None, Any]:
+    """Turn a value of no common type into (token, None) or (None, container to open)."""
+    for _ in range(MAX_DEPTH):
+        if value is None:
+            return "", None
+        try:
+            token = _scalar_token(value)
+        except ScalarError as e:
+            raise EncodeError(f"{e} (at {where()})") from None
+        if token is not None:
+            return token, None
+        if _is_container(value):
+            return None, value
+        if default is None:
+            break
+        value = default(value)
+    raise EncodeError(MSG_UNSUPPORTED_TYPE.format(type=type(value).__name__, path=where()))
+
+
+def _is_container(value: Any) -> bool:
+    return isinstance(value, (dict, list, tuple, set, frozenset)) or (
+        dataclasses.is_dataclass(value) and not isinstance(value, type)
+    )
+
+
+def encode(
+    obj: Any,
+    rename: Rename = "camel",
+    indent: int | str | None = None,
+    default: Callable[[Any], Any] | None = None,
+    keep_none: bool = False,
+) -> str:
+    """Encode ``obj`` as JSV text; see :func:`jsv.dumps`.
+
+    ``keep_none`` writes ``key:`` for a ``None`` map value instead of omitting the entry
+    (:func:`jsv.reformat` uses it to keep empty values).
+    """
+    rename_fn = rename_function(rename)
+    if indent is None:
+        unit = None
+    elif isinstance(indent, bool) or not isinstance(indent, (int, str)):
+        raise TypeError(f"indent must be None, an int or a str, not {type(indent).__name__}")
+    else:
+        unit = " " * max(indent, 0) if isinstance(indent, int) else indent
+    needs_quotes = _NEEDS_QUOTES
+    colon = ": " if unit is not None else ":"
+    out: list[str] = []
+    w = out.append
+    key_cache: dict[str, str] = {}
+    open_ids: set[int] = set()
+    # Each frame: (items iterator, kind, container, key of the container in its parent).
+    stack: list[tuple[Iterator[tuple[Any, Any]], int, Any, Any]] = []
+    items: Iterator[tuple[Any, Any]] = iter(((None, obj),))
+    kind = _LIST
+    container: Any = None
+    here: Any = None  # the key or index of the item being written
+    newline = ""  # written before each item when pretty-printing: "\n" and the indent
+
+    def where() -> str:
+        return _path(stack, here, kind)
+
+    while True:
+        for here, value in items:
+            if kind != _LIST:
+                if value is None and not keep_none:
+                    continue
+                if kind == _FIELDS:
+                    token = here
+                elif type(here) is str:
+                    token = key_cache.get(here)
+                    if token is None:
+                        token = key_cache[here] = quote(here)
+                else:
+                    token = _key_token(here)
+                    if token is None:
+                        raise EncodeError(
+                            MSG_UNSUPPORTED_KEY.format(
+                                type=type(here).__name__, path=_path(stack, None, kind)
+                            )
+                        )
+                if newline:
+                    w(newline)
+                w(token)
+                w(colon if value is not None else ":")
+            elif newline:
+                w(newline if value is not None else "\n")
+            t = type(value)
+            if t is str:
+                w(value if value and needs_quotes(value) is None else quote(value))
+            elif t is int:
+                w(int.__repr__(value))
+            elif t is float:
+                w(float_text(value))
+            elif t is bool:
+                w("True" if value else "False")
+            elif t is not dict and t is not list:
+                token, value = _resolve(value, default, where)
+                if value is None:
+                    w(token)  # type: ignore[arg-type]
+            if t is str or t is int or t is float or t is bool or value is None:
+                w(",")
+                continue
+            # Open the container `value`.
+            if len(stack) >= MAX_DEPTH:
+                raise EncodeError(MSG_ENCODE_TOO_DEEP.format(path=where()))
+            if id(value) in open_ids:
+                raise EncodeError(MSG_CIRCULAR.format(path=where()))
+            if isinstance(value, dict):
+                w("{")
+                new_kind, new_items = _DICT, iter(value.items())
+            elif isinstance(value, (list, tuple, set, frozenset)):
+                if isinstance(value, (set, frozenset)):
+                    value = sorted(value, key=lambda item: encode(item, rename, None, default))
+                if len(value) == 1 and value[0] is None:
+                    raise EncodeError(MSG_SINGLE_NONE_LIST.format(path=where()))
+                w("[")
+                new_kind, new_items = _LIST, enumerate(value)
+            else:
+                w("{")
+                table = _field_table(value.__class__, rename_fn)
+                new_kind = _FIELDS
+                new_items = iter([(token, getattr(value, name)) for name, token in table])
+            stack.append((items, kind, container, here))
+            open_ids.add(id(value))
+            items, kind, container, here = new_items, new_kind, value, None
+            if unit is not None:
+                newline = "\n" + unit * len(stack)
+            break
+        else:
+            # `items` is exhausted: close `container`.
+            if not stack:
+                break
+            closer = "]" if kind == _LIST else "}"
+            if out[-1] == ",":
+                out[-1] = closer if unit is None else "\n" + unit * (len(stack) - 1) + closer
+            else:
+                w(closer)  # an empty container
+            open_ids.discard(id(container))
+            items, kind, container, here = stack.pop()
+            if unit is not None:
+                newline = "\n" + unit * len(stack) if stack else ""
+            w(",")
+    if out and out[-1] == ",":
+        out.pop()
+    return "".join(out)

@@ -1,0 +1,123 @@
+"""Exception classes and every message text the codec raises.
+
+The message texts live here, in one place, so that the pure-Python kernel and the C
+accelerator raise the very same words (a test checks that the C module uses them).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+#: The deepest nesting of maps and lists that decoding and encoding accept.
+MAX_DEPTH: Final = 1000
+
+# Decoding (syntax) messages.
+MSG_UNTERMINATED_STRING: Final = "Unterminated quoted string"
+MSG_UNTERMINATED_MAP: Final = "Unterminated map: no closing '}'"
+MSG_UNTERMINATED_LIST: Final = "Unterminated list: no closing ']'"
+MSG_EXPECTED_COLON: Final = "Expected ':' after the key"
+MSG_EXPECTED_MAP_SEP: Final = "Expected ',' or '}' after the value"
+MSG_EXPECTED_LIST_SEP: Final = "Expected ',' or ']' after the value"
+MSG_EXTRA_DATA: Final = "Extra data after the top-level value"
+MSG_TOO_DEEP: Final = f"Nesting deeper than {MAX_DEPTH} levels"
+MSG_INVALID_UTF8: Final = "Invalid UTF-8 ({reason})"
+MSG_BAD_INPUT_TYPE: Final = "Input must be str, bytes, bytearray or memoryview, not {type}"
+
+# Encoding messages.
+MSG_UNSUPPORTED_TYPE: Final = "Object of type {type} is not JSV serializable (at {path})"
+MSG_UNSUPPORTED_KEY: Final = "Dict key of type {type} is not JSV serializable (at {path})"
+MSG_SINGLE_NONE_LIST: Final = (
+    "A list whose only item is None has no JSV form: [] is the empty list (at {path})"
+)
+MSG_CIRCULAR: Final = "Circular reference detected (at {path})"
+MSG_ENCODE_TOO_DEEP: Final = f"Nesting deeper than {MAX_DEPTH} levels (at {{path}})"
+
+
+def line_and_column(doc: str | bytes, pos: int) -> tuple[int, int]:
+    """Return the 1-based line and column of character (or byte) ``pos`` in ``doc``."""
+    newline: Any = "\n" if isinstance(doc, str) else b"\n"
+    lineno = doc.count(newline, 0, pos) + 1
+    colno = pos - doc.rfind(newline, 0, pos)
+    return lineno, colno
+
+
+class JSVError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class DecodeError(JSVError, ValueError):
+    """Malformed JSV input.
+
+    Attributes:
+        msg: the message without the position.
+        doc: the document being decoded (``bytes`` only for invalid UTF-8).
+        pos: the index in ``doc`` where the error was found.
+        lineno, colno: ``pos`` as a 1-based line and column.
+
+    Example:
+        >>> import jsv
+        >>> try:
+        ...     jsv.loads('{a:"x}')
+        ... except jsv.DecodeError as e:
+        ...     print(e)
+        Unterminated quoted string: line 1 column 4 (char 3)
+    """
+
+    msg: str
+    doc: str | bytes
+    pos: int
+    lineno: int
+    colno: int
+
+    def __init__(self, msg: str, doc: str | bytes, pos: int) -> None:
+        lineno, colno = line_and_column(doc, pos)
+        super().__init__(f"{msg}: line {lineno} column {colno} (char {pos})")
+        self.msg = msg
+        self.doc = doc
+        self.pos = pos
+        self.lineno = lineno
+        self.colno = colno
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return self.__class__, (self.msg, self.doc, self.pos)
+
+
+class ValidationError(DecodeError):
+    """Well-formed JSV whose content does not fit the requested type.
+
+    Attributes (besides those of :class:`DecodeError`):
+        path: where the value is, in the document's own key spelling, such as
+            ``$.members[0].callState``.
+
+    Example:
+        >>> import jsv
+        >>> try:
+        ...     jsv.loads("{id:x}", type=dict[str, int])
+        ... except jsv.ValidationError as e:
+        ...     print(e.path, "-", e.msg)
+        $.id - Expected int, got 'x'
+    """
+
+    path: str
+
+    def __init__(self, msg: str, doc: str | bytes, pos: int, path: str = "$") -> None:
+        super().__init__(msg, doc, pos)
+        self.path = path
+        lineno, colno = self.lineno, self.colno
+        self.args = (f"{msg} at {path}: line {lineno} column {colno} (char {pos})",)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return self.__class__, (self.msg, self.doc, self.pos, self.path)
+
+
+class EncodeError(JSVError, TypeError):
+    """An object that has no JSV form (unsupported type, circular reference, ...).
+
+    Example:
+        >>> import jsv
+        >>> try:
+        ...     jsv.dumps({"a": [1, object()]})
+        ... except jsv.EncodeError as e:
+        ...     print(e)
+        Object of type object is not JSV serializable (at $.a[1])
+    """
