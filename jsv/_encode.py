@@ -107,7 +107,7 @@ def _key_token(key: Any) -> str | None:
 def _field_table(cls: Any, rename: Callable[[str], str] | None) -> tuple[tuple[str, str], ...]:
     """(attribute, written key) for each field of dataclass ``cls``."""
     names = [f.name for f in dataclasses.fields(cls)]
-    return tuple(zip(names, (quote(w) for w in wire_names(cls, rename))))
+    return tuple(zip(names, (quote(w) for w in wire_names(cls, rename)), strict=True))
 
 
 def _path(stack: list[tuple[Any, ...]], here: Any, kind: int) -> str:
