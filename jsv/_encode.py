@@ -147,10 +147,12 @@ def _resolve(
     raise EncodeError(MSG_UNSUPPORTED_TYPE.format(type=type(value).__name__, path=where()))
 
 
+def _is_dataclass_instance(value: Any) -> bool:
+    return dataclasses.is_dataclass(value) and not isinstance(value, type)
+
+
 def _is_container(value: Any) -> bool:
-    return isinstance(value, (dict, list, tuple, set, frozenset)) or (
-        dataclasses.is_dataclass(value) and not isinstance(value, type)
-    )
+    return isinstance(value, (dict, list, tuple, set, frozenset)) or _is_dataclass_instance(value)
 
 
 def encode(
@@ -202,6 +204,8 @@ def encode(
                         token = key_cache[here] = quote(here)
                 else:
                     token = _key_token(here)
+                    if token is None and _is_dataclass_instance(here):
+                        token = encode(here, rename, None, default)  # a map as the key
                     if token is None:
                         raise EncodeError(
                             MSG_UNSUPPORTED_KEY.format(
@@ -240,7 +244,11 @@ def encode(
                 new_kind, new_items = _DICT, iter(value.items())
             elif isinstance(value, (list, tuple, set, frozenset)):
                 if isinstance(value, (set, frozenset)):
-                    value = sorted(value, key=lambda item: encode(item, rename, None, default))
+                    try:
+                        value = sorted(value, key=lambda item: encode(item, rename, None, default))
+                    except EncodeError:
+                        # Unsorted: the loop below reports the bad item at its own path.
+                        value = list(value)
                 if len(value) == 1 and value[0] is None:
                     raise EncodeError(MSG_SINGLE_NONE_LIST.format(path=where()))
                 w("[")
