@@ -12,6 +12,7 @@ from __future__ import annotations
 from . import _kernel
 from ._api import dump, dumps, load, loads, reformat
 from ._errors import MAX_DEPTH, DecodeError, EncodeError, JSVError, ValidationError
+from ._typed import Decoder, Encoder
 
 __version__ = "0.1.0"
 
@@ -21,7 +22,9 @@ speedups: bool = _kernel.active.__name__ == "jsv._speedups"
 __all__ = [
     "MAX_DEPTH",
     "DecodeError",
+    "Decoder",
     "EncodeError",
+    "Encoder",
     "JSVError",
     "ValidationError",
     "__version__",

@@ -8,6 +8,7 @@ from typing import IO, Any
 from . import _kernel
 from ._encode import RawKey
 from ._naming import Rename
+from ._typed import Decoder
 
 Data = str | bytes | bytearray | memoryview
 
@@ -45,8 +46,6 @@ def loads(
     """
     if type is None:
         return _kernel.decode(data, trim)
-    from ._typed import Decoder
-
     return Decoder(type, trim=trim, forbid_unknown_fields=forbid_unknown_fields).decode(data)
 
 

@@ -95,7 +95,7 @@ class ValidationError(DecodeError):
         ...     jsv.loads("{id:x}", type=dict[str, int])
         ... except jsv.ValidationError as e:
         ...     print(e.path, "-", e.msg)
-        $.id - Expected int, got 'x'
+        $["id"] - Expected int, got 'x'
     """
 
     path: str

@@ -8,9 +8,11 @@ encoder adds the path.
 from __future__ import annotations
 
 import base64
+import binascii
 import datetime as dt
 import math
 import re
+import uuid
 from decimal import Decimal
 from typing import Final
 
@@ -151,3 +153,207 @@ def time_text(value: dt.time) -> str:
 def bytes_text(value: bytes | bytearray | memoryview) -> str:
     """Standard base64 with padding."""
     return base64.b64encode(value).decode("ascii")
+
+
+# ---------------------------------------------------------------------------------------
+# The forms read (spec §5): JSV text -> Python scalars. Each parser receives the text of a
+# bare or quoted value and raises ScalarError (the typed layer adds the path).
+
+_INT: Final = re.compile(r"-?[0-9]+")
+_FLOAT: Final = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_FLOAT_WORDS: Final = {
+    "nan": math.nan,
+    "infinity": math.inf,
+    "-infinity": -math.inf,
+    "inf": math.inf,
+    "-inf": -math.inf,
+    "+inf": math.inf,
+    "+infinity": math.inf,
+}
+_BOOLS: Final = {"true": True, "false": False, "1": True, "0": False}
+_DATETIME: Final = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})"
+    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?"
+    r"(Z|[+-]\d{2}:?\d{2})?)?"
+)
+_COMPACT_DATE: Final = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_WCF_DATE: Final = re.compile(r"/Date\((-?\d+)([+-]\d{4})?\)/")
+_XSD_DURATION: Final = re.compile(
+    r"(-)?P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)(?:\.(\d+))?S)?)?"
+)
+_DOTNET_TIMESPAN: Final = re.compile(r"(-)?(?:(\d+)\.)?(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?")
+_CLOCK_TIME: Final = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?")
+_EPOCH: Final = dt.datetime(1970, 1, 1)
+
+
+def _invalid(expected: str, text: str, why: str = "") -> ScalarError:
+    shown = text if len(text) <= 60 else text[:57] + "..."
+    return ScalarError(f"Expected {expected}, got {shown!r}" + (f" ({why})" if why else ""))
+
+
+def parse_bool(text: str) -> bool:
+    """``True``/``False`` in any case, or ``1``/``0``."""
+    try:
+        return _BOOLS[text.strip().lower()]
+    except KeyError:
+        raise _invalid("bool", text) from None
+
+
+def parse_int(text: str) -> int:
+    """Decimal digits with an optional ``-``; leading zeros allowed (``0101`` is 101)."""
+    stripped = text.strip()
+    if _INT.fullmatch(stripped) is None:
+        raise _invalid("int", text)
+    return int(stripped)
+
+
+def parse_float(text: str) -> float:
+    """.NET and Python forms: ``1``, ``0.5``, ``1E+15``, ``1e-05``, ``NaN``, ``-Infinity``."""
+    stripped = text.strip()
+    if _FLOAT.fullmatch(stripped) is not None:
+        return float(stripped)
+    try:
+        return _FLOAT_WORDS[stripped.lower()]
+    except KeyError:
+        raise _invalid("float", text) from None
+
+
+def parse_decimal(text: str) -> Decimal:
+    """Fixed or exponent notation, ``NaN`` and ``Infinity``; the scale is kept."""
+    stripped = text.strip()
+    if _FLOAT.fullmatch(stripped) is not None:
+        return Decimal(stripped)
+    if stripped.lower() in _FLOAT_WORDS:
+        return Decimal(_FLOAT_WORDS[stripped.lower()])
+    raise _invalid("Decimal", text)
+
+
+def _tz(text: str) -> dt.tzinfo:
+    if text == "Z":
+        return dt.UTC
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    return dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+
+
+def parse_datetime(text: str) -> dt.datetime:
+    """ISO 8601 as .NET writes it, ``yyyyMMdd`` and WCF ``/Date(ms±HHMM)/``.
+
+    An offset gives an aware value, none a naive one (never converted to local time).
+
+    >>> print(parse_datetime("2025-06-27T11:39:29.4490437-04:00"))
+    2025-06-27 11:39:29.449043-04:00
+    """
+    stripped = text.strip()
+    try:
+        m = _DATETIME.fullmatch(stripped)
+        if m is not None:
+            year, month, day, hour, minute, second, fraction, offset = m.groups()
+            micro = int((fraction + "000000")[:6]) if fraction else 0
+            return dt.datetime(
+                int(year),
+                int(month),
+                int(day),
+                int(hour or 0),
+                int(minute or 0),
+                int(second or 0),
+                micro,
+                _tz(offset) if offset else None,
+            )
+        m = _COMPACT_DATE.fullmatch(stripped)
+        if m is not None:
+            return dt.datetime(int(m[1]), int(m[2]), int(m[3]))
+        m = _WCF_DATE.fullmatch(stripped)
+        if m is not None:
+            instant = _EPOCH + dt.timedelta(milliseconds=int(m[1]))
+            if m[2] is None:
+                return instant
+            zone = _tz(m[2])
+            return instant.replace(tzinfo=dt.UTC).astimezone(zone)
+    except (ValueError, OverflowError) as e:
+        raise _invalid("datetime", text, str(e)) from None
+    raise _invalid("datetime", text)
+
+
+def parse_date(text: str) -> dt.date:
+    """A date, or a datetime form at midnight."""
+    try:
+        value = parse_datetime(text)
+    except ScalarError as e:
+        raise ScalarError(str(e).replace("Expected datetime", "Expected date", 1)) from None
+    if value.time() != dt.time(0):
+        raise _invalid("date", text, "a time of day other than midnight")
+    return value.date()
+
+
+def _fraction_micros(fraction: str | None) -> int:
+    return int((fraction + "000000")[:6]) if fraction else 0
+
+
+def parse_timedelta(text: str) -> dt.timedelta:
+    """XSD duration (``PT1H30M``), .NET ``[-][d.]hh:mm:ss[.f]``, or a number of seconds."""
+    stripped = text.strip()
+    try:
+        m = _XSD_DURATION.fullmatch(stripped)
+        if m is not None and stripped not in ("P", "-P") and not stripped.endswith("T"):
+            sign, days, hours, minutes, seconds, fraction = m.groups()
+            value = dt.timedelta(
+                days=int(days or 0),
+                hours=int(hours or 0),
+                minutes=int(minutes or 0),
+                seconds=int(seconds or 0),
+                microseconds=_fraction_micros(fraction),
+            )
+            return -value if sign else value
+        m = _DOTNET_TIMESPAN.fullmatch(stripped)
+        if m is not None:
+            sign, days, hours, minutes, seconds, fraction = m.groups()
+            value = dt.timedelta(
+                days=int(days or 0),
+                hours=int(hours),
+                minutes=int(minutes),
+                seconds=int(seconds or 0),
+                microseconds=_fraction_micros(fraction),
+            )
+            return -value if sign else value
+        if _FLOAT.fullmatch(stripped) is not None:
+            return dt.timedelta(seconds=float(stripped))
+    except (ValueError, OverflowError) as e:
+        raise _invalid("timedelta", text, str(e)) from None
+    raise _invalid("timedelta", text)
+
+
+def parse_time(text: str) -> dt.time:
+    """An XSD duration below one day (``PT13H13M13S``) or ``HH:MM[:SS[.f]]``."""
+    stripped = text.strip()
+    m = _CLOCK_TIME.fullmatch(stripped)
+    try:
+        if m is not None:
+            hour, minute, second, fraction = m.groups()
+            return dt.time(int(hour), int(minute), int(second or 0), _fraction_micros(fraction))
+        if stripped.startswith("P"):
+            span = parse_timedelta(stripped)
+            if dt.timedelta(0) <= span < dt.timedelta(days=1):
+                return (dt.datetime.min + span).time()
+    except (ValueError, ScalarError):
+        pass
+    raise _invalid("time", text)
+
+
+def parse_uuid(text: str) -> uuid.UUID:
+    """32 hex digits, dashed or braced, any case."""
+    try:
+        return uuid.UUID(text.strip())
+    except ValueError:
+        raise _invalid("UUID", text) from None
+
+
+def parse_bytes(text: str) -> bytes:
+    """Standard base64 with padding, nothing else."""
+    stripped = text.strip()
+    try:
+        if len(stripped) % 4:
+            raise binascii.Error("incorrect padding")
+        return base64.b64decode(stripped, validate=True)
+    except (binascii.Error, ValueError):
+        raise _invalid("base64 bytes", text) from None

@@ -1,0 +1,473 @@
+"""Type -> plan: each annotated type is compiled once into a tree of plain nodes.
+
+A plan says what a type looks like on the wire (a scalar with its parser, a list of X, a
+map of K to V, a dataclass with its field table ...) and nothing about how to execute it:
+the pure-Python executor in :mod:`jsv._typed` walks it, and a C executor can walk the same
+nodes. Plans are cached per type; recursive types give cyclic plans.
+"""
+
+from __future__ import annotations
+
+import collections.abc as cabc
+import dataclasses
+import datetime as dt
+import enum
+import sys
+import types
+import typing
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Final, Union
+
+from . import _scalars
+from ._naming import camel_case, explicit_wire_name, normalized_key, pascal_case
+
+MISSING: Final = dataclasses.MISSING
+
+
+@dataclass(eq=False)
+class Node:
+    """Base of every plan node; ``kind`` names the shape."""
+
+    kind: str
+    #: How errors name the expected type ("int", "SessionInfo", "list of int").
+    name: str
+
+
+@dataclass(eq=False)
+class ScalarNode(Node):
+    """A scalar read from text by ``parse`` (which raises ScalarError)."""
+
+    type: Any
+    parse: Callable[[str], Any]
+
+
+@dataclass(eq=False)
+class AnyNode(Node):
+    """``typing.Any`` / ``object``: the untyped tree as it is."""
+
+
+@dataclass(eq=False)
+class OptionalNode(Node):
+    """``X | None``: an empty value reads ``None``."""
+
+    inner: Node
+
+
+@dataclass(eq=False)
+class SequenceNode(Node):
+    """``list[T]``, ``tuple[T, ...]``, ``set[T]``, ``frozenset[T]``: read from a list."""
+
+    item: Node
+    factory: Callable[[Any], Any]
+
+
+@dataclass(eq=False)
+class TupleNode(Node):
+    """``tuple[A, B]`` and NamedTuples: a list of exactly ``len(items)`` values."""
+
+    items: list[Node]
+    factory: Callable[..., Any]
+    #: For NamedTuples with defaults: how many trailing items may be missing.
+    optional_tail: int = 0
+
+
+@dataclass(eq=False)
+class DictNode(Node):
+    """``dict[K, V]`` (and Mapping, dict subclasses): read from a map."""
+
+    key: Node
+    value: Node
+    factory: Callable[[Any], Any]
+
+
+@dataclass(eq=False)
+class FieldPlan:
+    """One field of a dataclass or TypedDict."""
+
+    name: str
+    node: Node
+    required: bool
+    default: Any = MISSING
+    default_factory: Any = MISSING
+    #: False for dataclass fields with ``init=False``: never set from the input.
+    init: bool = True
+
+
+@dataclass(eq=False)
+class ClassNode(Node):
+    """A dataclass (``kind == "dataclass"``) or TypedDict (``kind == "typeddict"``).
+
+    ``lookup`` maps every accepted exact spelling of a key (the Python name, its camel and
+    pascal forms, an explicit wire name) to a field index; ``normalized`` maps the
+    spelling-insensitive form (``normalized_key``) likewise.
+    """
+
+    cls: Any
+    fields: list[FieldPlan] = field(default_factory=list)
+    lookup: dict[str, int] = field(default_factory=dict)
+    normalized: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class UnionNode(Node):
+    """A union of several types: scalars are tried in order on text; at most one member
+    reads a map and at most one reads a list."""
+
+    scalars: list[Node]
+    map_member: Node | None
+    list_member: Node | None
+
+
+@dataclass(eq=False)
+class LiteralNode(Node):
+    """``Literal[...]``: ``choices`` maps each accepted text to its value."""
+
+    choices: dict[str, Any]
+    #: Literal ints or bools also accept their other spellings ("01", "true").
+    parsed: list[tuple[Callable[[str], Any], Any]]
+
+
+_SCALARS: Final[dict[Any, tuple[str, Callable[[str], Any]]]] = {
+    str: ("str", str),
+    int: ("int", _scalars.parse_int),
+    float: ("float", _scalars.parse_float),
+    bool: ("bool", _scalars.parse_bool),
+    Decimal: ("Decimal", _scalars.parse_decimal),
+    dt.datetime: ("datetime", _scalars.parse_datetime),
+    dt.date: ("date", _scalars.parse_date),
+    dt.time: ("time", _scalars.parse_time),
+    dt.timedelta: ("timedelta", _scalars.parse_timedelta),
+    uuid.UUID: ("UUID", _scalars.parse_uuid),
+    bytes: ("bytes", _scalars.parse_bytes),
+    bytearray: ("bytearray", lambda text: bytearray(_scalars.parse_bytes(text))),
+}
+
+_SEQUENCES: Final[dict[Any, tuple[str, Callable[[Any], Any]]]] = {
+    list: ("list", list),
+    cabc.Sequence: ("list", list),
+    cabc.MutableSequence: ("list", list),
+    cabc.Iterable: ("list", list),
+    cabc.Collection: ("list", list),
+    set: ("set", set),
+    cabc.Set: ("set", set),
+    cabc.MutableSet: ("set", set),
+    frozenset: ("frozenset", frozenset),
+    tuple: ("tuple", tuple),
+}
+
+_MAPPINGS: Final = (dict, cabc.Mapping, cabc.MutableMapping)
+
+_cache: dict[Any, Node] = {}
+
+
+def plan(tp: Any) -> Node:
+    """The plan of type ``tp``, built once and cached.
+
+    Raises TypeError for an annotation jsv cannot map, naming the field it was found in.
+
+    >>> plan(list[int]).name
+    'list of int'
+    """
+    try:
+        return _cache[tp]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable annotation
+        return _Builder().build(tp, {})
+    node = _Builder().build(tp, {})
+    _cache[tp] = node
+    return node
+
+
+def _type_name(tp: Any) -> str:
+    return getattr(tp, "__name__", None) or str(tp).replace("typing.", "")
+
+
+def _is_typeddict(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, dict) and hasattr(tp, "__required_keys__")
+
+
+def _is_namedtuple(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, tuple) and hasattr(tp, "_fields")
+
+
+class _Builder:
+    """Builds one plan; ``where`` names the field being built, for error messages."""
+
+    def __init__(self) -> None:
+        self.where: list[str] = []
+        # Dataclass nodes of this build by (class, type-variable bindings): recursive
+        # generic dataclasses find their own node here.
+        self.seen: dict[Any, ClassNode] = {}
+
+    def fail(self, tp: Any) -> TypeError:
+        place = f" (field {'.'.join(self.where)})" if self.where else ""
+        return TypeError(f"jsv cannot map the type {tp!r}{place}")
+
+    def build(self, tp: Any, typevars: dict[Any, Any]) -> Node:
+        if isinstance(tp, typing.TypeVar):
+            tp = typevars.get(tp, Any)
+        if isinstance(tp, str | typing.ForwardRef):
+            raise self.fail(tp)
+        origin = typing.get_origin(tp)
+        args = typing.get_args(tp)
+
+        if tp is Any or tp is object:
+            return AnyNode("any", "any value")
+        if origin is typing.Annotated:
+            return self.build(args[0], typevars)
+        if isinstance(tp, typing.NewType):
+            return self.build(tp.__supertype__, typevars)
+        if origin is Union or origin is types.UnionType:
+            return self.union(tp, args, typevars)
+        if origin is typing.Literal:
+            return self.literal(tp, args)
+        if tp in _SCALARS:
+            name, parse = _SCALARS[tp]
+            return ScalarNode("scalar", name, tp, parse)
+        if isinstance(tp, type) and issubclass(tp, enum.Enum):
+            return ScalarNode("scalar", tp.__name__, tp, _enum_parser(tp))
+        if _is_typeddict(tp):
+            return self.typeddict(tp, typevars)
+        if _is_namedtuple(tp):
+            return self.namedtuple(tp, typevars)
+        if dataclasses.is_dataclass(tp) or (
+            origin is not None and dataclasses.is_dataclass(origin)
+        ):
+            return self.dataclass(tp, typevars)
+        base = origin if origin is not None else tp
+        if base is tuple and args and (len(args) != 2 or args[1] is not Ellipsis):
+            if args == ((),):  # tuple[()]
+                args = ()
+            items = [self.build(a, typevars) for a in args]
+            names = ", ".join(i.name for i in items)
+            return TupleNode("tuple", f"tuple[{names}]", items, tuple)
+        if base in _SEQUENCES:
+            factory_name, factory = _SEQUENCES[base]
+            item = self.build(args[0], typevars) if args else AnyNode("any", "any value")
+            return SequenceNode("sequence", f"{factory_name} of {item.name}", item, factory)
+        if base in _MAPPINGS:
+            key, value = args if args else (Any, Any)
+            return self.mapping(dict, key, value, typevars)
+        if isinstance(base, type) and issubclass(base, dict):
+            return self.dict_subclass(base, typevars)
+        raise self.fail(tp)
+
+    def union(self, tp: Any, args: tuple[Any, ...], typevars: dict[Any, Any]) -> Node:
+        members = [a for a in args if a is not type(None)]
+        optional = len(members) < len(args)
+        if len(members) == 1:
+            inner = self.build(members[0], typevars)
+        else:
+            scalars: list[Node] = []
+            map_member: Node | None = None
+            list_member: Node | None = None
+            for member in members:
+                node = self.build(member, typevars)
+                if node.kind in ("scalar", "literal"):
+                    scalars.append(node)
+                elif node.kind in ("dataclass", "typeddict", "dict"):
+                    if map_member is not None:
+                        raise TypeError(
+                            f"jsv cannot map the union {tp!r}: both {map_member.name} and "
+                            f"{node.name} are read from a map, and JSV has no type tags to "
+                            "tell them apart" + self._field_note()
+                        )
+                    map_member = node
+                elif node.kind in ("sequence", "tuple"):
+                    if list_member is not None:
+                        raise TypeError(
+                            f"jsv cannot map the union {tp!r}: both {list_member.name} and "
+                            f"{node.name} are read from a list" + self._field_note()
+                        )
+                    list_member = node
+                else:  # Any or a nested union/optional: it would swallow everything
+                    raise TypeError(
+                        f"jsv cannot map the union {tp!r}: {node.name} cannot be a member"
+                        + self._field_note()
+                    )
+            name = " | ".join(_type_name(m) for m in members)
+            inner = UnionNode("union", name, scalars, map_member, list_member)
+        if not optional:
+            return inner
+        return OptionalNode("optional", f"{inner.name} or an empty value", inner)
+
+    def _field_note(self) -> str:
+        return f" (field {'.'.join(self.where)})" if self.where else ""
+
+    def literal(self, tp: Any, args: tuple[Any, ...]) -> Node:
+        choices: dict[str, Any] = {}
+        parsed: list[tuple[Callable[[str], Any], Any]] = []
+        for value in args:
+            if isinstance(value, enum.Enum):
+                choices[str(value.value)] = value
+            elif isinstance(value, bool):
+                choices[str(value)] = value
+                parsed.append((_scalars.parse_bool, value))
+            elif isinstance(value, int):
+                choices[str(value)] = value
+                parsed.append((_scalars.parse_int, value))
+            elif isinstance(value, str):
+                choices[value] = value
+            else:
+                raise self.fail(tp)
+        name = "one of " + ", ".join(repr(a) for a in args)
+        return LiteralNode("literal", name, choices, parsed)
+
+    def mapping(self, factory: Any, key: Any, value: Any, typevars: dict[Any, Any]) -> Node:
+        key_node = self.build(key, typevars)
+        if key_node.kind not in ("scalar", "literal", "any", "dataclass"):
+            raise TypeError(
+                f"jsv cannot map dict keys of type {key!r}: keys are scalars or frozen "
+                "dataclasses" + self._field_note()
+            )
+        if key_node.kind == "dataclass" and not key_node.cls.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+            raise TypeError(
+                f"dict keys of dataclass type {key_node.name} must be frozen (hashable)"
+                + self._field_note()
+            )
+        value_node = self.build(value, typevars)
+        return DictNode(
+            "dict", f"map of {key_node.name} to {value_node.name}", key_node, value_node, factory
+        )
+
+    def dict_subclass(self, cls: type, typevars: dict[Any, Any]) -> Node:
+        for base in getattr(cls, "__orig_bases__", ()):
+            if typing.get_origin(base) in (dict, *_MAPPINGS):
+                key, value = typing.get_args(base) or (Any, Any)
+                return self.mapping(cls, key, value, typevars)
+        return self.mapping(cls, Any, Any, typevars)
+
+    def _hints(self, cls: Any) -> dict[str, Any]:
+        try:
+            module = sys.modules.get(cls.__module__)
+            return typing.get_type_hints(
+                cls, globalns=vars(module) if module else None, include_extras=True
+            )
+        except Exception as e:  # NameError for an unresolvable forward reference, ...
+            raise TypeError(f"jsv cannot resolve the annotations of {cls!r}: {e}") from None
+
+    def dataclass(self, tp: Any, typevars: dict[Any, Any]) -> Node:
+        cls = typing.get_origin(tp) or tp
+        typevars = {**typevars, **_generic_bindings(tp, typevars)}
+        key = (cls, tuple(typevars.items()))
+        if key in self.seen:
+            return self.seen[key]
+        if not typevars and cls in _cache:
+            return _cache[cls]
+        args = ", ".join(_type_name(a) for a in typing.get_args(tp))
+        node = ClassNode("dataclass", f"{cls.__name__}[{args}]" if args else cls.__name__, cls)
+        self.seen[key] = node  # before the fields, so recursive types find it
+        hints = self._hints(cls)
+        for index, f in enumerate(dataclasses.fields(cls)):
+            self.where.append(f"{cls.__name__}.{f.name}")
+            try:
+                field_node = self.build(hints.get(f.name, Any), typevars)
+            finally:
+                self.where.pop()
+            required = f.default is MISSING and f.default_factory is MISSING and f.init
+            node.fields.append(
+                FieldPlan(f.name, field_node, required, f.default, f.default_factory, f.init)
+            )
+            _add_spellings(node, index, f.name, explicit_wire_name(cls, f))
+        return node
+
+    def typeddict(self, cls: Any, typevars: dict[Any, Any]) -> Node:
+        node = ClassNode("typeddict", cls.__name__, cls)
+        hints = self._hints(cls)
+        for index, (name, hint) in enumerate(hints.items()):
+            self.where.append(f"{cls.__name__}.{name}")
+            try:
+                field_node = self.build(hint, typevars)
+            finally:
+                self.where.pop()
+            node.fields.append(FieldPlan(name, field_node, name in cls.__required_keys__))
+            _add_spellings(node, index, name, None)
+        return node
+
+    def namedtuple(self, cls: Any, typevars: dict[Any, Any]) -> Node:
+        hints = self._hints(cls)
+        items = []
+        for name in cls._fields:
+            self.where.append(f"{cls.__name__}.{name}")
+            try:
+                items.append(self.build(hints.get(name, Any), typevars))
+            finally:
+                self.where.pop()
+        defaults = len(getattr(cls, "_field_defaults", {}))
+        return TupleNode("tuple", cls.__name__, items, cls, defaults)
+
+
+def _add_spellings(node: ClassNode, index: int, name: str, explicit: str | None) -> None:
+    spellings = [name, camel_case(name), pascal_case(name)]
+    if explicit is not None:
+        spellings.insert(0, explicit)
+    for spelling in spellings:
+        node.lookup.setdefault(spelling, index)
+        node.normalized.setdefault(normalized_key(spelling), index)
+
+
+def _generic_bindings(tp: Any, outer: dict[Any, Any]) -> dict[Any, Any]:
+    """TypeVar -> type for a parametrised generic dataclass and its generic bases."""
+    bindings: dict[Any, Any] = {}
+    origin = typing.get_origin(tp)
+    cls = origin or tp
+    if origin is not None:
+        params = getattr(origin, "__parameters__", ())
+        args = [_bound(a, outer) for a in typing.get_args(tp)]
+        bindings.update(zip(params, args, strict=False))
+    for klass in cls.__mro__:
+        for base in getattr(klass, "__orig_bases__", ()):
+            base_origin = typing.get_origin(base)
+            if base_origin is None or base_origin is typing.Generic:
+                continue
+            params = getattr(base_origin, "__parameters__", ())
+            for param, arg in zip(params, typing.get_args(base), strict=False):
+                if param not in bindings:
+                    bindings[param] = _bound(arg, bindings)
+    return bindings
+
+
+def _bound(arg: Any, bindings: dict[Any, Any]) -> Any:
+    """``arg`` with a type variable replaced by what it is bound to."""
+    return bindings.get(arg, arg) if isinstance(arg, typing.TypeVar) else arg
+
+
+def _enum_parser(cls: type[enum.Enum]) -> Callable[[str], Any]:
+    """Value, then member name, case-insensitively; int-valued enums also read numbers,
+    and flags comma-separated names."""
+    exact: dict[str, Any] = {}
+    folded: dict[str, Any] = {}
+    for member in cls:
+        exact.setdefault(str(member.value), member)
+    for member in cls:
+        folded.setdefault(str(member.value).lower(), member)
+    for name, member in cls.__members__.items():
+        exact.setdefault(name, member)
+        folded.setdefault(name.lower(), member)
+    is_int = issubclass(cls, int)
+    is_flag = issubclass(cls, enum.Flag)
+
+    def parse(text: str) -> Any:
+        stripped = text.strip()
+        member = exact.get(stripped)
+        if member is None:
+            member = folded.get(stripped.lower())
+        if member is not None:
+            return member
+        try:
+            if is_int and _scalars._INT.fullmatch(stripped):
+                return cls(int(stripped))
+            if is_flag and "," in stripped:
+                value = cls(0)
+                for part in stripped.split(","):
+                    value |= parse(part)
+                return value
+        except (ValueError, _scalars.ScalarError):
+            pass
+        raise _scalars.ScalarError(f"Expected {cls.__name__}, got {text!r}")
+
+    return parse

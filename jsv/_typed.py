@@ -1,0 +1,447 @@
+"""The pure-Python plan executor: untyped tree -> typed objects; Decoder and Encoder.
+
+Each plan node is compiled once into a converter function (closures over the node's
+tables, cached per node), which is what keeps typed decoding close to the speed of the
+kernel. Converters raise :class:`_Invalid` carrying the path in reverse; the path and the
+position in the document are only worked out when an error reaches :class:`Decoder`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar, overload
+
+from . import _kernel
+from ._decode import text_of
+from ._errors import MSG_TOO_DEEP, ValidationError
+from ._locate import locate
+from ._naming import Rename, normalized_key, rename_function
+from ._plan import (
+    MISSING,
+    ClassNode,
+    DictNode,
+    LiteralNode,
+    Node,
+    OptionalNode,
+    ScalarNode,
+    SequenceNode,
+    TupleNode,
+    UnionNode,
+    plan,
+)
+from ._scalars import ScalarError
+
+T = TypeVar("T")
+Converter = Callable[[Any], Any]
+
+# Message texts of typed decoding.
+MSG_EXPECTED = "Expected {expected}, got {got}"
+MSG_MISSING_FIELD = "Missing required field '{field}'"
+MSG_UNKNOWN_FIELD = "Unknown field '{key}'"
+MSG_LENGTH = "Expected {expected} ({count} items), got a list of {found} items"
+MSG_REJECTED = "{type} rejected the value: {error}"
+
+# Path parts: an int is a list index; ("field", key) a key of a dataclass or TypedDict as
+# written; ("key", key) a key of a dict[K, V].
+PathPart = int | tuple[str, str]
+
+
+class _Invalid(Exception):
+    """A value that does not fit its plan node; ``path`` grows (reversed) as it unwinds."""
+
+    def __init__(self, msg: str, path: list[PathPart] | None = None) -> None:
+        super().__init__(msg)
+        self.msg = msg
+        self.path: list[PathPart] = path if path is not None else []
+
+
+def _got(value: Any) -> str:
+    if value is None:
+        return "an empty value"
+    if isinstance(value, dict):
+        return "a map"
+    if isinstance(value, list):
+        return "a list"
+    text = str(value)
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+def _expected(node: Node, value: Any) -> _Invalid:
+    return _Invalid(MSG_EXPECTED.format(expected=node.name, got=_got(value)))
+
+
+def render_path(parts: list[PathPart]) -> str:
+    """``[("field", "members"), 0, ("field", "role")]`` -> ``$.members[0].role``."""
+    out = ["$"]
+    for part in parts:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        elif part[0] == "field" and part[1].strip().isidentifier():
+            out.append("." + part[1].strip())
+        else:
+            out.append("[" + json.dumps(part[1], ensure_ascii=False) + "]")
+    return "".join(out)
+
+
+# ---- converters -----------------------------------------------------------------------
+
+_compiled: dict[tuple[int, bool], Converter] = {}
+
+
+def compile_plan(node: Node, forbid_unknown: bool) -> Converter:
+    """The converter of a plan node (cached)."""
+    key = (id(node), forbid_unknown)
+    converter = _compiled.get(key)
+    if converter is None:
+        # A forwarding stub first, so that recursive plans find a converter.
+        slot: list[Converter] = []
+        _compiled[key] = lambda value: slot[0](value)
+        converter = _build(node, forbid_unknown)
+        slot.append(converter)
+        _compiled[key] = converter
+        _keepalive.append(node)
+    return converter
+
+
+# Compiled converters are keyed by id(node): keep their nodes alive so ids stay unique.
+_keepalive: list[Node] = []
+
+
+def _build(node: Node, forbid: bool) -> Converter:
+    if isinstance(node, ScalarNode):
+        return _scalar(node)
+    if isinstance(node, OptionalNode):
+        inner = compile_plan(node.inner, forbid)
+        return lambda value: None if value is None else inner(value)
+    if isinstance(node, SequenceNode):
+        return _sequence(node, compile_plan(node.item, forbid))
+    if isinstance(node, TupleNode):
+        return _tuple(node, [compile_plan(i, forbid) for i in node.items])
+    if isinstance(node, DictNode):
+        return _dict(node, compile_plan(node.key, forbid), compile_plan(node.value, forbid))
+    if isinstance(node, ClassNode):
+        return _class(node, forbid)
+    if isinstance(node, UnionNode):
+        return _union(node, forbid)
+    if isinstance(node, LiteralNode):
+        return _literal(node)
+    return lambda value: value  # any
+
+
+def _scalar(node: ScalarNode) -> Converter:
+    if node.type is str:
+
+        def convert_str(value: Any) -> Any:
+            if type(value) is str:
+                return value
+            if value is None:
+                return ""
+            raise _expected(node, value)
+
+        return convert_str
+    parse = node.parse
+
+    def convert(value: Any) -> Any:
+        if type(value) is str:
+            try:
+                return parse(value)
+            except ScalarError as e:
+                raise _Invalid(str(e)) from None
+        raise _expected(node, value)
+
+    return convert
+
+
+def _find_failure(items: list[Any], converters: Callable[[int], Converter]) -> _Invalid:
+    """Re-run item conversions to learn the index of the one that failed."""
+    for index, item in enumerate(items):
+        try:
+            converters(index)(item)
+        except _Invalid as e:
+            e.path.append(index)
+            return e
+    raise AssertionError("a conversion failed once and then succeeded")  # pragma: no cover
+
+
+def _sequence(node: SequenceNode, item: Converter) -> Converter:
+    factory = node.factory
+
+    def convert(value: Any) -> Any:
+        if type(value) is not list:
+            raise _expected(node, value)
+        try:
+            items = [item(x) for x in value]
+        except _Invalid:
+            raise _find_failure(value, lambda _: item) from None
+        except TypeError as e:  # an unhashable item for a set
+            raise _Invalid(MSG_REJECTED.format(type=node.name, error=e)) from None
+        return items if factory is list else factory(items)
+
+    return convert
+
+
+def _tuple(node: TupleNode, items: list[Converter]) -> Converter:
+    factory = node.factory
+    count = len(items)
+    least = count - node.optional_tail
+
+    def convert(value: Any) -> Any:
+        if type(value) is not list:
+            raise _expected(node, value)
+        if not least <= len(value) <= count:
+            raise _Invalid(MSG_LENGTH.format(expected=node.name, count=count, found=len(value)))
+        try:
+            converted = [conv(x) for conv, x in zip(items, value, strict=False)]
+        except _Invalid:
+            raise _find_failure(value, lambda index: items[index]) from None
+        return tuple(converted) if factory is tuple else factory(*converted)
+
+    return convert
+
+
+def _dict(node: DictNode, key: Converter, value_conv: Converter) -> Converter:
+    factory = node.factory
+    key_is_text = isinstance(node.key, ScalarNode) and node.key.type is str
+    if isinstance(node.key, ClassNode):
+        key_from_map = key
+
+        def key(text: Any) -> Any:  # a map written as a key: {{X:1,Y:2}:a}
+            return key_from_map(_kernel.decode(text, True))
+
+    def convert(value: Any) -> Any:
+        if type(value) is not dict:
+            raise _expected(node, value)
+        if key_is_text:
+            out = {}
+            for k, v in value.items():
+                try:
+                    out[k] = value_conv(v)
+                except _Invalid as e:
+                    e.path.append(("key", k))
+                    raise
+        else:
+            out = {}
+            for k, v in value.items():
+                try:
+                    out[key(k)] = value_conv(v)
+                except _Invalid as e:
+                    e.path.append(("key", k))
+                    raise
+                except Exception as e:  # key text that is not JSV, for a dataclass key
+                    raise _Invalid(str(e), [("key", k)]) from None
+        return out if factory is dict else factory(out)
+
+    return convert
+
+
+# How a field reads an empty value (spec §6): None, "", its default, or an error.
+_EMPTY_NONE, _EMPTY_TEXT, _EMPTY_DEFAULT, _EMPTY_ERROR = range(4)
+
+
+def _empty_rule(node: Node, has_default: bool) -> int:
+    if node.kind in ("optional", "any"):
+        return _EMPTY_NONE
+    if isinstance(node, ScalarNode) and node.type is str:
+        return _EMPTY_TEXT
+    return _EMPTY_DEFAULT if has_default else _EMPTY_ERROR
+
+
+def _class(node: ClassNode, forbid: bool) -> Converter:
+    cls = node.cls
+    is_typeddict = node.kind == "typeddict"
+    # One entry per accepted spelling: (attribute, converter, empty rule, settable).
+    fields = []
+    for f in node.fields:
+        has_default = f.default is not MISSING or f.default_factory is not MISSING
+        rule = _empty_rule(f.node, has_default or (is_typeddict and not f.required))
+        fields.append((f.name, compile_plan(f.node, forbid), rule, f.init, f.node))
+    lookup = {spelling: fields[index] for spelling, index in node.lookup.items()}
+    normalized = {spelling: fields[index] for spelling, index in node.normalized.items()}
+    required = [f.name for f in node.fields if f.required]
+
+    def convert(value: Any) -> Any:
+        if type(value) is not dict:
+            raise _expected(node, value)
+        kwargs: dict[str, Any] = {}
+        for key, item in value.items():
+            entry = lookup.get(key)
+            if entry is None:
+                entry = normalized.get(normalized_key(key))
+                if entry is None:
+                    if forbid and key.strip() != "__type":
+                        raise _Invalid(MSG_UNKNOWN_FIELD.format(key=key), [("field", key)])
+                    continue
+            name, conv, empty, settable, field_node = entry
+            if not settable:
+                continue
+            if item is None:
+                if empty == _EMPTY_NONE:
+                    kwargs[name] = None
+                elif empty == _EMPTY_TEXT:
+                    kwargs[name] = ""
+                elif empty == _EMPTY_DEFAULT:
+                    kwargs.pop(name, None)
+                else:
+                    raise _Invalid(
+                        MSG_EXPECTED.format(expected=field_node.name, got=_got(None)),
+                        [("field", key)],
+                    )
+                continue
+            try:
+                kwargs[name] = conv(item)
+            except _Invalid as e:
+                e.path.append(("field", key))
+                raise
+        for name in required:
+            if name not in kwargs:
+                raise _Invalid(MSG_MISSING_FIELD.format(field=name))
+        if is_typeddict:
+            return kwargs
+        try:
+            return cls(**kwargs)
+        except (TypeError, ValueError) as e:  # __post_init__ validation, ...
+            raise _Invalid(MSG_REJECTED.format(type=node.name, error=e)) from None
+
+    return convert
+
+
+def _union(node: UnionNode, forbid: bool) -> Converter:
+    scalars = [compile_plan(s, forbid) for s in node.scalars]
+    accepts_text = any(isinstance(s, ScalarNode) and s.type is str for s in node.scalars)
+    map_conv = compile_plan(node.map_member, forbid) if node.map_member else None
+    list_conv = compile_plan(node.list_member, forbid) if node.list_member else None
+
+    def convert(value: Any) -> Any:
+        if type(value) is str:
+            for conv in scalars:
+                try:
+                    return conv(value)
+                except _Invalid:
+                    continue
+        elif type(value) is dict and map_conv is not None:
+            return map_conv(value)
+        elif type(value) is list and list_conv is not None:
+            return list_conv(value)
+        elif value is None and accepts_text:
+            return ""
+        raise _expected(node, value)
+
+    return convert
+
+
+def _literal(node: LiteralNode) -> Converter:
+    choices = node.choices
+    parsed = node.parsed
+
+    def convert(value: Any) -> Any:
+        if type(value) is str:
+            if value in choices:
+                return choices[value]
+            for parse, literal in parsed:
+                try:
+                    if parse(value) == literal:
+                        return literal
+                except ScalarError:
+                    continue
+        raise _expected(node, value)
+
+    return convert
+
+
+# ---- public classes -------------------------------------------------------------------
+
+
+class Decoder(Generic[T]):
+    """A reusable typed decoder: the type's plan is built once, here.
+
+    Args:
+        type: the target type: a dataclass, ``list[SessionInfo]``, ``dict[str, int]``,
+            ``Optional[X]``, a TypedDict, NamedTuple, enum, scalar, ... (docs/typed.md).
+        trim: read human-formatted text (whitespace around keys and bare values ignored).
+        forbid_unknown_fields: a key that matches no field is a ValidationError.
+
+    Raises:
+        TypeError: at construction, for a type jsv cannot map (naming the field).
+
+    Example:
+        >>> import dataclasses, jsv
+        >>> @dataclasses.dataclass
+        ... class Member:
+        ...     display_name: str
+        ...     muted: bool = False
+        >>> jsv.Decoder(list[Member]).decode('[{displayName:"Me, Junior",muted:True}]')
+        [Member(display_name='Me, Junior', muted=True)]
+    """
+
+    __slots__ = ("_convert", "forbid_unknown_fields", "trim", "type")
+
+    @overload
+    def __init__(
+        self: Decoder[T], type: type[T], *, trim: bool = ..., forbid_unknown_fields: bool = ...
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: Decoder[Any], type: Any, *, trim: bool = ..., forbid_unknown_fields: bool = ...
+    ) -> None: ...
+
+    def __init__(self, type: Any, *, trim: bool = False, forbid_unknown_fields: bool = False):
+        self.type = type
+        self.trim = trim
+        self.forbid_unknown_fields = forbid_unknown_fields
+        self._convert = compile_plan(plan(type), forbid_unknown_fields)
+
+    def decode(self, data: str | bytes | bytearray | memoryview) -> T:
+        """Decode one document into the decoder's type.
+
+        Raises DecodeError for malformed text and ValidationError (with ``.path``) for
+        text that does not fit the type.
+        """
+        tree = _kernel.decode(data, self.trim)
+        try:
+            return self._convert(tree)  # type: ignore[no-any-return]
+        except _Invalid as e:
+            parts = e.path[::-1]
+            doc = text_of(data)
+            raise ValidationError(
+                e.msg, doc, locate(doc, self.trim, parts), render_path(parts)
+            ) from None
+        except RecursionError:
+            doc = text_of(data)
+            raise ValidationError(MSG_TOO_DEEP, doc, 0, "$") from None
+
+    def __repr__(self) -> str:
+        return f"Decoder({self.type!r}, trim={self.trim})"
+
+
+class Encoder:
+    """A reusable encoder with fixed options; see :func:`jsv.dumps`.
+
+    Example:
+        >>> import dataclasses, jsv
+        >>> @dataclasses.dataclass
+        ... class Member:
+        ...     display_name: str
+        ...     muted: bool = False
+        >>> jsv.Encoder(rename="pascal").encode(Member("Me, Junior"))
+        '{DisplayName:"Me, Junior",Muted:False}'
+    """
+
+    __slots__ = ("default", "indent", "rename")
+
+    def __init__(
+        self,
+        *,
+        rename: Rename = "camel",
+        indent: int | str | None = None,
+        default: Callable[[Any], Any] | None = None,
+    ) -> None:
+        rename_function(rename)  # reject a bad policy now, not at the first encode
+        self.rename = rename
+        self.indent = indent
+        self.default = default
+
+    def encode(self, obj: Any) -> str:
+        """Encode ``obj`` as JSV text; raises EncodeError for what has no JSV form."""
+        return _kernel.encode(obj, self.rename, self.indent, self.default, False)
