@@ -41,6 +41,12 @@ _MEMBER_TRIM: Final = re.compile(r'\s*([^\s"{:,}][^:,}]*):\s*([^\s"{\[,}][^,}]*)
 # A list item that is a bare value starting with an ordinary character.
 _ITEM_EXACT: Final = re.compile(r'[^\s"{\[,\]][^,\]]*')
 _ITEM_TRIM: Final = re.compile(r'\s*([^\s"{\[,\]][^,\]]*)')
+# Exact mode, the common case: a run of such members (or items) each followed by ','
+# is consumed by one match, then split into its parts by C code (findall, split). A
+# member's key holds no ':' and its value no ',', so the split cannot cut anything else.
+_MEMBER_RUN: Final = re.compile(r'(?:[^\s"{:,}][^:,}]*:[^\s"{\[,}][^,}]*,)++')
+_MEMBER_PARTS: Final = re.compile(r"([^:]*):([^,]*),")
+_ITEM_RUN: Final = re.compile(r'(?:[^\s"{\[,\]][^,\]]*,)++')
 # General path: a bare key runs to ':'; a bare value to ',' or the container's closer.
 _BARE_KEY: Final = re.compile(r"[^:,}]*")
 _BARE_IN_MAP: Final = re.compile(r"[^,}]*")
@@ -130,6 +136,9 @@ def _parse_container(
     ws = _skip_ws
     member = (_MEMBER_TRIM if trim else _MEMBER_EXACT).match
     item = (_ITEM_TRIM if trim else _ITEM_EXACT).match
+    member_run = None if trim else _MEMBER_RUN.match
+    member_parts = _MEMBER_PARTS.findall
+    item_run = None if trim else _ITEM_RUN.match
     bare_key = cast(_AlwaysMatch, _BARE_KEY.match)
     bare_in_map = cast(_AlwaysMatch, _BARE_IN_MAP.match)
     bare_in_list = cast(_AlwaysMatch, _BARE_IN_LIST.match)
@@ -154,6 +163,12 @@ def _parse_container(
             if key_ready:
                 key_ready = False
             else:
+                if member_run is not None:
+                    m = member_run(doc, pos)
+                    if m is not None:
+                        end = m.end()
+                        cur.update(member_parts(doc, pos, end))
+                        pos = end
                 m = member(doc, pos)
                 if m is not None:
                     key = m.group(1)
@@ -196,6 +211,12 @@ def _parse_container(
                         key = m.group().rstrip() if trim else m.group()
                         pos = q + 1
         else:
+            if item_run is not None:
+                m = item_run(doc, pos)
+                if m is not None:
+                    end = m.end()
+                    cur.extend(doc[pos : end - 1].split(","))
+                    pos = end
             m = item(doc, pos)
             if m is not None:
                 pos = m.end()
@@ -215,7 +236,9 @@ def _parse_container(
             if c == "{" or c == "[":
                 if len(stack) + 2 > MAX_DEPTH:
                     raise DecodeError(MSG_TOO_DEEP, doc, p)
-                q = ws(doc, p + 1).end()
+                q = p + 1
+                if q < n and doc[q].isspace():
+                    q = ws(doc, q).end()
                 if q < n and doc[q] == ("}" if c == "{" else "]"):
                     value = {} if c == "{" else []
                     pos = q + 1

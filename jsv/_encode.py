@@ -104,10 +104,13 @@ def _key_token(key: Any) -> str | None:
 
 
 @lru_cache(maxsize=512)
-def _field_table(cls: Any, rename: Callable[[str], str] | None) -> tuple[tuple[str, str], ...]:
-    """(attribute, written key) for each field of dataclass ``cls``."""
+def _field_table(
+    cls: Any, rename: Callable[[str], str] | None, colon: str
+) -> tuple[tuple[str, str], ...]:
+    """(attribute, written key and ``colon``) for each field of dataclass ``cls``."""
     names = [f.name for f in dataclasses.fields(cls)]
-    return tuple(zip(names, (quote(w) for w in wire_names(cls, rename)), strict=True))
+    keys = (quote(w) + colon for w in wire_names(cls, rename))
+    return tuple(zip(names, keys, strict=True))
 
 
 def _path(stack: list[tuple[Any, ...]], here: Any, kind: int) -> str:
@@ -119,7 +122,10 @@ def _path(stack: list[tuple[Any, ...]], here: Any, kind: int) -> str:
             continue
         if frame_kind == _LIST:
             parts.append(f"[{key}]")
-        elif isinstance(key, str) and key.isidentifier():
+            continue
+        if frame_kind == _FIELDS:  # the written key and its colon
+            key = key.rpartition(":")[0]
+        if isinstance(key, str) and key.isidentifier():
             parts.append("." + key)
         else:
             parts.append("[" + json.dumps(str(key), ensure_ascii=False) + "]")
@@ -196,12 +202,13 @@ def encode(
             if kind != _LIST:
                 if value is None and not keep_none:
                     continue
+                # `token` is the written key followed by the colon.
                 if kind == _FIELDS:
                     token = here
                 elif type(here) is str:
                     token = key_cache.get(here)
                     if token is None:
-                        token = key_cache[here] = quote(here)
+                        token = key_cache[here] = quote(here) + colon
                 else:
                     token = _key_token(here)
                     if token is None and _is_dataclass_instance(here):
@@ -212,15 +219,18 @@ def encode(
                                 type=type(here).__name__, path=_path(stack, None, kind)
                             )
                         )
+                    token += colon
                 if newline:
                     w(newline)
-                w(token)
-                w(colon if value is not None else ":")
+                w(token if value is not None else token.rstrip())
             elif newline:
                 w(newline if value is not None else "\n")
             t = type(value)
             if t is str:
-                w(value if value and needs_quotes(value) is None else quote(value))
+                if value.isalnum() or (value and needs_quotes(value) is None):
+                    w(value)
+                else:
+                    w(quote(value))
             elif t is int:
                 w(int.__repr__(value))
             elif t is float:
@@ -255,7 +265,7 @@ def encode(
                 new_kind, new_items = _LIST, enumerate(value)
             else:
                 w("{")
-                table = _field_table(value.__class__, rename_fn)
+                table = _field_table(value.__class__, rename_fn, colon)
                 new_kind = _FIELDS
                 new_items = iter([(token, getattr(value, name)) for name, token in table])
             stack.append((items, kind, container, here))
