@@ -79,8 +79,20 @@ def _write(text: str, name: str = STDIN_NAME) -> None:
         sys.stdout.write(text)
         return
     sys.stdout.flush()
-    buffer.write(data)
-    buffer.flush()
+    # A large write can stop short (a pipe whose reader left, a full disk) without an
+    # error; the error comes with the next call, so write until everything is out.
+    view = memoryview(data)
+    try:
+        while view:
+            written = buffer.write(view)
+            if not written:
+                raise OSError("the output accepts no more data")
+            view = view[written:]
+        buffer.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        raise _Failure(f"cannot write the output: {e.strerror or e}") from None
 
 
 # --- error positions ------------------------------------------------------------------
