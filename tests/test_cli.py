@@ -1,0 +1,467 @@
+"""The ``jsv`` command, run for real in a subprocess: the installed script and ``python -m jsv``.
+
+The suite's ``kernel`` fixture cannot switch a child process, so the child gets
+``JSV_PURE=1`` when the pure kernel is the one under test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import jsv
+
+DATA = Path(__file__).parent / "data"
+SEED = DATA / "seed_session.jsv"
+SCRIPT = Path(sys.executable).parent / ("jsv.exe" if os.name == "nt" else "jsv")
+SESSION_INFO = "jsv.examples.evovoice:SessionInfo"
+
+
+@dataclass
+class Result:
+    status: int
+    out: str
+    err: str
+
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture(params=["script", "module"])
+def run(request: pytest.FixtureRequest, kernel: ModuleType, tmp_path: Path) -> Run:
+    """Run the command with arguments, in ``tmp_path``, feeding ``stdin`` (bytes or str)."""
+    if request.param == "script":
+        assert SCRIPT.exists(), f"{SCRIPT} is missing: install the package (pip install -e .)"
+        command = [str(SCRIPT)]
+    else:
+        command = [sys.executable, "-m", "jsv"]
+    env = dict(os.environ)
+    env.pop("JSV_PURE", None)
+    if kernel.__name__ == "jsv._pure":
+        env["JSV_PURE"] = "1"
+
+    def run(*args: str, stdin: bytes | str = b"") -> Result:
+        data = stdin.encode() if isinstance(stdin, str) else stdin
+        done = subprocess.run(
+            [*command, *args], input=data, capture_output=True, cwd=tmp_path, env=env
+        )
+        err = done.stderr.decode()
+        assert "Traceback" not in err
+        return Result(done.returncode, done.stdout.decode(), err)
+
+    return run
+
+
+def write(tmp_path: Path, name: str, content: bytes | str) -> str:
+    data = content.encode() if isinstance(content, str) else content
+    (tmp_path / name).write_bytes(data)
+    return name
+
+
+# --- to-json --------------------------------------------------------------------------
+
+
+def test_to_json_of_the_seed_sample(run: Run) -> None:
+    tree = jsv.loads(SEED.read_text("utf-8"), trim=True)
+    result = run("to-json", "--trim", str(SEED))
+    assert (result.status, result.err) == (0, "")
+    assert result.out == json.dumps(tree, ensure_ascii=False) + "\n"
+    assert json.loads(result.out)["members"][0]["role"] == "None"
+
+
+def test_to_json_reads_stdin_when_file_is_absent_or_dash(run: Run) -> None:
+    doc = '{id:1,name:"Me, Junior",tags:[a,,b],ended:False}'
+    expected = '{"id": "1", "name": "Me, Junior", "tags": ["a", null, "b"], "ended": "False"}\n'
+    assert run("to-json", stdin=doc).out == expected
+    assert run("to-json", "-", stdin=doc).out == expected
+
+
+def test_to_json_indent_and_non_ascii(run: Run) -> None:
+    result = run("to-json", "--indent", "2", stdin="{name:Zoë,city:東京}")
+    assert result.out == '{\n  "name": "Zoë",\n  "city": "東京"\n}\n'
+
+
+def test_to_json_without_trim_keeps_whitespace_as_data(run: Run) -> None:
+    assert run("to-json", stdin="{ a: x }").out == '{" a": " x "}\n'
+    assert run("to-json", "--trim", stdin="{ a: x }").out == '{"a": "x"}\n'
+
+
+def test_to_json_of_an_empty_document_is_null(run: Run) -> None:
+    assert run("to-json", stdin="  \n").out == "null\n"
+
+
+def test_to_json_malformed_input_is_one_line_and_status_1(run: Run, tmp_path: Path) -> None:
+    name = write(tmp_path, "bad.jsv", "{\n  a: [1,\n  b: 2\n}")
+    result = run("to-json", name)
+    assert result.status == 1
+    assert result.out == ""
+    assert result.err == "jsv: bad.jsv:2:6: Unterminated list: no closing ']'\n"
+
+
+def test_to_json_malformed_stdin_names_stdin(run: Run) -> None:
+    result = run("to-json", stdin='{a:"x}')
+    assert (result.status, result.err) == (1, "jsv: <stdin>:1:4: Unterminated quoted string\n")
+
+
+def test_to_json_deepest_nesting(run: Run) -> None:
+    depth = jsv.MAX_DEPTH
+    result = run("to-json", "--indent", "1", stdin="[" * depth + "]" * depth)
+    assert result.status == 0
+    assert result.out.replace("\n", "").replace(" ", "") == "[" * depth + "]" * depth
+    assert result.out.startswith("[\n [\n  [\n")
+    too_deep = run("to-json", stdin="[" * (depth + 1) + "]" * (depth + 1))
+    assert too_deep.status == 1
+    assert too_deep.err.startswith(f"jsv: <stdin>:1:{depth + 1}: Nesting deeper than")
+
+
+# --- encodings ------------------------------------------------------------------------
+
+
+def test_bom_is_accepted_and_not_counted_as_a_column(run: Run, tmp_path: Path) -> None:
+    bom = b"\xef\xbb\xbf"
+    assert run("to-json", stdin=bom + b"{a:b}").out == '{"a": "b"}\n'
+    assert run("from-json", stdin=bom + b'{"a": "b"}').out == "{a:b}\n"
+    assert run("format", "--compact", stdin=bom + b"{ a: b }").out == "{a:b}\n"
+    name = write(tmp_path, "bom.jsv", bom + b"{a:[1}")
+    result = run("check", name)
+    assert result.out == "bom.jsv:1:4: Unterminated list: no closing ']'\n    {a:[1}\n       ^\n"
+    assert run("to-json", name).err == "jsv: bom.jsv:1:4: Unterminated list: no closing ']'\n"
+
+
+def test_invalid_utf8_is_reported_with_a_character_column(run: Run, tmp_path: Path) -> None:
+    name = write(tmp_path, "latin1.jsv", "{\n  name: Zoë,\n  city: Köln\n}".encode("latin-1"))
+    expected = "latin1.jsv:2:11: Invalid UTF-8 (invalid continuation byte)"
+    result = run("check", name)
+    assert result.status == 1
+    assert result.out == f"{expected}\n      name: Zo\ufffd,\n              ^\n"
+    assert run("to-json", name).err == f"jsv: {expected}\n"
+    # The byte offset is 4 (é is two bytes), the character column 4.
+    mixed = write(tmp_path, "mixed.jsv", b"{\xc3\xa9:\xff}")
+    assert run("to-json", mixed).err == "jsv: mixed.jsv:1:4: Invalid UTF-8 (invalid start byte)\n"
+    from_json = run("from-json", stdin=b'["\xff"]')
+    assert from_json.status == 1
+    assert from_json.err == "jsv: <stdin>:1:3: Invalid UTF-8 (invalid start byte)\n"
+
+
+# --- from-json ------------------------------------------------------------------------
+
+
+def test_from_json_nulls_numbers_and_booleans(run: Run) -> None:
+    doc = '{"a": null, "b": [1, null, "x, y"], "c": true, "d": 1.5, "e": {}, "f": 1e20, "g": ""}'
+    result = run("from-json", stdin=doc)
+    assert (result.status, result.err) == (0, "")
+    assert result.out == '{b:[1,,"x, y"],c:True,d:1.5,e:{},f:1E+20,g:""}\n'
+
+
+def test_from_json_indent(run: Run) -> None:
+    assert run("from-json", "--indent", "2", stdin='{"a": [1, {"b": "c"}]}').out == (
+        "{\n  a: [\n    1,\n    {\n      b: c\n    }\n  ]\n}\n"
+    )
+    assert (
+        run("from-json", "--indent", "tab", stdin='{"a": [1]}').out == "{\n\ta: [\n\t\t1\n\t]\n}\n"
+    )
+
+
+def test_from_json_file_and_round_trip_through_to_json(run: Run, tmp_path: Path) -> None:
+    doc = '{id:1,name:"Me, Junior",tags:[a,,b],quote:"2"" x",empty:"",m:{}}'
+    as_json = run("to-json", stdin=doc).out
+    name = write(tmp_path, "doc.json", as_json)
+    assert run("from-json", name).out == doc + "\n"
+
+
+def test_from_json_without_a_jsv_form_is_one_line_and_status_1(run: Run) -> None:
+    result = run("from-json", stdin='{"a": [null]}')
+    assert result.status == 1
+    assert result.out == ""
+    assert result.err == (
+        "jsv: <stdin>: A list whose only item is None has no JSV form: "
+        "[] is the empty list (at $.a)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("doc", "message"),
+    [
+        ('{"a": 1,}', "<stdin>:1:9: Expecting property name enclosed in double quotes"),
+        ("[1,\n 2", "<stdin>:2:3: Expecting ',' delimiter"),
+        ("", "<stdin>:1:1: Expecting value"),
+        ("[1e400]", "<stdin>: the number 1e400 is out of range for a float"),
+        ("[-1e-400]", "<stdin>: the number -1e-400 is out of range for a float"),
+        ("[" + "9" * 5000 + "]", "<stdin>: an integer of 5000 digits is longer than"),
+        ('["\\ud800"]', "<stdin>: the text holds a lone surrogate U+D800"),
+        ("[" * 100_000, "<stdin>: JSON nested too deeply"),
+        ("[" * 2000 + "]" * 2000, "<stdin>: Nesting deeper than 1000 levels (at $"),
+    ],
+)
+def test_from_json_bad_input(run: Run, doc: str, message: str) -> None:
+    result = run("from-json", stdin=doc)
+    assert result.status == 1
+    assert result.out == ""
+    assert result.err.startswith(f"jsv: {message}")
+    assert result.err.count("\n") == 1
+
+
+def test_from_json_null_document_is_empty(run: Run) -> None:
+    assert run("from-json", stdin="null").out == "\n"
+
+
+# --- format ---------------------------------------------------------------------------
+
+
+def test_format_the_seed_sample(run: Run) -> None:
+    text = SEED.read_text("utf-8")
+    result = run("format", str(SEED))
+    assert (result.status, result.err) == (0, "")
+    assert result.out == jsv.reformat(text) + "\n"
+    assert result.out.startswith("{\n  dialState: None,\n  callState: Disconnected,\n")
+    assert run("format", "--compact", stdin=text).out == jsv.reformat(text, indent=None) + "\n"
+    assert (
+        run("format", "--indent", "tab", stdin=text).out == jsv.reformat(text, indent="\t") + "\n"
+    )
+    assert (
+        run("format", "--indent", "4", "-", stdin=text).out == jsv.reformat(text, indent=4) + "\n"
+    )
+
+
+def test_format_exact_keeps_edge_whitespace(run: Run) -> None:
+    assert run("format", "--compact", stdin="{ a: x }").out == "{a:x}\n"
+    assert run("format", "--compact", "--exact", stdin="{ a: x }").out == '{" a":" x "}\n'
+
+
+def test_format_output_reads_back_to_the_same_tree(run: Run, tmp_path: Path) -> None:
+    name = write(tmp_path, "s.jsv", SEED.read_bytes())
+    pretty = run("format", name).out
+    assert jsv.loads(pretty, trim=True) == jsv.loads(SEED.read_text("utf-8"), trim=True)
+
+
+def test_format_malformed_input(run: Run) -> None:
+    result = run("format", stdin="{a:1}}")
+    assert (result.status, result.out) == (1, "")
+    assert result.err == "jsv: <stdin>:1:6: Extra data after the top-level value\n"
+
+
+# --- check ----------------------------------------------------------------------------
+
+
+def test_check_valid_files_print_nothing(run: Run, tmp_path: Path) -> None:
+    write(tmp_path, "a.jsv", "{a:1}")
+    result = run("check", "a.jsv", str(SEED))
+    assert (result.status, result.out, result.err) == (0, "", "")
+
+
+def test_check_reports_each_invalid_file(run: Run, tmp_path: Path) -> None:
+    write(tmp_path, "ok.jsv", "[a,b]")
+    write(tmp_path, "list.jsv", "{a:[1}")
+    write(tmp_path, "quote.jsv", '{\n\tid: 1,\n\tname: "Me, Junior\n}\n')
+    write(tmp_path, "colon.jsv", "{a:1,\r\nb}\r\n")
+    result = run("check", "ok.jsv", "list.jsv", "quote.jsv", "colon.jsv")
+    assert result.status == 1
+    assert result.err == ""
+    assert result.out == (
+        "list.jsv:1:4: Unterminated list: no closing ']'\n"
+        "    {a:[1}\n"
+        "       ^\n"
+        "quote.jsv:3:8: Unterminated quoted string\n"
+        '    \tname: "Me, Junior\n'
+        "    \t      ^\n"
+        "colon.jsv:2:2: Expected ':' after the key\n"
+        "    b}\n"
+        "     ^\n"
+    )
+
+
+def test_check_stdin(run: Run) -> None:
+    assert run("check", stdin="{a:b}").status == 0
+    result = run("check", "-", stdin="[a,b]x")
+    assert result.status == 1
+    assert (
+        result.out == "<stdin>:1:6: Extra data after the top-level value\n    [a,b]x\n         ^\n"
+    )
+
+
+def test_check_missing_file_counts_as_invalid(run: Run, tmp_path: Path) -> None:
+    write(tmp_path, "ok.jsv", "{}")
+    result = run("check", "missing.jsv", "ok.jsv")
+    assert result.status == 1
+    assert result.out == "missing.jsv: No such file or directory\n"
+
+
+def test_check_unclosed_map_is_shown_at_its_opening_brace(run: Run) -> None:
+    result = run("check", stdin="[\n  {a:1,\n   b:2\n]\n")
+    assert result.out == "<stdin>:2:3: Unterminated map: no closing '}'\n      {a:1,\n      ^\n"
+
+
+def test_check_long_line_shows_a_window_around_the_column(run: Run) -> None:
+    doc = "[" + ",".join(["x" * 9] * 1000) + ",{a}]"
+    result = run("check", stdin=doc)
+    column = len(doc) - 1
+    head, line, caret = result.out.splitlines()
+    assert head == f"<stdin>:1:{column}: Expected ':' after the key"
+    assert line.startswith("    ...") and line.endswith("{a}]")
+    assert len(line) < 200
+    assert caret == " " * (line.index("{a}]") + 2) + "^"
+
+
+def test_check_control_characters_and_wide_characters(run: Run) -> None:
+    result = run("check", stdin="[東京,\x1b[31m]x")
+    assert result.out == (
+        "<stdin>:1:11: Extra data after the top-level value\n"
+        "    [東京,\ufffd[31m]x\n"
+        "                ^\n"
+    )
+
+
+def test_check_type_accepts_the_seed_sample(run: Run) -> None:
+    result = run("check", "--trim", "--type", SESSION_INFO, str(SEED))
+    assert (result.status, result.out, result.err) == (0, "", "")
+
+
+def test_check_type_reports_the_path(run: Run, tmp_path: Path) -> None:
+    write(tmp_path, "session.jsv", "{\n  callState: Ringing,\n  ended: Maybe\n}\n")
+    result = run("check", "--trim", "--type", SESSION_INFO, "session.jsv")
+    assert result.status == 1
+    head, line, caret, *rest = result.out.splitlines()
+    assert head.startswith("session.jsv:3:")
+    assert head.endswith(" at $.ended")
+    assert line == "      ended: Maybe"
+    assert caret.endswith("^")
+    assert line[len(caret) - 1 :].lstrip(" :").startswith("Maybe")
+    assert rest == []
+
+
+def test_check_type_nested_path(run: Run, tmp_path: Path) -> None:
+    doc = SEED.read_text("utf-8").replace("muted: False", "muted: Loud")
+    write(tmp_path, "session.jsv", doc)
+    result = run("check", "--trim", "--type", SESSION_INFO, "session.jsv")
+    assert result.status == 1
+    assert result.out.splitlines()[0].endswith(" at $.members[0].muted")
+
+
+def test_check_type_still_reports_syntax_errors(run: Run) -> None:
+    result = run("check", "--type", SESSION_INFO, stdin="{a:[1}")
+    assert result.out.startswith("<stdin>:1:4: Unterminated list: no closing ']'\n")
+
+
+def test_check_type_from_a_module_in_the_current_directory(run: Run, tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "dtos.py",
+        "import dataclasses\n\n@dataclasses.dataclass\nclass Point:\n    x: int\n    y: int\n",
+    )
+    write(tmp_path, "p.jsv", "{x:1,y:two}")
+    result = run("check", "--type", "dtos:Point", "p.jsv")
+    assert result.status == 1
+    assert result.out.splitlines()[0].startswith("p.jsv:1:")
+    assert result.out.splitlines()[0].endswith(" at $.y")
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("SessionInfo", "expected module:Class"),
+        ("no_such_module_here:X", "cannot import 'no_such_module_here'"),
+        ("jsv.examples.evovoice:Nope", "has no attribute 'Nope'"),
+    ],
+)
+def test_check_bad_type_is_a_usage_error(run: Run, spec: str, message: str) -> None:
+    result = run("check", "--type", spec, stdin="{}")
+    assert result.status == 2
+    assert result.err.startswith("usage: jsv check")
+    assert message in result.err
+
+
+def test_check_type_that_cannot_be_mapped(run: Run) -> None:
+    result = run("check", "--type", "jsv.examples:seed_sample", stdin="{}")
+    assert result.status == 2
+    assert result.err.startswith("jsv: --type jsv.examples:seed_sample: ")
+    assert result.err.count("\n") == 1
+
+
+# --- usage ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["convert"],
+        ["to-json", "--indent", "two"],
+        ["from-json", "--indent", "-1"],
+        ["format", "--compact", "--indent", "4"],
+        ["to-json", "a", "b"],
+        ["check", "--nope"],
+    ],
+)
+def test_usage_errors_exit_2(run: Run, args: list[str]) -> None:
+    result = run(*args)
+    assert result.status == 2
+    assert result.out == ""
+    assert "usage: jsv" in result.err
+
+
+@pytest.mark.parametrize("command", ["to-json", "from-json", "format", "check"])
+def test_help_shows_an_example(run: Run, command: str) -> None:
+    result = run(command, "--help")
+    assert result.status == 0
+    assert f"usage: jsv {command}" in result.out
+    assert "example" in result.out
+    assert f"| jsv {command}" in result.out or f"$ jsv {command}" in result.out
+
+
+def test_top_level_help_and_version(run: Run) -> None:
+    result = run("--help")
+    assert result.status == 0
+    for command in ("to-json", "from-json", "format", "check"):
+        assert command in result.out
+    assert run("--version").out == f"jsv {jsv.__version__}\n"
+
+
+# --- large input and pipes ------------------------------------------------------------
+
+
+def test_multi_megabyte_input(run: Run, tmp_path: Path) -> None:
+    tree = jsv.loads(SEED.read_text("utf-8"), trim=True)
+    big = [tree] * 4000
+    compact = jsv.dumps(big)
+    assert len(compact) > 3_000_000
+    name = write(tmp_path, "big.jsv", compact)
+    as_json = run("to-json", name)
+    assert as_json.status == 0
+    assert json.loads(as_json.out) == big
+    write(tmp_path, "big.json", as_json.out)
+    assert run("from-json", "big.json").out == compact + "\n"
+    pretty = run("format", name).out
+    assert run("format", "--compact", stdin=pretty).out == compact + "\n"
+    assert run("check", name).status == 0
+
+
+def test_closed_output_pipe_is_quiet(run: Run, tmp_path: Path, kernel: ModuleType) -> None:
+    write(tmp_path, "big.jsv", "[" + ",".join(["x" * 50] * 100_000) + "]")
+    env = dict(os.environ, JSV_PURE="1" if kernel.__name__ == "jsv._pure" else "")
+    with subprocess.Popen(
+        [sys.executable, "-m", "jsv", "to-json", "big.jsv"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as child:
+        assert child.stdout is not None and child.stderr is not None
+        assert child.stdout.read(10) == b'["xxxxxxxx'
+        child.stdout.close()
+        err = child.stderr.read()
+        assert child.wait() == 1
+    assert err == b""
+
+
+def test_the_library_does_not_import_the_command_line() -> None:
+    code = "import sys, jsv; jsv.loads('{a:1}'); print('jsv._cli' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout == "False\n"
