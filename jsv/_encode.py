@@ -240,6 +240,10 @@ def encode(
             elif t is not dict and t is not list:
                 token, value = _resolve(value, default, where)
                 if value is None:
+                    if not token and kind != _LIST and not keep_none:
+                        # `default` gave None: omit the entry, as for any None value (§2).
+                        del out[-2 if newline else -1 :]
+                        continue
                     w(token)  # type: ignore[arg-type]
             if t is str or t is int or t is float or t is bool or value is None:
                 w(",")
