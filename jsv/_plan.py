@@ -217,7 +217,7 @@ class _Builder:
 
         if tp is Any or tp is object:
             return AnyNode("any", "any value")
-        if origin is typing.Annotated:
+        if origin is typing.Annotated or origin in (typing.Required, typing.NotRequired):
             return self.build(args[0], typevars)
         if isinstance(tp, typing.NewType):
             return self.build(tp.__supertype__, typevars)
@@ -384,7 +384,8 @@ class _Builder:
                 field_node = self.build(hint, typevars)
             finally:
                 self.where.pop()
-            node.fields.append(FieldPlan(name, field_node, name in cls.__required_keys__))
+            required = name in cls.__required_keys__
+            node.fields.append(FieldPlan(name, field_node, required, MISSING, MISSING))
             _add_spellings(node, index, name, None)
         return node
 
