@@ -244,6 +244,10 @@ def encode(
                         # `default` gave None: omit the entry, as for any None value (§2).
                         del out[-2 if newline else -1 :]
                         continue
+                    if not token and kind == _LIST and stack and len(container) == 1:
+                        # `default` gave the only item None: no JSV form (§2).
+                        where_list = _path(stack[:-1], stack[-1][3], stack[-1][1])
+                        raise EncodeError(MSG_SINGLE_NONE_LIST.format(path=where_list))
                     w(token)  # type: ignore[arg-type]
             if t is str or t is int or t is float or t is bool or value is None:
                 w(",")
