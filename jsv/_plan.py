@@ -172,14 +172,25 @@ def plan(tp: Any) -> Node:
     'list of int'
     """
     try:
-        return _cache[tp]
+        key = _cache_key(tp)
+        return _cache[key]
     except KeyError:
         pass
     except TypeError:  # an unhashable annotation
         return _Builder().build(tp, {})
     node = _Builder().build(tp, {})
-    _cache[tp] = node
+    _cache[key] = node
     return node
+
+
+def _cache_key(tp: Any) -> Any:
+    """``tp`` with its arguments, recursively: unions compare equal whatever the order of
+    their members (``int | str == str | int``), but that order is the order in which
+    scalars are tried, so it must not share a plan."""
+    args = typing.get_args(tp)
+    if not args:
+        return tp
+    return (tp, tuple(_cache_key(a) for a in args))
 
 
 def _type_name(tp: Any) -> str:
