@@ -250,11 +250,13 @@ class _Builder:
         ):
             return self.dataclass(tp, typevars)
         base = origin if origin is not None else tp
-        if base is tuple and args and (len(args) != 2 or args[1] is not Ellipsis):
+        # tuple[()] has no args, like the bare typing.Tuple (which reads any list)
+        empty_tuple = origin is tuple and not args and tp is not typing.Tuple  # noqa: UP006
+        if base is tuple and (args or empty_tuple) and (len(args) != 2 or args[1] is not Ellipsis):
             if args == ((),):  # tuple[()]
                 args = ()
             items = [self.build(a, typevars) for a in args]
-            names = ", ".join(i.name for i in items)
+            names = ", ".join(i.name for i in items) or "()"
             return TupleNode("tuple", f"tuple[{names}]", items, tuple)
         if base in _SEQUENCES:
             factory_name, factory = _SEQUENCES[base]
