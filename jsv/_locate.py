@@ -61,8 +61,9 @@ def _locate_in_list(doc: str, pos: int, index: int, trim: bool) -> int | None:
 def _locate_in_map(doc: str, pos: int, wanted: str, trim: bool) -> int | None:
     """The start of the value of the last entry whose key is ``wanted`` (last one wins)."""
     found = None
-    pos = skip_ws(doc, pos + 1).end()
-    if doc[pos : pos + 1] == "}":
+    pos += 1  # whitespace before the first key is part of it when reading exactly
+    first = skip_ws(doc, pos).end()
+    if doc[first : first + 1] == "}":
         return None
     while True:
         key, pos = _read_key(doc, pos, trim)
