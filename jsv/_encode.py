@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import enum
 import json
+import operator
 import uuid
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -81,6 +82,20 @@ def _scalar_token(value: Any) -> str | None:
     return None
 
 
+# str key -> its written form and ':', shared by compact encodings (keys repeat across
+# calls: the same DTO shapes are written again and again). Cleared when it fills up.
+_COMPACT_KEYS: dict[str, str] = {}
+_KEY_CACHE_SIZE: Final = 4096
+
+# Enum class -> whether all its members have str values (the main loop writes those).
+_str_enums: dict[type, bool] = {}
+
+
+def _is_str_enum(cls: Any) -> bool:
+    result = _str_enums[cls] = all(type(member._value_) is str for member in cls)
+    return result
+
+
 def _number(value: int | float) -> str:
     if isinstance(value, bool):
         return "True" if value else "False"
@@ -106,11 +121,15 @@ def _key_token(key: Any) -> str | None:
 @lru_cache(maxsize=512)
 def _field_table(
     cls: Any, rename: Callable[[str], str] | None, colon: str
-) -> tuple[tuple[str, str], ...]:
-    """(attribute, written key and ``colon``) for each field of dataclass ``cls``."""
+) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
+    """The written keys (each followed by ``colon``) of the fields of dataclass ``cls``, and
+    a function returning the field values of an instance as a tuple, in the same order."""
     names = [f.name for f in dataclasses.fields(cls)]
-    keys = (quote(w) + colon for w in wire_names(cls, rename))
-    return tuple(zip(names, keys, strict=True))
+    keys = tuple(quote(w) + colon for w in wire_names(cls, rename))
+    if len(names) == 1:
+        name = names[0]
+        return keys, lambda obj: (getattr(obj, name),)
+    return keys, operator.attrgetter(*names) if names else lambda obj: ()
 
 
 def _path(stack: list[tuple[Any, ...]], here: Any, kind: int) -> str:
@@ -184,7 +203,7 @@ def encode(
     colon = ": " if unit is not None else ":"
     out: list[str] = []
     w = out.append
-    key_cache: dict[str, str] = {}
+    key_cache = _COMPACT_KEYS if unit is None else {}
     open_ids: set[int] = set()
     # Each frame: (items iterator, kind, container, key of the container in its parent).
     stack: list[tuple[Iterator[tuple[Any, Any]], int, Any, Any]] = []
@@ -208,6 +227,8 @@ def encode(
                 elif type(here) is str:
                     token = key_cache.get(here)
                     if token is None:
+                        if len(key_cache) >= _KEY_CACHE_SIZE:
+                            key_cache.clear()
                         token = key_cache[here] = quote(here) + colon
                 else:
                     token = _key_token(here)
@@ -237,7 +258,14 @@ def encode(
                 w(float_text(value))
             elif t is bool:
                 w("True" if value else "False")
-            elif t is not dict and t is not list:
+            elif t is dict or t is list or hasattr(t, "__dataclass_fields__"):
+                pass  # a container: opened below
+            elif _str_enums.get(t) or (isinstance(value, enum.Enum) and _is_str_enum(t)):
+                text = value._value_  # the common ServiceStack enum: its value, as a string
+                w(text if text.isalnum() or (text and needs_quotes(text) is None) else quote(text))
+                w(",")
+                continue
+            else:
                 token, value = _resolve(value, default, where)
                 if value is None:
                     if not token and kind != _LIST and not keep_none:
@@ -273,9 +301,9 @@ def encode(
                 new_kind, new_items = _LIST, enumerate(value)
             else:
                 w("{")
-                table = _field_table(value.__class__, rename_fn, colon)
+                keys, values_of = _field_table(value.__class__, rename_fn, colon)
                 new_kind = _FIELDS
-                new_items = iter([(token, getattr(value, name)) for name, token in table])
+                new_items = zip(keys, values_of(value), strict=True)
             stack.append((items, kind, container, here))
             open_ids.add(id(value))
             items, kind, container, here = new_items, new_kind, value, None
