@@ -110,7 +110,7 @@ def _run(
         "command": report.command_line(argv),
         "versions": report.versions(),
         "settings": {"repeats": repeats, "min_time": min_time, "smoke": args.smoke,
-                     "memory": "tracemalloc peak and ru_maxrss growth, one subprocess each",
+                     "memory": "tracemalloc peak and retained, RSS peak growth; a process each",
                      "input": "bytes (UTF-8) for every decoder"},
     }
     rows = report.results(cases, timings)

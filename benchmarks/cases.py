@@ -265,8 +265,13 @@ def typed_cases(p: Payload, kernels: list[ModuleType]) -> list[Case]:
                               is_obj, status="unavailable: jsv.Decoder does not exist yet"))
             continue
         _kernel.use(kernel)
-        decoder = decoder_cls(p.type)
-        cases.append(Case(p.name, "decode", "typed", label, decoder.decode, p.jsv, len(p.jsv),
+        try:
+            decode = decoder_cls(p.type).decode
+        except Exception as exc:
+            cases.append(Case(p.name, "decode", "typed", label, jsv.loads, p.jsv, len(p.jsv),
+                              is_obj, status=_failure("building the decoder", exc)))
+            continue
+        cases.append(Case(p.name, "decode", "typed", label, decode, p.jsv, len(p.jsv),
                           is_obj, before=_activate(kernel)))
     if (msgspec := optional("msgspec")) is not None:
         cases.append(Case(p.name, "decode", "typed", "msgspec",
@@ -294,8 +299,15 @@ def typed_cases(p: Payload, kernels: list[ModuleType]) -> list[Case]:
                               is_jsv, before=_activate(kernel),
                               note="jsv.dumps (jsv.Encoder does not exist yet)"))
         else:
-            cases.append(Case(p.name, "encode", "typed", label, encoder_cls().encode, p.obj,
-                              len(p.jsv), is_jsv, before=_activate(kernel)))
+            try:
+                encode = encoder_cls().encode
+            except Exception as exc:
+                cases.append(Case(p.name, "encode", "typed", label, jsv.dumps, p.obj,
+                                  len(p.jsv), is_jsv,
+                                  status=_failure("building the encoder", exc)))
+                continue
+            cases.append(Case(p.name, "encode", "typed", label, encode, p.obj, len(p.jsv),
+                              is_jsv, before=_activate(kernel)))
     if msgspec is not None:
         cases.append(Case(p.name, "encode", "typed", "msgspec",
                           msgspec.json.Encoder().encode, p.obj, len(tj), is_typed_json))
@@ -316,6 +328,10 @@ def _asdict_for(tp: Any) -> Callable[[Any], Any]:
     if tp == list[SessionInfo]:
         return lambda items: [dataclasses.asdict(x) for x in items]
     return dataclasses.asdict
+
+
+def _failure(what: str, exc: Exception) -> str:
+    return f"failed: {what}: {type(exc).__name__}: {str(exc)[:120]}"
 
 
 def build_cases(payloads: list[Payload]) -> list[Case]:
@@ -344,7 +360,7 @@ def gate(cases: list[Case]) -> None:
             try:
                 ok = case.check(case.func(case.arg))
             except Exception as exc:
-                case.status = f"failed: {type(exc).__name__}: {str(exc)[:120]}"
+                case.status = _failure("error", exc)
             else:
                 if not ok:
                     case.status = "failed: wrong result"

@@ -5,12 +5,15 @@
 - ``tracemalloc_peak``: the peak of memory traced by ``tracemalloc`` during one decode,
   over what was allocated before it (the input bytes are excluded, the result included);
 - ``tracemalloc_retained``: what is still allocated once the decode returned (the result);
-- ``rss_growth``: how much the process's peak resident set size (``ru_maxrss``) grew
-  during the first decode of the payload, after the imports and the input were loaded.
+- ``rss_growth``: how far the resident set size peaked above its value just before the
+  first decode of the payload (after the imports and the input were loaded). On Linux the
+  kernel's peak (``VmHWM``) is reset just before the decode (``/proc/self/clear_refs``), so
+  this is the peak of the decode alone; elsewhere it is the growth of ``ru_maxrss``, which
+  only grows past the process's previous high-water mark and so can under-report.
 
 ``tracemalloc`` sees allocations made through Python's allocators (all the objects, also
-those C extensions create), not a C extension's private ``malloc`` buffers; ``ru_maxrss``
-sees everything but only grows past the process's previous high-water mark. Each decoder
+those C extensions create), not a C extension's private ``malloc`` buffers; the RSS sees
+everything, including memory the allocator keeps for reuse. Each decoder
 first decodes the seed sample once (wrapped in a list for a list payload) so that one-time
 work such as building a type's decoding plan is not counted.
 """
@@ -20,6 +23,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -72,7 +76,32 @@ def _input_names(payload: str, mode: str, library: str) -> tuple[str, str]:
     return f"{payload}.{fmt}", f"seed.{fmt}"
 
 
-def measure(cache: Path, payload: str, mode: str, library: str) -> dict[str, int]:
+def _status_kib(field: str) -> int | None:
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            found = re.search(rf"^{field}:\s+(\d+) kB", fh.read(), re.MULTILINE)
+    except OSError:
+        return None
+    return None if found is None else int(found.group(1))
+
+
+def _reset_rss_peak() -> bool:
+    """Reset the kernel's RSS high-water mark (Linux); False where that is not possible."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
+            fh.write("5")
+    except OSError:
+        return False
+    return _status_kib("VmHWM") is not None
+
+
+def _maxrss() -> int:
+    """ru_maxrss in bytes (KiB on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
+
+
+def measure(cache: Path, payload: str, mode: str, library: str) -> dict[str, Any]:
     """Measure in this process (run it in a fresh one): see the module docstring."""
     from .payloads import TYPES
 
@@ -85,9 +114,16 @@ def measure(cache: Path, payload: str, mode: str, library: str) -> dict[str, int
         warm = b"[" + warm + b"]"
     func(warm)
     gc.collect()
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    out = func(data)
-    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if _reset_rss_peak():
+        method = "VmHWM"
+        before = (_status_kib("VmRSS") or 0) * 1024
+        out = func(data)
+        after = (_status_kib("VmHWM") or 0) * 1024
+    else:
+        method = "ru_maxrss"
+        before = _maxrss()
+        out = func(data)
+        after = _maxrss()
     del out
     gc.collect()
     tracemalloc.start()
@@ -96,11 +132,11 @@ def measure(cache: Path, payload: str, mode: str, library: str) -> dict[str, int
     current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     del out
-    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
     return {
         "tracemalloc_peak": peak - base,
         "tracemalloc_retained": current - base,
-        "rss_growth": (after - before) * scale,
+        "rss_growth": after - before,
+        "rss_method": method,
     }
 
 

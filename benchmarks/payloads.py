@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import jsv
+from jsv import _kernel, _pure
 from jsv.examples import seed_sample
 from jsv.examples.evovoice import (
     CustomerBreadcrumb,
@@ -376,8 +377,17 @@ TYPES: dict[str, Any] = {"seed": SessionInfo, "sessions": list[SessionInfo]}
 
 
 def build(names: Iterable[str], *, small: bool = False) -> list[Payload]:
-    """Build the named payloads (``small``: tiny versions for the smoke run)."""
-    return [BUILDERS[name][1 if small else 0]() for name in names]
+    """Build the named payloads (``small``: tiny versions for the smoke run).
+
+    The texts are written and checked with the pure-Python kernel, the reference
+    implementation, whichever kernel is active; the active one is restored afterwards.
+    """
+    previous = _kernel.active
+    _kernel.use(_pure)
+    try:
+        return [BUILDERS[name][1 if small else 0]() for name in names]
+    finally:
+        _kernel.use(previous)
 
 
 def write_cache(payloads: Iterable[Payload], folder: Path) -> None:

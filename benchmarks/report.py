@@ -134,10 +134,11 @@ def memory_table(memory: list[dict[str, Any]]) -> str:
     if not memory:
         return ""
     first = memory[0]
+    method = next((m["rss_method"] for m in memory if "rss_method" in m), "RSS")
     out = [
         f"### Memory: one decode of `{first['payload']}`, each decoder in a fresh process",
         "",
-        "| decode | library | tracemalloc peak MB | retained MB | peak RSS growth MB |",
+        f"| decode | library | tracemalloc peak MB | retained MB | peak RSS growth MB ({method}) |",
         "|---|---|--:|--:|--:|",
     ]
     for m in memory:
