@@ -119,17 +119,24 @@ def _key_token(key: Any) -> str | None:
 
 
 @lru_cache(maxsize=512)
-def _field_table(
+def _field_table(cls: Any, rename: Callable[[str], str] | None) -> tuple[tuple[str, str], ...]:
+    """(attribute, written key) for each field of dataclass ``cls``."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    return tuple(zip(names, (quote(w) for w in wire_names(cls, rename)), strict=True))
+
+
+@lru_cache(maxsize=512)
+def _field_reader(
     cls: Any, rename: Callable[[str], str] | None, colon: str
 ) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
-    """The written keys (each followed by ``colon``) of the fields of dataclass ``cls``, and
-    a function returning the field values of an instance as a tuple, in the same order."""
-    names = [f.name for f in dataclasses.fields(cls)]
-    keys = tuple(quote(w) + colon for w in wire_names(cls, rename))
-    if len(names) == 1:
-        name = names[0]
+    """The written keys of the fields of dataclass ``cls``, each followed by ``colon``, and
+    a function returning an instance's field values as a tuple, in the same order."""
+    table = _field_table(cls, rename)
+    keys = tuple(token + colon for _, token in table)
+    if len(table) == 1:
+        name = table[0][0]
         return keys, lambda obj: (getattr(obj, name),)
-    return keys, operator.attrgetter(*names) if names else lambda obj: ()
+    return keys, operator.attrgetter(*(name for name, _ in table)) if table else lambda obj: ()
 
 
 def _path(stack: list[tuple[Any, ...]], here: Any, kind: int) -> str:
@@ -301,7 +308,7 @@ def encode(
                 new_kind, new_items = _LIST, enumerate(value)
             else:
                 w("{")
-                keys, values_of = _field_table(value.__class__, rename_fn, colon)
+                keys, values_of = _field_reader(value.__class__, rename_fn, colon)
                 new_kind = _FIELDS
                 new_items = zip(keys, values_of(value), strict=True)
             stack.append((items, kind, container, here))
