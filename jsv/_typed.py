@@ -338,6 +338,8 @@ def _literal(node: LiteralNode) -> Converter:
         if type(value) is str:
             if value in choices:
                 return choices[value]
+            if value.strip() in choices:  # spec §5: edge whitespace is not data here
+                return choices[value.strip()]
             for parse, literal in parsed:
                 try:
                     if parse(value) == literal:
