@@ -38,6 +38,9 @@ def line_and_column(doc: str | bytes, pos: int) -> tuple[int, int]:
     newline: Any = "\n" if isinstance(doc, str) else b"\n"
     lineno = doc.count(newline, 0, pos) + 1
     colno = pos - doc.rfind(newline, 0, pos)
+    bom: Any = "\ufeff" if isinstance(doc, str) else b"\xef\xbb\xbf"
+    if lineno == 1 and pos > 0 and doc.startswith(bom):
+        colno -= len(bom)  # an editor does not show the byte-order mark as a column
     return lineno, colno
 
 

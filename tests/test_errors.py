@@ -160,9 +160,14 @@ def test_positions_of_bytes_input_are_characters_of_the_text(trim: bool) -> None
     check_error('{é:"ü'.encode(), trim, UQ, 3, 1, 4)
 
 
-def test_leading_bom_counts_as_a_character() -> None:
-    check_error("\ufeff{a", False, UM, 1, 1, 2)
-    check_error(b"\xef\xbb\xbf{a", False, UM, 1, 1, 2)
+def test_leading_bom_counts_in_pos_but_not_in_the_column() -> None:
+    # .pos indexes the document as given; the column is what an editor shows.
+    check_error("\ufeff{a", False, UM, 1, 1, 1)
+    check_error(b"\xef\xbb\xbf{a", False, UM, 1, 1, 1)
+    check_error("\ufeff{a:[1}", False, "Unterminated list: no closing ']'", 4, 1, 4)
+    with pytest.raises(jsv.DecodeError) as info:
+        jsv.loads(b"\xef\xbb\xbf{a:\xff}")
+    assert (info.value.pos, info.value.lineno, info.value.colno) == (6, 1, 4)
 
 
 def test_error_never_another_exception_type() -> None:
