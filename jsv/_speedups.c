@@ -1,0 +1,2239 @@
+/*
+ * jsv._speedups: the C twin of the pure-Python kernel (jsv/_decode.py, jsv/_encode.py).
+ *
+ * decode(data, trim), decode_raw_keys(data, trim, map_key) and
+ * encode(obj, rename, indent, default, keep_none) behave exactly like the functions of
+ * jsv._pure: same values, same exception classes, messages and positions. The message
+ * texts and MAX_DEPTH are read from jsv._errors when the module is initialised; the rare
+ * encoder cases (enums, dates, decimals, dataclass field tables, error paths, ...) call the
+ * Python helpers of jsv._encode, so that their output cannot drift apart.
+ *
+ * Both the decoder and the encoder are iterative, with an explicit stack bounded by
+ * MAX_DEPTH, so no input can make them recurse.
+ */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__GNUC__)
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+#else
+#define LIKELY(x) (x)
+#define UNLIKELY(x) (x)
+#define ALWAYS_INLINE static inline
+#endif
+
+/* ------------------------------------------------------------------------------------ */
+/* Module state (single-phase init; the module holds strong references to these).       */
+
+static PyObject *DecodeError;
+static PyObject *EncodeError;
+static PyObject *ScalarError;
+static Py_ssize_t MAX_DEPTH;
+
+static PyObject *MSG_UNTERMINATED_STRING;
+static PyObject *MSG_UNTERMINATED_MAP;
+static PyObject *MSG_UNTERMINATED_LIST;
+static PyObject *MSG_EXPECTED_COLON;
+static PyObject *MSG_EXPECTED_MAP_SEP;
+static PyObject *MSG_EXPECTED_LIST_SEP;
+static PyObject *MSG_EXTRA_DATA;
+static PyObject *MSG_TOO_DEEP;
+static PyObject *MSG_INVALID_UTF8;
+static PyObject *MSG_BAD_INPUT_TYPE;
+static PyObject *MSG_UNSUPPORTED_TYPE;
+static PyObject *MSG_UNSUPPORTED_KEY;
+static PyObject *MSG_SINGLE_NONE_LIST;
+static PyObject *MSG_CIRCULAR;
+static PyObject *MSG_ENCODE_TOO_DEEP;
+
+static PyObject *py_encode;        /* jsv._encode.encode */
+static PyObject *py_scalar_token;  /* jsv._encode._scalar_token */
+static PyObject *py_key_token;     /* jsv._encode._key_token */
+static PyObject *py_field_reader;  /* jsv._encode._field_reader */
+static PyObject *py_path;          /* jsv._encode._path */
+static PyObject *py_resolve;       /* jsv._encode._resolve */
+static PyObject *py_rename_function; /* jsv._naming.rename_function */
+static PyObject *py_partial;       /* functools.partial */
+static PyObject *py_sorted;        /* builtins.sorted */
+static PyObject *rename_camel, *rename_pascal, *rename_snake; /* the policy functions */
+
+static PyObject *str_camel, *str_pascal, *str_snake, *str_colon, *str_colon_space;
+static PyObject *str_empty, *str_quote, *str_dquote, *str_format, *str_type, *str_path,
+    *str_reason, *str_name, *str_items, *str_class, *str_dataclass_fields, *str_key,
+    *str_rename, *str_indent, *str_default, *str_str_method;
+
+/* ------------------------------------------------------------------------------------ */
+/* Errors                                                                               */
+
+static void
+raise_decode_error(PyObject *msg, PyObject *doc, Py_ssize_t pos)
+{
+    PyObject *exc = PyObject_CallFunction(DecodeError, "OOn", msg, doc, pos);
+    if (exc != NULL) {
+        PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
+        Py_DECREF(exc);
+    }
+}
+
+/* fmt.format(**{name1: v1, name2: v2}) (name2 may be NULL). */
+static PyObject *
+format_message(PyObject *fmt, PyObject *name1, PyObject *v1, PyObject *name2, PyObject *v2)
+{
+    PyObject *method = PyObject_GetAttr(fmt, str_format);
+    if (method == NULL) return NULL;
+    PyObject *kwargs = PyDict_New();
+    PyObject *result = NULL;
+    if (kwargs != NULL && PyDict_SetItem(kwargs, name1, v1) == 0 &&
+        (name2 == NULL || PyDict_SetItem(kwargs, name2, v2) == 0)) {
+        PyObject *args = PyTuple_New(0);
+        if (args != NULL) {
+            result = PyObject_Call(method, args, kwargs);
+            Py_DECREF(args);
+        }
+    }
+    Py_XDECREF(kwargs);
+    Py_DECREF(method);
+    return result;
+}
+
+static PyObject *
+type_name(PyObject *obj)
+{
+    return PyObject_GetAttr((PyObject *)Py_TYPE(obj), str_name);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Decoding: input                                                                      */
+
+/* Like text_of() in _decode.py: a new reference to the str to parse, or NULL. */
+static PyObject *
+text_of(PyObject *data)
+{
+    if (PyUnicode_Check(data)) {
+        if (PyUnicode_READY(data) < 0) return NULL;
+        Py_INCREF(data);
+        return data;
+    }
+    if (PyBytes_Check(data) || PyByteArray_Check(data) || PyMemoryView_Check(data)) {
+        PyObject *text = PyUnicode_FromEncodedObject(data, "utf-8", "strict");
+        if (text != NULL) return text;
+        if (!PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) return NULL;
+        PyObject *type, *value, *tb;
+        PyErr_Fetch(&type, &value, &tb);
+        PyErr_NormalizeException(&type, &value, &tb);
+        Py_ssize_t start = 0;
+        PyObject *reason = NULL, *raw = NULL, *msg = NULL;
+        if (value != NULL && PyUnicodeDecodeError_GetStart(value, &start) == 0 &&
+            (reason = PyUnicodeDecodeError_GetReason(value)) != NULL &&
+            (raw = PyBytes_FromObject(data)) != NULL &&
+            (msg = format_message(MSG_INVALID_UTF8, str_reason, reason, NULL, NULL)) != NULL) {
+            raise_decode_error(msg, raw, start);
+        }
+        Py_XDECREF(reason);
+        Py_XDECREF(raw);
+        Py_XDECREF(msg);
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(tb);
+        return NULL;
+    }
+    PyObject *name = type_name(data);
+    if (name != NULL) {
+        PyObject *msg = format_message(MSG_BAD_INPUT_TYPE, str_type, name, NULL, NULL);
+        if (msg != NULL) {
+            PyErr_SetObject(PyExc_TypeError, msg);
+            Py_DECREF(msg);
+        }
+        Py_DECREF(name);
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Decoding: the key cache                                                              */
+
+#define KEY_CACHE_SIZE 2048 /* a power of two */
+#define KEY_CACHE_MAX_LEN 64
+
+typedef struct {
+    Py_hash_t hash;
+    PyObject *key; /* a str, or NULL */
+    const void *data; /* its characters */
+    Py_ssize_t len;
+    int kind;
+} KeyCacheEntry;
+
+/* Map keys, and short bare values ("None", "False", "0", "String", ... repeat a lot). */
+static KeyCacheEntry key_cache[KEY_CACHE_SIZE];
+static KeyCacheEntry value_cache[KEY_CACHE_SIZE];
+#define VALUE_CACHE_MAX_LEN 8
+
+static void
+key_cache_clear(void)
+{
+    for (size_t i = 0; i < KEY_CACHE_SIZE; i++) {
+        Py_CLEAR(key_cache[i].key);
+        Py_CLEAR(value_cache[i].key);
+    }
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Decoding: the parser, specialised per PEP 393 kind                                   */
+
+#define CH(i) (kind == PyUnicode_1BYTE_KIND ? (Py_UCS4)((const Py_UCS1 *)data)[i]      \
+               : kind == PyUnicode_2BYTE_KIND ? (Py_UCS4)((const Py_UCS2 *)data)[i]    \
+                                              : ((const Py_UCS4 *)data)[i])
+
+ALWAYS_INLINE int
+is_space(Py_UCS4 c)
+{
+    if (LIKELY(c < 128)) return _Py_ascii_whitespace[c];
+    return _PyUnicode_IsWhitespace(c);
+}
+
+typedef struct {
+    PyObject *doc;
+    const void *data;
+    Py_ssize_t n;
+    int trim;
+    PyObject *map_key; /* NULL: the key text as is */
+} Parser;
+
+ALWAYS_INLINE Py_ssize_t
+skip_ws(const void *data, int kind, Py_ssize_t pos, Py_ssize_t n)
+{
+    while (pos < n && is_space(CH(pos))) pos++;
+    return pos;
+}
+
+ALWAYS_INLINE Py_ssize_t
+rstrip_end(const void *data, int kind, Py_ssize_t start, Py_ssize_t end)
+{
+    while (end > start && is_space(CH(end - 1))) end--;
+    return end;
+}
+
+/* A new str of doc[start:end]. */
+ALWAYS_INLINE PyObject *
+substring(Parser *p, int kind, Py_ssize_t start, Py_ssize_t end)
+{
+    if (kind == PyUnicode_1BYTE_KIND && PyUnicode_IS_ASCII(p->doc) && end - start > 1) {
+        PyObject *s = PyUnicode_New(end - start, 127);
+        if (s == NULL) return NULL;
+        memcpy(PyUnicode_1BYTE_DATA(s), (const Py_UCS1 *)p->data + start, end - start);
+        return s;
+    }
+    return PyUnicode_Substring(p->doc, start, end);
+}
+
+/* Little-endian load of n <= 8 bytes. */
+ALWAYS_INLINE uint64_t
+load_bytes(const unsigned char *p, Py_ssize_t n)
+{
+    uint64_t x = 0;
+    if (n >= 8) {
+        memcpy(&x, p, 8);
+        return x;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) x |= (uint64_t)p[i] << (8 * i);
+    return x;
+}
+
+/* A cheap hash of the code units of a short key, for the key cache only. */
+ALWAYS_INLINE uint64_t
+short_hash(const void *data, int kind, Py_ssize_t start, Py_ssize_t len)
+{
+    const uint64_t m = 0x9E3779B97F4A7C15ull;
+    uint64_t h = (uint64_t)len * m;
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const unsigned char *p = (const unsigned char *)data + start;
+        Py_ssize_t i = 0;
+        for (; i + 8 <= len; i += 8) {
+            h = (h ^ load_bytes(p + i, 8)) * m;
+            h ^= h >> 29;
+        }
+        if (i < len) {
+            h = (h ^ load_bytes(p + i, len - i)) * m;
+            h ^= h >> 29;
+        }
+    }
+    else {
+        for (Py_ssize_t i = start; i < start + len; i++) {
+            h = (h ^ CH(i)) * m;
+            h ^= h >> 29;
+        }
+    }
+    return h;
+}
+
+/* A new str of doc[start:end] for a key: repeated keys share one cached object. */
+ALWAYS_INLINE PyObject *
+cached_string(Parser *p, int kind, Py_ssize_t start, Py_ssize_t end, KeyCacheEntry *cache)
+{
+    const void *data = p->data;
+    Py_ssize_t len = end - start;
+    uint64_t h = short_hash(data, kind, start, len);
+    KeyCacheEntry *entry = &cache[(h >> 40) & (KEY_CACHE_SIZE - 1)];
+    PyObject *cached = entry->key;
+    if (cached != NULL && entry->hash == (Py_hash_t)h && entry->len == len) {
+        int same = 1;
+        if (entry->kind == kind) {
+            if (kind == PyUnicode_1BYTE_KIND) {
+                const unsigned char *a = (const unsigned char *)data + start;
+                const unsigned char *b = entry->data;
+                Py_ssize_t i = 0;
+                for (; i + 8 <= len; i += 8) {
+                    if (load_bytes(a + i, 8) != load_bytes(b + i, 8)) {
+                        same = 0;
+                        break;
+                    }
+                }
+                if (same && i < len) same = load_bytes(a + i, len - i) == load_bytes(b + i, len - i);
+            }
+            else {
+                same = memcmp(entry->data, (const char *)data + start * kind,
+                              (size_t)(len * kind)) == 0;
+            }
+        }
+        else {
+            for (Py_ssize_t i = 0; i < len; i++) {
+                if (PyUnicode_READ(entry->kind, entry->data, i) != CH(start + i)) {
+                    same = 0;
+                    break;
+                }
+            }
+        }
+        if (same) {
+            Py_INCREF(cached);
+            return cached;
+        }
+    }
+    PyObject *key = substring(p, kind, start, end);
+    if (key == NULL) return NULL;
+    Py_INCREF(key);
+    Py_XSETREF(entry->key, key);
+    entry->hash = (Py_hash_t)h;
+    entry->len = len;
+    entry->kind = PyUnicode_KIND(key);
+    entry->data = PyUnicode_DATA(key);
+    return key;
+}
+
+ALWAYS_INLINE PyObject *
+key_string(Parser *p, int kind, Py_ssize_t start, Py_ssize_t end)
+{
+    Py_ssize_t len = end - start;
+    if (len == 0 || len > KEY_CACHE_MAX_LEN) return substring(p, kind, start, end);
+    return cached_string(p, kind, start, end, key_cache);
+}
+
+/* A new str of doc[start:end] (start < end) for a bare value. */
+ALWAYS_INLINE PyObject *
+value_string(Parser *p, int kind, Py_ssize_t start, Py_ssize_t end)
+{
+    if (end - start > VALUE_CACHE_MAX_LEN) return substring(p, kind, start, end);
+    return cached_string(p, kind, start, end, value_cache);
+}
+
+/* The quoted token whose opening '"' is at start; *end receives the position after it. */
+ALWAYS_INLINE PyObject *
+parse_quoted(Parser *p, int kind, Py_ssize_t start, Py_ssize_t *end_out, int as_key)
+{
+    const void *data = p->data;
+    Py_ssize_t n = p->n;
+    Py_ssize_t i = start + 1;
+    int escaped = 0;
+    for (;;) {
+        while (i < n && CH(i) != '"') i++;
+        if (i >= n) {
+            raise_decode_error(MSG_UNTERMINATED_STRING, p->doc, start);
+            return NULL;
+        }
+        if (i + 1 < n && CH(i + 1) == '"') {
+            escaped = 1;
+            i += 2;
+        }
+        else {
+            break;
+        }
+    }
+    *end_out = i + 1;
+    if (!escaped) {
+        return as_key ? key_string(p, kind, start + 1, i) : substring(p, kind, start + 1, i);
+    }
+    PyObject *text = PyUnicode_Substring(p->doc, start + 1, i);
+    if (text == NULL) return NULL;
+    PyObject *result = PyUnicode_Replace(text, str_dquote, str_quote, -1);
+    Py_DECREF(text);
+    return result;
+}
+
+/* Skip whitespace after a quoted or map key; the position after its ':' or -1. */
+ALWAYS_INLINE Py_ssize_t
+expect_colon(Parser *p, int kind, Py_ssize_t pos, Py_ssize_t map_open)
+{
+    const void *data = p->data;
+    pos = skip_ws(data, kind, pos, p->n);
+    if (pos >= p->n) {
+        raise_decode_error(MSG_UNTERMINATED_MAP, p->doc, map_open);
+        return -1;
+    }
+    if (CH(pos) != ':') {
+        raise_decode_error(MSG_EXPECTED_COLON, p->doc, pos);
+        return -1;
+    }
+    return pos + 1;
+}
+
+/* The key text of a map written as a key (doc[start:end]), through map_key if given. */
+static PyObject *
+map_key_text(Parser *p, Py_ssize_t start, Py_ssize_t end)
+{
+    PyObject *text = PyUnicode_Substring(p->doc, start, end);
+    if (text == NULL || p->map_key == NULL) return text;
+    PyObject *key = PyObject_CallOneArg(p->map_key, text);
+    Py_DECREF(text);
+    return key;
+}
+
+typedef struct {
+    PyObject *cur;
+    PyObject *key;
+    Py_ssize_t open_pos;
+    char is_map;
+    char is_key;
+} DecodeFrame;
+
+#define DECODE_LOCAL_FRAMES 32
+
+static int
+store(PyObject *cur, int is_map, PyObject *key, PyObject *value)
+{
+    if (is_map) return PyDict_SetItem(cur, key, value);
+    return PyList_Append(cur, value);
+}
+
+/* Parse the map or list opening at pos; *end_out receives the position after it. */
+ALWAYS_INLINE PyObject *
+parse_container(Parser *p, const int kind, Py_ssize_t pos, Py_ssize_t *end_out)
+{
+    const void *data = p->data;
+    const Py_ssize_t n = p->n;
+    const int trim = p->trim;
+    DecodeFrame local[DECODE_LOCAL_FRAMES];
+    DecodeFrame *stack = local;
+    Py_ssize_t depth = 0, capacity = DECODE_LOCAL_FRAMES;
+
+    Py_ssize_t open_pos = pos;
+    int is_map = CH(pos) == '{';
+    int is_key = 0;
+    int key_ready = 0;
+    PyObject *key = NULL;
+    PyObject *value = NULL;
+    PyObject *cur = is_map ? PyDict_New() : PyList_New(0);
+    if (cur == NULL) return NULL;
+    {
+        Py_ssize_t q = skip_ws(data, kind, pos + 1, n);
+        if (q < n && CH(q) == (Py_UCS4)(is_map ? '}' : ']')) {
+            *end_out = q + 1;
+            return cur;
+        }
+    }
+    pos = open_pos + 1;
+
+    for (;;) {
+        Py_UCS4 c;
+        Py_ssize_t q, s;
+        /* ---- one item of cur, starting at pos ---- */
+        if (is_map) {
+            if (key_ready) {
+                key_ready = 0;
+            }
+            else {
+                Py_ssize_t k = skip_ws(data, kind, pos, n);
+                c = k < n ? CH(k) : 0xFFFFFFFF;
+                if (c == '"') {
+                    key = parse_quoted(p, kind, k, &pos, 1);
+                    if (key == NULL) goto error;
+                    pos = expect_colon(p, kind, pos, open_pos);
+                    if (pos < 0) goto error;
+                }
+                else if (c == '{') {
+                    if (depth + 2 > MAX_DEPTH) {
+                        raise_decode_error(MSG_TOO_DEEP, p->doc, k);
+                        goto error;
+                    }
+                    q = skip_ws(data, kind, k + 1, n);
+                    if (q < n && CH(q) == '}') {
+                        key = map_key_text(p, k, q + 1);
+                        if (key == NULL) goto error;
+                        pos = expect_colon(p, kind, q + 1, open_pos);
+                        if (pos < 0) goto error;
+                    }
+                    else {
+                        goto push_key_map;
+                    }
+                }
+                else {
+                    s = trim ? k : pos;
+                    q = s;
+                    while (q < n) {
+                        c = CH(q);
+                        if (c == ':' || c == ',' || c == '}') break;
+                        q++;
+                    }
+                    if (q >= n) {
+                        raise_decode_error(MSG_UNTERMINATED_MAP, p->doc, open_pos);
+                        goto error;
+                    }
+                    if (c != ':') {
+                        raise_decode_error(MSG_EXPECTED_COLON, p->doc, q);
+                        goto error;
+                    }
+                    key = key_string(p, kind, s, trim ? rstrip_end(data, kind, s, q) : q);
+                    if (key == NULL) goto error;
+                    pos = q + 1;
+                }
+                goto value;
+            push_key_map:
+                if (depth == capacity) goto grow_key;
+            pushed_key:
+                stack[depth].cur = cur;
+                stack[depth].key = key; /* NULL */
+                stack[depth].open_pos = open_pos;
+                stack[depth].is_map = (char)is_map;
+                stack[depth].is_key = (char)is_key;
+                depth++;
+                key = NULL;
+                cur = PyDict_New();
+                if (cur == NULL) goto error;
+                is_map = 1;
+                open_pos = k;
+                is_key = 1;
+                pos = k + 1;
+                continue;
+            grow_key:
+                {
+                    Py_ssize_t new_capacity = capacity * 2;
+                    DecodeFrame *grown;
+                    if (stack == local) {
+                        grown = PyMem_Malloc(sizeof(DecodeFrame) * (size_t)new_capacity);
+                        if (grown != NULL) memcpy(grown, local, sizeof(local));
+                    }
+                    else {
+                        grown = PyMem_Realloc(stack, sizeof(DecodeFrame) * (size_t)new_capacity);
+                    }
+                    if (grown == NULL) {
+                        PyErr_NoMemory();
+                        goto error;
+                    }
+                    stack = grown;
+                    capacity = new_capacity;
+                }
+                goto pushed_key;
+            }
+        }
+    value:
+        /* ---- the value ---- */
+        c = pos < n ? CH(pos) : 0xFFFFFFFF;
+        {
+            Py_ssize_t v = pos;
+            if (c != 0xFFFFFFFF && is_space(c)) {
+                v = skip_ws(data, kind, pos, n);
+                c = v < n ? CH(v) : 0xFFFFFFFF;
+            }
+            if (c == '{' || c == '[') {
+                if (depth + 2 > MAX_DEPTH) {
+                    raise_decode_error(MSG_TOO_DEEP, p->doc, v);
+                    goto error;
+                }
+                q = skip_ws(data, kind, v + 1, n);
+                if (q < n && CH(q) == (Py_UCS4)(c == '{' ? '}' : ']')) {
+                    value = c == '{' ? PyDict_New() : PyList_New(0);
+                    if (value == NULL) goto error;
+                    pos = q + 1;
+                }
+                else {
+                    if (depth == capacity) {
+                        Py_ssize_t new_capacity = capacity * 2;
+                        DecodeFrame *grown;
+                        if (stack == local) {
+                            grown = PyMem_Malloc(sizeof(DecodeFrame) * (size_t)new_capacity);
+                            if (grown != NULL) memcpy(grown, local, sizeof(local));
+                        }
+                        else {
+                            grown = PyMem_Realloc(stack,
+                                                  sizeof(DecodeFrame) * (size_t)new_capacity);
+                        }
+                        if (grown == NULL) {
+                            PyErr_NoMemory();
+                            goto error;
+                        }
+                        stack = grown;
+                        capacity = new_capacity;
+                    }
+                    stack[depth].cur = cur;
+                    stack[depth].key = key;
+                    stack[depth].open_pos = open_pos;
+                    stack[depth].is_map = (char)is_map;
+                    stack[depth].is_key = (char)is_key;
+                    depth++;
+                    key = NULL;
+                    is_map = c == '{';
+                    cur = is_map ? PyDict_New() : PyList_New(0);
+                    if (cur == NULL) goto error;
+                    open_pos = v;
+                    is_key = 0;
+                    pos = v + 1;
+                    continue;
+                }
+            }
+            else if (c == '"') {
+                value = parse_quoted(p, kind, v, &pos, 0);
+                if (value == NULL) goto error;
+            }
+            else {
+                s = trim ? v : pos;
+                q = s;
+                if (is_map) {
+                    while (q < n) {
+                        c = CH(q);
+                        if (c == ',' || c == '}') break;
+                        q++;
+                    }
+                }
+                else {
+                    while (q < n) {
+                        c = CH(q);
+                        if (c == ',' || c == ']') break;
+                        q++;
+                    }
+                }
+                pos = q;
+                if (trim) q = rstrip_end(data, kind, s, q);
+                if (q == s) {
+                    value = Py_None;
+                    Py_INCREF(value);
+                }
+                else {
+                    value = value_string(p, kind, s, q);
+                    if (value == NULL) goto error;
+                }
+            }
+        }
+        if (store(cur, is_map, key, value) < 0) goto error;
+        Py_CLEAR(value);
+        Py_CLEAR(key);
+
+        /* ---- after a value: a separator, or the closer of cur (and maybe of its parents) */
+        for (;;) {
+            if (pos < n) {
+                c = CH(pos);
+                if (c == ',') {
+                    pos++;
+                    break;
+                }
+                if (c == (Py_UCS4)(is_map ? '}' : ']')) {
+                    pos++;
+                }
+                else if (is_space(c)) {
+                    pos = skip_ws(data, kind, pos, n);
+                    continue;
+                }
+                else {
+                    raise_decode_error(is_map ? MSG_EXPECTED_MAP_SEP : MSG_EXPECTED_LIST_SEP,
+                                       p->doc, pos);
+                    goto error;
+                }
+            }
+            else {
+                raise_decode_error(is_map ? MSG_UNTERMINATED_MAP : MSG_UNTERMINATED_LIST, p->doc,
+                                   open_pos);
+                goto error;
+            }
+            /* cur is complete */
+            if (depth == 0) {
+                if (stack != local) PyMem_Free(stack);
+                *end_out = pos;
+                return cur;
+            }
+            {
+                PyObject *done = cur;
+                int was_key = is_key;
+                Py_ssize_t done_open = open_pos;
+                depth--;
+                cur = stack[depth].cur;
+                key = stack[depth].key;
+                open_pos = stack[depth].open_pos;
+                is_map = stack[depth].is_map;
+                is_key = stack[depth].is_key;
+                if (was_key) {
+                    Py_DECREF(done);
+                    Py_XDECREF(key);
+                    key = map_key_text(p, done_open, pos);
+                    if (key == NULL) goto error;
+                    pos = expect_colon(p, kind, pos, open_pos);
+                    if (pos < 0) goto error;
+                    key_ready = 1;
+                    break;
+                }
+                int r = store(cur, is_map, key, done);
+                Py_DECREF(done);
+                Py_CLEAR(key);
+                if (r < 0) goto error;
+            }
+        }
+    }
+
+error:
+    Py_XDECREF(value);
+    Py_XDECREF(key);
+    Py_XDECREF(cur);
+    while (depth > 0) {
+        depth--;
+        Py_XDECREF(stack[depth].cur);
+        Py_XDECREF(stack[depth].key);
+    }
+    if (stack != local) PyMem_Free(stack);
+    return NULL;
+}
+
+/* Parse a whole document (parse() in _decode.py). */
+ALWAYS_INLINE PyObject *
+parse_document(Parser *p, const int kind)
+{
+    const void *data = p->data;
+    Py_ssize_t n = p->n;
+    Py_ssize_t start = (n > 0 && CH(0) == 0xFEFF) ? 1 : 0;
+    start = skip_ws(data, kind, start, n);
+    if (start == n) Py_RETURN_NONE;
+    Py_UCS4 first = CH(start);
+    PyObject *value;
+    Py_ssize_t pos;
+    if (first == '{' || first == '[') {
+        value = parse_container(p, kind, start, &pos);
+    }
+    else if (first == '"') {
+        value = parse_quoted(p, kind, start, &pos, 0);
+    }
+    else {
+        Py_ssize_t end = rstrip_end(data, kind, start, n);
+        return PyUnicode_Substring(p->doc, start, end);
+    }
+    if (value == NULL) return NULL;
+    pos = skip_ws(data, kind, pos, n);
+    if (pos != n) {
+        Py_DECREF(value);
+        raise_decode_error(MSG_EXTRA_DATA, p->doc, pos);
+        return NULL;
+    }
+    return value;
+}
+
+static PyObject *
+parse_ucs1(Parser *p)
+{
+    return parse_document(p, PyUnicode_1BYTE_KIND);
+}
+
+static PyObject *
+parse_ucs2(Parser *p)
+{
+    return parse_document(p, PyUnicode_2BYTE_KIND);
+}
+
+static PyObject *
+parse_ucs4(Parser *p)
+{
+    return parse_document(p, PyUnicode_4BYTE_KIND);
+}
+
+static PyObject *
+decode_impl(PyObject *data, PyObject *trim_obj, PyObject *map_key)
+{
+    int trim = PyObject_IsTrue(trim_obj);
+    if (trim < 0) return NULL;
+    PyObject *doc = text_of(data);
+    if (doc == NULL) return NULL;
+    Parser p;
+    p.doc = doc;
+    p.data = PyUnicode_DATA(doc);
+    p.n = PyUnicode_GET_LENGTH(doc);
+    p.trim = trim;
+    p.map_key = map_key;
+    PyObject *result;
+    switch (PyUnicode_KIND(doc)) {
+    case PyUnicode_1BYTE_KIND:
+        result = parse_ucs1(&p);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        result = parse_ucs2(&p);
+        break;
+    default:
+        result = parse_ucs4(&p);
+        break;
+    }
+    Py_DECREF(doc);
+    return result;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Argument parsing for METH_FASTCALL | METH_KEYWORDS                                    */
+
+/* Fill out[0..nparams) from positional args and keywords; missing stay NULL.
+ * Returns -1 (with TypeError) on bad arguments. */
+static int
+unpack_args(const char *fname, const char *const *names, Py_ssize_t nparams,
+            Py_ssize_t nrequired, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+            PyObject **out)
+{
+    for (Py_ssize_t i = 0; i < nparams; i++) out[i] = NULL;
+    if (nargs > nparams) {
+        PyErr_Format(PyExc_TypeError, "%s() takes at most %zd positional arguments (%zd given)",
+                     fname, nparams, nargs);
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < nargs; i++) out[i] = args[i];
+    if (kwnames != NULL) {
+        Py_ssize_t nkw = PyTuple_GET_SIZE(kwnames);
+        for (Py_ssize_t k = 0; k < nkw; k++) {
+            PyObject *kw = PyTuple_GET_ITEM(kwnames, k);
+            Py_ssize_t i;
+            for (i = 0; i < nparams; i++) {
+                if (PyUnicode_CompareWithASCIIString(kw, names[i]) == 0) break;
+            }
+            if (i == nparams) {
+                PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%U'",
+                             fname, kw);
+                return -1;
+            }
+            if (out[i] != NULL) {
+                PyErr_Format(PyExc_TypeError, "%s() got multiple values for argument '%s'",
+                             fname, names[i]);
+                return -1;
+            }
+            out[i] = args[nargs + k];
+        }
+    }
+    for (Py_ssize_t i = 0; i < nrequired; i++) {
+        if (out[i] == NULL) {
+            PyErr_Format(PyExc_TypeError, "%s() missing required argument '%s'", fname,
+                         names[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(decode_doc,
+             "decode($module, /, data, trim)\n--\n\n"
+             "Decode data (str or UTF-8 bytes-like) into a tree of dict, list, str and None.");
+
+static PyObject *
+speedups_decode(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const names[] = {"data", "trim"};
+    PyObject *a[2];
+    if (kwnames == NULL && nargs == 2) {
+        return decode_impl(args[0], args[1], NULL);
+    }
+    if (unpack_args("decode", names, 2, 2, args, nargs, kwnames, a) < 0) return NULL;
+    return decode_impl(a[0], a[1], NULL);
+}
+
+PyDoc_STRVAR(decode_raw_keys_doc,
+             "decode_raw_keys($module, /, data, trim, map_key)\n--\n\n"
+             "Like decode(), passing the text of every map-valued key through map_key.");
+
+static PyObject *
+speedups_decode_raw_keys(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
+                         PyObject *kwnames)
+{
+    static const char *const names[] = {"data", "trim", "map_key"};
+    PyObject *a[3];
+    if (unpack_args("decode_raw_keys", names, 3, 3, args, nargs, kwnames, a) < 0) return NULL;
+    return decode_impl(a[0], a[1], a[2]);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Encoding: the output buffer, a growing array of UCS1/UCS2/UCS4 code units            */
+
+typedef struct {
+    char *data;
+    int kind;
+    Py_UCS4 maxchar;
+    Py_ssize_t len; /* in code units */
+    Py_ssize_t cap; /* in code units */
+    int cut;        /* text was removed: maxchar may be too high */
+} Writer;
+
+static int
+writer_init(Writer *w)
+{
+    w->kind = PyUnicode_1BYTE_KIND;
+    w->maxchar = 127;
+    w->cut = 0;
+    w->len = 0;
+    w->cap = 1024;
+    w->data = PyMem_Malloc((size_t)w->cap);
+    if (w->data == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
+static void
+writer_free(Writer *w)
+{
+    PyMem_Free(w->data);
+    w->data = NULL;
+}
+
+static int
+writer_grow(Writer *w, Py_ssize_t extra)
+{
+    Py_ssize_t need = w->len + extra;
+    if (need < w->len || need > PY_SSIZE_T_MAX / 8) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_ssize_t cap = w->cap;
+    while (cap < need) cap = cap + (cap >> 1) + 64;
+    char *data = PyMem_Realloc(w->data, (size_t)cap * (size_t)w->kind);
+    if (data == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    w->data = data;
+    w->cap = cap;
+    return 0;
+}
+
+ALWAYS_INLINE int
+writer_reserve(Writer *w, Py_ssize_t extra)
+{
+    if (UNLIKELY(w->len + extra > w->cap)) return writer_grow(w, extra);
+    return 0;
+}
+
+/* Make the buffer able to hold characters up to maxchar (widening its kind if needed). */
+static int
+writer_widen(Writer *w, Py_UCS4 maxchar)
+{
+    if (maxchar <= w->maxchar) return 0;
+    int kind = maxchar < 256 ? PyUnicode_1BYTE_KIND
+               : maxchar < 65536 ? PyUnicode_2BYTE_KIND
+                                 : PyUnicode_4BYTE_KIND;
+    if (kind != w->kind) {
+        char *data = PyMem_Malloc((size_t)w->cap * (size_t)kind);
+        if (data == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        for (Py_ssize_t i = 0; i < w->len; i++) {
+            PyUnicode_WRITE(kind, data, i, PyUnicode_READ(w->kind, w->data, i));
+        }
+        PyMem_Free(w->data);
+        w->data = data;
+        w->kind = kind;
+    }
+    w->maxchar = maxchar;
+    return 0;
+}
+
+ALWAYS_INLINE int
+write_ascii(Writer *w, const char *s, Py_ssize_t len)
+{
+    if (writer_reserve(w, len) < 0) return -1;
+    if (LIKELY(w->kind == PyUnicode_1BYTE_KIND)) {
+        memcpy(w->data + w->len, s, (size_t)len);
+    }
+    else {
+        for (Py_ssize_t i = 0; i < len; i++) {
+            PyUnicode_WRITE(w->kind, w->data, w->len + i, (Py_UCS1)s[i]);
+        }
+    }
+    w->len += len;
+    return 0;
+}
+
+ALWAYS_INLINE int
+write_char(Writer *w, Py_UCS4 c)
+{
+    /* c is ASCII */
+    if (writer_reserve(w, 1) < 0) return -1;
+    PyUnicode_WRITE(w->kind, w->data, w->len, c);
+    w->len++;
+    return 0;
+}
+
+/* Append s[start:end]; the buffer must already be wide enough for s. */
+static int
+write_sub(Writer *w, PyObject *s, Py_ssize_t start, Py_ssize_t end)
+{
+    Py_ssize_t len = end - start;
+    if (len <= 0) return 0;
+    if (writer_reserve(w, len) < 0) return -1;
+    int skind = PyUnicode_KIND(s);
+    const void *sdata = PyUnicode_DATA(s);
+    if (skind == w->kind) {
+        memcpy(w->data + w->len * w->kind, (const char *)sdata + start * skind,
+               (size_t)(len * skind));
+    }
+    else {
+        for (Py_ssize_t i = 0; i < len; i++) {
+            PyUnicode_WRITE(w->kind, w->data, w->len + i, PyUnicode_READ(skind, sdata, start + i));
+        }
+    }
+    w->len += len;
+    return 0;
+}
+
+static int
+write_str(Writer *w, PyObject *s)
+{
+    if (PyUnicode_READY(s) < 0) return -1;
+    if (writer_widen(w, PyUnicode_MAX_CHAR_VALUE(s)) < 0) return -1;
+    return write_sub(w, s, 0, PyUnicode_GET_LENGTH(s));
+}
+
+static PyObject *
+writer_finish(Writer *w)
+{
+    if (w->cut && w->maxchar > 127) {
+        /* the characters that made the buffer wide may be gone: let CPython pick */
+        return PyUnicode_FromKindAndData(w->kind, w->data, w->len);
+    }
+    PyObject *result = PyUnicode_New(w->len, w->maxchar);
+    if (result == NULL) return NULL;
+    memcpy(PyUnicode_DATA(result), w->data, (size_t)(w->len * w->kind));
+    return result;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Encoding: strings (spec §4) and numbers                                              */
+
+/* '":,{}[]' CR LF: characters that make a string quoted wherever they are. */
+static unsigned char special_ascii[256]; /* only ASCII entries are set */
+
+ALWAYS_INLINE int
+is_special(Py_UCS4 c)
+{
+    return c < 128 && special_ascii[c];
+}
+
+/* _NEEDS_QUOTES(text) is not None, for a non-empty text. */
+static int
+needs_quotes(PyObject *s)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    Py_UCS4 first = PyUnicode_READ(kind, data, 0);
+    if (is_space(first) || first == 0xFEFF) return 1;
+    if (is_space(PyUnicode_READ(kind, data, n - 1))) return 1;
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *d = data;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (d[i] < 128 && special_ascii[d[i]]) return 1;
+        }
+    }
+    else if (kind == PyUnicode_2BYTE_KIND) {
+        const Py_UCS2 *d = data;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (d[i] < 128 && special_ascii[d[i]]) return 1;
+        }
+    }
+    else {
+        const Py_UCS4 *d = data;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (d[i] < 128 && special_ascii[d[i]]) return 1;
+        }
+    }
+    return 0;
+}
+
+/* quote(text): '"' + text.replace('"', '""') + '"'. */
+static int
+write_quoted(Writer *w, PyObject *s)
+{
+    if (writer_widen(w, PyUnicode_MAX_CHAR_VALUE(s)) < 0) return -1;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    if (write_char(w, '"') < 0) return -1;
+    Py_ssize_t start = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (PyUnicode_READ(kind, data, i) == '"') {
+            if (write_sub(w, s, start, i + 1) < 0) return -1;
+            start = i; /* the '"' is written again: doubled */
+        }
+    }
+    if (write_sub(w, s, start, n) < 0) return -1;
+    return write_char(w, '"');
+}
+
+/* A str by the rule of spec §4 (quote()). */
+static int
+write_string_general(Writer *w, PyObject *s)
+{
+    if (PyUnicode_READY(s) < 0) return -1;
+    if (PyUnicode_GET_LENGTH(s) == 0 || needs_quotes(s)) return write_quoted(w, s);
+    if (writer_widen(w, PyUnicode_MAX_CHAR_VALUE(s)) < 0) return -1;
+    return write_sub(w, s, 0, PyUnicode_GET_LENGTH(s));
+}
+
+ALWAYS_INLINE int
+write_string(Writer *w, PyObject *s)
+{
+    if (LIKELY(PyUnicode_IS_COMPACT_ASCII(s) && w->kind == PyUnicode_1BYTE_KIND)) {
+        /* Copy while checking: the copy is kept unless the text needs quotes. */
+        Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+        const Py_UCS1 *src = (const Py_UCS1 *)(((PyASCIIObject *)s) + 1);
+        if (n > 0 && !_Py_ascii_whitespace[src[0]] && !_Py_ascii_whitespace[src[n - 1]]) {
+            if (writer_reserve(w, n) < 0) return -1;
+            Py_UCS1 *dst = (Py_UCS1 *)w->data + w->len;
+            unsigned char bad = 0;
+            for (Py_ssize_t i = 0; i < n; i++) {
+                Py_UCS1 c = src[i];
+                dst[i] = c;
+                bad |= special_ascii[c];
+            }
+            if (LIKELY(!bad)) {
+                w->len += n;
+                return 0;
+            }
+        }
+        return write_quoted(w, s);
+    }
+    return write_string_general(w, s);
+}
+
+static int
+write_int(Writer *w, PyObject *v)
+{
+    int overflow;
+    long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
+    if (overflow == 0) {
+        if (x == -1 && PyErr_Occurred()) return -1;
+        char buf[24];
+        char *end = buf + sizeof(buf);
+        char *p = end;
+        unsigned long long u = x < 0 ? 0ULL - (unsigned long long)x : (unsigned long long)x;
+        do {
+            *--p = (char)('0' + u % 10);
+            u /= 10;
+        } while (u);
+        if (x < 0) *--p = '-';
+        return write_ascii(w, p, end - p);
+    }
+    PyObject *text = PyLong_Type.tp_repr(v);
+    if (text == NULL) return -1;
+    int r = write_str(w, text);
+    Py_DECREF(text);
+    return r;
+}
+
+/* float_text() of _scalars.py: .NET's shortest round-trip form. */
+static int
+write_float(Writer *w, double v)
+{
+    if (isnan(v)) return write_ascii(w, "NaN", 3);
+    if (isinf(v)) return v > 0 ? write_ascii(w, "Infinity", 8) : write_ascii(w, "-Infinity", 9);
+    char *r = PyOS_double_to_string(v, 'r', 0, Py_DTSF_ADD_DOT_0, NULL);
+    if (r == NULL) return -1;
+    char out[64];
+    size_t len = strlen(r);
+    size_t o = 0;
+    char *e = strchr(r, 'e');
+    if (len > 40) { /* cannot happen for a double; stay safe */
+        PyMem_Free(r);
+        PyErr_SetString(PyExc_SystemError, "unexpected float representation");
+        return -1;
+    }
+    if (e != NULL) {
+        size_t mlen = (size_t)(e - r);
+        if (mlen >= 2 && r[mlen - 2] == '.' && r[mlen - 1] == '0') mlen -= 2;
+        memcpy(out, r, mlen);
+        o = mlen;
+        long power = strtol(e + 1, NULL, 10);
+        out[o++] = 'E';
+        out[o++] = power < 0 ? '-' : '+';
+        o += (size_t)snprintf(out + o, sizeof(out) - o, "%02ld", power < 0 ? -power : power);
+    }
+    else {
+        if (len >= 2 && r[len - 2] == '.' && r[len - 1] == '0') len -= 2;
+        if (fabs(v) >= 1e15) {
+            const char *t = r;
+            if (*t == '-') {
+                out[o++] = '-';
+                t++;
+            }
+            char digits[48];
+            size_t nd = 0;
+            for (; t < r + len; t++) {
+                if (*t != '.') digits[nd++] = *t;
+            }
+            size_t rest_end = nd;
+            while (rest_end > 1 && digits[rest_end - 1] == '0') rest_end--;
+            out[o++] = digits[0];
+            if (rest_end > 1) {
+                out[o++] = '.';
+                memcpy(out + o, digits + 1, rest_end - 1);
+                o += rest_end - 1;
+            }
+            memcpy(out + o, "E+15", 4);
+            o += 4;
+        }
+        else {
+            memcpy(out, r, len);
+            o = len;
+        }
+    }
+    PyMem_Free(r);
+    return write_ascii(w, out, (Py_ssize_t)o);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Encoding: the iterative encoder                                                      */
+
+enum { KIND_LIST = 0, KIND_DICT = 1, KIND_FIELDS = 2 }; /* as _LIST, _DICT, _FIELDS */
+
+enum {
+    ITER_SINGLE,  /* the top-level pseudo list holding obj */
+    ITER_LIST,    /* an exact list, by index */
+    ITER_TUPLE,   /* an exact tuple, by index */
+    ITER_ITEMS,   /* any iterable of items, with enumerate() indexes */
+    ITER_DICT,    /* an exact dict, by PyDict_Next */
+    ITER_PAIRS,   /* an iterator of (key, value) pairs: iter(d.items()) */
+    ITER_FIELDS,  /* a dataclass: (written key, value) from its field table */
+};
+
+typedef struct {
+    int kind;
+    int iter_mode;
+    PyObject *container; /* the object opened (for sets: the sorted list); owned */
+    PyObject *iter;      /* ITER_ITEMS/ITER_PAIRS: the iterator; ITER_FIELDS: the values */
+    PyObject *table;     /* ITER_FIELDS: the field table */
+    Py_ssize_t index;    /* next index / PyDict_Next position */
+    Py_ssize_t size;     /* ITER_DICT: the size when iteration started */
+    PyObject *here;      /* the key of the current item (DICT, FIELDS); owned */
+    Py_ssize_t here_index; /* LIST: the index of the current item, -1 for none */
+} EncodeFrame;
+
+#define ENCODE_LOCAL_FRAMES 32
+
+typedef struct {
+    Writer w;
+    EncodeFrame local[ENCODE_LOCAL_FRAMES];
+    EncodeFrame *frames;
+    Py_ssize_t depth; /* the index of the current frame */
+    Py_ssize_t capacity;
+    PyObject *obj;
+    PyObject *rename;     /* as given */
+    PyObject *rename_fn;  /* rename_function(rename) */
+    PyObject *default_fn; /* NULL: none */
+    PyObject *unit;       /* NULL: compact */
+    int keep_none;
+    PyObject *set_key;    /* the sort key for sets, created on first use */
+} Encoder;
+
+static void
+frame_clear(EncodeFrame *f)
+{
+    Py_CLEAR(f->container);
+    Py_CLEAR(f->iter);
+    Py_CLEAR(f->table);
+    Py_CLEAR(f->here);
+}
+
+/* _path(stack, here, kind) of _encode.py, for the current frame (here_none: key None). */
+static PyObject *
+encoder_path_upto(Encoder *e, Py_ssize_t upto, int here_none)
+{
+    PyObject *stack = PyList_New(0);
+    if (stack == NULL) return NULL;
+    PyObject *result = NULL, *here = NULL;
+    for (Py_ssize_t i = 0; i <= upto; i++) {
+        EncodeFrame *f = &e->frames[i];
+        PyObject *key;
+        if (f->kind == KIND_LIST) {
+            if (f->here_index < 0 || f->iter_mode == ITER_SINGLE) {
+                key = Py_None;
+                Py_INCREF(key);
+            }
+            else {
+                key = PyLong_FromSsize_t(f->here_index);
+                if (key == NULL) goto done;
+            }
+        }
+        else {
+            key = f->here != NULL ? f->here : Py_None;
+            Py_INCREF(key);
+        }
+        if (i == upto) {
+            here = key;
+            break;
+        }
+        PyObject *kind = PyLong_FromLong(f->kind);
+        if (kind == NULL) {
+            Py_DECREF(key);
+            goto done;
+        }
+        PyObject *frame = PyTuple_Pack(4, Py_None, kind, Py_None, key);
+        Py_DECREF(kind);
+        Py_DECREF(key);
+        if (frame == NULL) goto done;
+        int r = PyList_Append(stack, frame);
+        Py_DECREF(frame);
+        if (r < 0) goto done;
+    }
+    if (here_none) {
+        Py_DECREF(here);
+        here = Py_None;
+        Py_INCREF(here);
+    }
+    result = PyObject_CallFunction(py_path, "OOi", stack, here, e->frames[upto].kind);
+done:
+    Py_XDECREF(here);
+    Py_DECREF(stack);
+    return result;
+}
+
+static PyObject *
+encoder_path(Encoder *e, int here_none)
+{
+    return encoder_path_upto(e, e->depth, here_none);
+}
+
+/* Raise EncodeError(fmt.format(path=<path of the current item>)). */
+static void
+encoder_error_path_upto(Encoder *e, Py_ssize_t upto, PyObject *fmt, int here_none,
+                        PyObject *type_of)
+{
+    PyObject *path = encoder_path_upto(e, upto, here_none);
+    if (path == NULL) return;
+    PyObject *msg;
+    if (type_of != NULL) {
+        PyObject *name = type_name(type_of);
+        if (name == NULL) {
+            Py_DECREF(path);
+            return;
+        }
+        msg = format_message(fmt, str_type, name, str_path, path);
+        Py_DECREF(name);
+    }
+    else {
+        msg = format_message(fmt, str_path, path, NULL, NULL);
+    }
+    Py_DECREF(path);
+    if (msg == NULL) return;
+    PyObject *exc = PyObject_CallOneArg(EncodeError, msg);
+    Py_DECREF(msg);
+    if (exc != NULL) {
+        PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
+        Py_DECREF(exc);
+    }
+}
+
+static void
+encoder_error_path(Encoder *e, PyObject *fmt, int here_none, PyObject *type_of)
+{
+    encoder_error_path_upto(e, e->depth, fmt, here_none, type_of);
+}
+
+/* The next item of the current frame: 1 with new references in *key (may stay NULL for
+ * lists) and *value, 0 when exhausted, -1 on error. Updates here/here_index. */
+static int
+next_item(EncodeFrame *f, PyObject **key, PyObject **value)
+{
+    *key = NULL;
+    *value = NULL;
+    switch (f->iter_mode) {
+    case ITER_SINGLE:
+        if (f->index > 0) return 0;
+        f->index = 1;
+        *value = f->container;
+        Py_INCREF(*value);
+        f->here_index = -1;
+        return 1;
+    case ITER_LIST:
+        if (f->index >= PyList_GET_SIZE(f->container)) return 0;
+        *value = PyList_GET_ITEM(f->container, f->index);
+        Py_INCREF(*value);
+        f->here_index = f->index++;
+        return 1;
+    case ITER_TUPLE:
+        if (f->index >= PyTuple_GET_SIZE(f->container)) return 0;
+        *value = PyTuple_GET_ITEM(f->container, f->index);
+        Py_INCREF(*value);
+        f->here_index = f->index++;
+        return 1;
+    case ITER_ITEMS: {
+        PyObject *item = PyIter_Next(f->iter);
+        if (item == NULL) return PyErr_Occurred() ? -1 : 0;
+        *value = item;
+        f->here_index = f->index++;
+        return 1;
+    }
+    case ITER_DICT: {
+        PyObject *k, *v;
+        if (PyDict_GET_SIZE(f->container) != f->size) {
+            f->size = -1; /* sticky, as the dict iterator */
+            PyErr_SetString(PyExc_RuntimeError, "dictionary changed size during iteration");
+            return -1;
+        }
+        if (!PyDict_Next(f->container, &f->index, &k, &v)) return 0;
+        Py_INCREF(k);
+        Py_INCREF(v);
+        Py_XSETREF(f->here, k);
+        Py_INCREF(k);
+        *key = k;
+        *value = v;
+        return 1;
+    }
+    case ITER_PAIRS: {
+        PyObject *item = PyIter_Next(f->iter);
+        if (item == NULL) return PyErr_Occurred() ? -1 : 0;
+        PyObject *k, *v;
+        if (PyTuple_CheckExact(item) && PyTuple_GET_SIZE(item) == 2) {
+            k = PyTuple_GET_ITEM(item, 0);
+            v = PyTuple_GET_ITEM(item, 1);
+            Py_INCREF(k);
+            Py_INCREF(v);
+        }
+        else {
+            PyObject *seq;
+            if (PyTuple_CheckExact(item) || PyList_CheckExact(item)) {
+                seq = item;
+                Py_INCREF(seq);
+            }
+            else {
+                PyObject *it = PyObject_GetIter(item);
+                if (it == NULL) {
+                    if (PyErr_ExceptionMatches(PyExc_TypeError)) {
+                        PyErr_Clear();
+                        PyErr_Format(PyExc_TypeError, "cannot unpack non-iterable %.200s object",
+                                     Py_TYPE(item)->tp_name);
+                    }
+                    Py_DECREF(item);
+                    return -1;
+                }
+                Py_DECREF(it);
+                seq = PySequence_Tuple(item);
+                if (seq == NULL) {
+                    Py_DECREF(item);
+                    return -1;
+                }
+            }
+            Py_ssize_t size = PySequence_Fast_GET_SIZE(seq);
+            if (size != 2) {
+                if (size < 2) {
+                    PyErr_Format(PyExc_ValueError,
+                                 "not enough values to unpack (expected 2, got %zd)", size);
+                }
+                else {
+                    PyErr_SetString(PyExc_ValueError, "too many values to unpack (expected 2)");
+                }
+                Py_DECREF(seq);
+                Py_DECREF(item);
+                return -1;
+            }
+            k = PySequence_Fast_GET_ITEM(seq, 0);
+            v = PySequence_Fast_GET_ITEM(seq, 1);
+            Py_INCREF(k);
+            Py_INCREF(v);
+            Py_DECREF(seq);
+        }
+        Py_DECREF(item);
+        Py_XSETREF(f->here, k);
+        Py_INCREF(k);
+        *key = k;
+        *value = v;
+        return 1;
+    }
+    case ITER_FIELDS: {
+        if (f->index >= PyTuple_GET_SIZE(f->iter) || f->index >= PyTuple_GET_SIZE(f->table)) {
+            return 0;
+        }
+        PyObject *k = PyTuple_GET_ITEM(f->table, f->index);
+        PyObject *v = PyTuple_GET_ITEM(f->iter, f->index);
+        f->index++;
+        Py_INCREF(k);
+        Py_INCREF(v);
+        Py_XSETREF(f->here, k);
+        Py_INCREF(k);
+        *key = k;
+        *value = v;
+        return 1;
+    }
+    }
+    return 0;
+}
+
+/* "\n" + unit * level */
+static int
+write_newline(Encoder *e, Py_ssize_t level)
+{
+    if (write_char(&e->w, '\n') < 0) return -1;
+    for (Py_ssize_t i = 0; i < level; i++) {
+        if (write_str(&e->w, e->unit) < 0) return -1;
+    }
+    return 0;
+}
+
+static int
+is_dataclass_instance(PyObject *value)
+{
+    if (PyType_Check(value)) return 0;
+    return PyObject_HasAttr((PyObject *)Py_TYPE(value), str_dataclass_fields);
+}
+
+static int
+is_container(PyObject *value)
+{
+    if (PyDict_Check(value) || PyList_Check(value) || PyTuple_Check(value) ||
+        PyAnySet_Check(value)) {
+        return 1;
+    }
+    return is_dataclass_instance(value);
+}
+
+/* Open container value (a new reference, consumed) as a new frame. */
+static int
+open_container(Encoder *e, PyObject *value)
+{
+    EncodeFrame nf;
+    memset(&nf, 0, sizeof(nf));
+    nf.here_index = -1;
+    if (e->depth >= MAX_DEPTH) {
+        encoder_error_path(e, MSG_ENCODE_TOO_DEEP, 0, NULL);
+        goto fail;
+    }
+    for (Py_ssize_t i = 1; i <= e->depth; i++) {
+        if (e->frames[i].container == value) {
+            encoder_error_path(e, MSG_CIRCULAR, 0, NULL);
+            goto fail;
+        }
+    }
+    if (PyDict_Check(value)) {
+        if (write_char(&e->w, '{') < 0) goto fail;
+        nf.kind = KIND_DICT;
+        if (PyDict_CheckExact(value)) {
+            nf.iter_mode = ITER_DICT;
+            nf.size = PyDict_GET_SIZE(value);
+        }
+        else {
+            PyObject *items = PyObject_CallMethodNoArgs(value, str_items);
+            if (items == NULL) goto fail;
+            nf.iter = PyObject_GetIter(items);
+            Py_DECREF(items);
+            if (nf.iter == NULL) goto fail;
+            nf.iter_mode = ITER_PAIRS;
+        }
+    }
+    else if (PyList_Check(value) || PyTuple_Check(value) || PyAnySet_Check(value)) {
+        if (PyAnySet_Check(value)) {
+            if (e->set_key == NULL) {
+                PyObject *kwargs = Py_BuildValue("{OOOOOO}", str_rename, e->rename, str_indent,
+                                                 Py_None, str_default,
+                                                 e->default_fn ? e->default_fn : Py_None);
+                if (kwargs == NULL) goto fail;
+                PyObject *args = PyTuple_Pack(1, py_encode);
+                if (args == NULL) {
+                    Py_DECREF(kwargs);
+                    goto fail;
+                }
+                e->set_key = PyObject_Call(py_partial, args, kwargs);
+                Py_DECREF(args);
+                Py_DECREF(kwargs);
+                if (e->set_key == NULL) goto fail;
+            }
+            PyObject *kwargs = Py_BuildValue("{OO}", str_key, e->set_key);
+            if (kwargs == NULL) goto fail;
+            PyObject *args = PyTuple_Pack(1, value);
+            if (args == NULL) {
+                Py_DECREF(kwargs);
+                goto fail;
+            }
+            PyObject *sorted = PyObject_Call(py_sorted, args, kwargs);
+            Py_DECREF(args);
+            Py_DECREF(kwargs);
+            if (sorted == NULL) {
+                /* Unsorted: the loop reports the bad item at its own path. */
+                if (!PyErr_ExceptionMatches(EncodeError)) goto fail;
+                PyErr_Clear();
+                sorted = PySequence_List(value);
+                if (sorted == NULL) goto fail;
+            }
+            Py_SETREF(value, sorted);
+        }
+        /* len(value) == 1 and value[0] is None */
+        int single_none;
+        if (PyList_CheckExact(value)) {
+            single_none = PyList_GET_SIZE(value) == 1 && PyList_GET_ITEM(value, 0) == Py_None;
+            nf.iter_mode = ITER_LIST;
+        }
+        else if (PyTuple_CheckExact(value)) {
+            single_none = PyTuple_GET_SIZE(value) == 1 && PyTuple_GET_ITEM(value, 0) == Py_None;
+            nf.iter_mode = ITER_TUPLE;
+        }
+        else {
+            Py_ssize_t size = PyObject_Size(value);
+            if (size < 0) goto fail;
+            single_none = 0;
+            if (size == 1) {
+                PyObject *zero = PyLong_FromLong(0);
+                if (zero == NULL) goto fail;
+                PyObject *first = PyObject_GetItem(value, zero);
+                Py_DECREF(zero);
+                if (first == NULL) goto fail;
+                single_none = first == Py_None;
+                Py_DECREF(first);
+            }
+            nf.iter_mode = ITER_ITEMS;
+        }
+        if (single_none) {
+            encoder_error_path(e, MSG_SINGLE_NONE_LIST, 0, NULL);
+            goto fail;
+        }
+        if (write_char(&e->w, '[') < 0) goto fail;
+        nf.kind = KIND_LIST;
+        if (nf.iter_mode == ITER_ITEMS) {
+            nf.iter = PyObject_GetIter(value);
+            if (nf.iter == NULL) goto fail;
+        }
+    }
+    else {
+        /* a dataclass: _field_reader() gives the written keys (with the colon) and the
+         * function reading the values */
+        if (write_char(&e->w, '{') < 0) goto fail;
+        PyObject *cls = PyObject_GetAttr(value, str_class);
+        if (cls == NULL) goto fail;
+        PyObject *reader = PyObject_CallFunctionObjArgs(py_field_reader, cls, e->rename_fn,
+                                                        e->unit != NULL ? str_colon_space
+                                                                        : str_colon,
+                                                        NULL);
+        Py_DECREF(cls);
+        if (reader == NULL) goto fail;
+        if (!PyTuple_CheckExact(reader) || PyTuple_GET_SIZE(reader) != 2 ||
+            !PyTuple_CheckExact(PyTuple_GET_ITEM(reader, 0))) {
+            PyErr_SetString(PyExc_TypeError, "_field_reader must return (keys, reader)");
+            Py_DECREF(reader);
+            goto fail;
+        }
+        nf.table = PyTuple_GET_ITEM(reader, 0);
+        Py_INCREF(nf.table);
+        PyObject *values = PyObject_CallOneArg(PyTuple_GET_ITEM(reader, 1), value);
+        Py_DECREF(reader);
+        if (values == NULL) goto fail;
+        if (!PyTuple_CheckExact(values)) {
+            Py_SETREF(values, PySequence_Tuple(values));
+            if (values == NULL) goto fail;
+        }
+        nf.iter = values;
+        if (PyTuple_GET_SIZE(values) != PyTuple_GET_SIZE(nf.table)) {
+            PyErr_Format(PyExc_ValueError, "zip() argument 2 is %s than argument 1",
+                         PyTuple_GET_SIZE(values) < PyTuple_GET_SIZE(nf.table) ? "shorter"
+                                                                                 : "longer");
+            goto fail;
+        }
+        nf.kind = KIND_FIELDS;
+        nf.iter_mode = ITER_FIELDS;
+    }
+    nf.container = value; /* takes the reference */
+    if (e->depth + 1 >= e->capacity) {
+        Py_ssize_t new_capacity = e->capacity * 2;
+        EncodeFrame *grown;
+        if (e->frames == e->local) {
+            grown = PyMem_Malloc(sizeof(EncodeFrame) * (size_t)new_capacity);
+            if (grown != NULL) memcpy(grown, e->local, sizeof(e->local));
+        }
+        else {
+            grown = PyMem_Realloc(e->frames, sizeof(EncodeFrame) * (size_t)new_capacity);
+        }
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            frame_clear(&nf);
+            return -1;
+        }
+        e->frames = grown;
+        e->capacity = new_capacity;
+    }
+    e->depth++;
+    e->frames[e->depth] = nf;
+    return 0;
+fail:
+    Py_XDECREF(nf.iter);
+    Py_XDECREF(nf.table);
+    Py_DECREF(value);
+    return -1;
+}
+
+/* The size of the list being written by the current frame (len(container)). */
+static Py_ssize_t
+frame_length(EncodeFrame *f)
+{
+    if (f->iter_mode == ITER_LIST) return PyList_GET_SIZE(f->container);
+    if (f->iter_mode == ITER_TUPLE) return PyTuple_GET_SIZE(f->container);
+    return PyObject_Size(f->container);
+}
+
+/* A value of no common type: write its token or open it (value: a new reference, consumed).
+ * Mirrors the main loop of _encode.encode() around _resolve(). mark: the output length
+ * before this map entry's key (to omit the entry). Returns 0 (written), 1 (opened),
+ * 2 (entry omitted) or -1. */
+static int
+encode_other(Encoder *e, PyObject *value, Py_ssize_t mark)
+{
+    PyObject *token;
+    int c = PyObject_HasAttr((PyObject *)Py_TYPE(value), str_dataclass_fields);
+    if (c) return open_container(e, value) < 0 ? -1 : 1;
+    token = PyObject_CallOneArg(py_scalar_token, value);
+    if (token == NULL) {
+        if (!PyErr_ExceptionMatches(ScalarError)) goto fail;
+        PyErr_Clear(); /* _resolve() below raises it again, with the path */
+    }
+    else if (token != Py_None) {
+        Py_DECREF(value);
+        int r = write_str(&e->w, token);
+        Py_DECREF(token);
+        return r;
+    }
+    else {
+        Py_DECREF(token);
+        c = is_container(value);
+        if (c < 0) goto fail;
+        if (c) return open_container(e, value) < 0 ? -1 : 1;
+    }
+    /* Everything else (default=, errors) goes through _resolve() itself. */
+    PyObject *path = encoder_path(e, 0);
+    if (path == NULL) goto fail;
+    PyObject *where = PyObject_GetAttr(path, str_str_method);
+    Py_DECREF(path);
+    if (where == NULL) goto fail;
+    PyObject *result = PyObject_CallFunctionObjArgs(
+        py_resolve, value, e->default_fn ? e->default_fn : Py_None, where, NULL);
+    Py_DECREF(where);
+    Py_DECREF(value);
+    if (result == NULL) return -1;
+    if (!PyTuple_CheckExact(result) || PyTuple_GET_SIZE(result) != 2) {
+        Py_DECREF(result);
+        PyErr_SetString(PyExc_TypeError, "_resolve must return a pair");
+        return -1;
+    }
+    token = PyTuple_GET_ITEM(result, 0);
+    if (token != Py_None) {
+        EncodeFrame *f = &e->frames[e->depth];
+        int empty = PyObject_Not(token);
+        if (empty < 0) {
+            Py_DECREF(result);
+            return -1;
+        }
+        if (empty && f->kind != KIND_LIST && !e->keep_none) {
+            /* default= gave None: omit the entry, as for any None value (spec §2) */
+            Py_DECREF(result);
+            e->w.len = mark;
+            e->w.cut = 1;
+            return 2;
+        }
+        if (empty && f->kind == KIND_LIST && e->depth > 0) {
+            Py_ssize_t size = frame_length(f);
+            if (size < 0) {
+                Py_DECREF(result);
+                return -1;
+            }
+            if (size == 1) {
+                /* default= gave the only item None: no JSV form (spec §2) */
+                Py_DECREF(result);
+                encoder_error_path_upto(e, e->depth - 1, MSG_SINGLE_NONE_LIST, 0, NULL);
+                return -1;
+            }
+        }
+        int r = write_str(&e->w, token);
+        Py_DECREF(result);
+        return r;
+    }
+    value = PyTuple_GET_ITEM(result, 1);
+    Py_INCREF(value);
+    Py_DECREF(result);
+    return open_container(e, value) < 0 ? -1 : 1;
+fail:
+    Py_DECREF(value);
+    return -1;
+}
+
+/* Write the key of a dict item (without its colon). */
+static int
+write_key(Encoder *e, PyObject *key)
+{
+    if (PyUnicode_CheckExact(key)) return write_string(&e->w, key);
+    PyObject *token = PyObject_CallOneArg(py_key_token, key);
+    if (token == NULL) return -1;
+    if (token == Py_None) {
+        Py_DECREF(token);
+        int c = is_dataclass_instance(key);
+        if (c < 0) return -1;
+        if (c) {
+            /* a map as the key */
+            token = PyObject_CallFunctionObjArgs(py_encode, key, e->rename, Py_None,
+                                                 e->default_fn ? e->default_fn : Py_None,
+                                                 NULL);
+            if (token == NULL) return -1;
+        }
+        else {
+            encoder_error_path(e, MSG_UNSUPPORTED_KEY, 1, key);
+            return -1;
+        }
+    }
+    int r = write_str(&e->w, token);
+    Py_DECREF(token);
+    return r;
+}
+
+/* Write a str, int, float, bool or None (exact types): 1 if written, 0 if not one, -1. */
+ALWAYS_INLINE int
+write_simple(Writer *w, PyObject *value)
+{
+    PyTypeObject *t = Py_TYPE(value);
+    if (t == &PyUnicode_Type) return write_string(w, value) < 0 ? -1 : 1;
+    if (t == &PyLong_Type) return write_int(w, value) < 0 ? -1 : 1;
+    if (value == Py_None) return 1;
+    if (t == &PyBool_Type) {
+        return (value == Py_True ? write_ascii(w, "True", 4) : write_ascii(w, "False", 5)) < 0
+                   ? -1
+                   : 1;
+    }
+    if (t == &PyFloat_Type) return write_float(w, PyFloat_AS_DOUBLE(value)) < 0 ? -1 : 1;
+    return 0;
+}
+
+/* Compact output, an exact dict: write the items of common types here; return the next
+ * other item as next_item() does (1), or 0 when exhausted, -1 on error. */
+static int
+dict_fast(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
+{
+    Writer *w = &e->w;
+    for (;;) {
+        PyObject *k, *v;
+        if (PyDict_GET_SIZE(f->container) != f->size) {
+            f->size = -1;
+            PyErr_SetString(PyExc_RuntimeError, "dictionary changed size during iteration");
+            return -1;
+        }
+        if (!PyDict_Next(f->container, &f->index, &k, &v)) return 0;
+        if (v == Py_None && !e->keep_none) continue;
+        if (LIKELY(PyUnicode_CheckExact(k))) {
+            PyTypeObject *t = Py_TYPE(v);
+            if (t == &PyUnicode_Type || t == &PyLong_Type || t == &PyBool_Type ||
+                t == &PyFloat_Type || v == Py_None) {
+                if (write_string(w, k) < 0 || write_char(w, ':') < 0 || write_simple(w, v) < 0 ||
+                    write_char(w, ',') < 0) {
+                    return -1;
+                }
+                continue;
+            }
+        }
+        Py_INCREF(k);
+        Py_INCREF(v);
+        Py_XSETREF(f->here, k);
+        Py_INCREF(k);
+        *key = k;
+        *value = v;
+        return 1;
+    }
+}
+
+/* Compact output, an exact list: as dict_fast(). */
+static int
+list_fast(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
+{
+    Writer *w = &e->w;
+    *key = NULL;
+    for (;;) {
+        if (f->index >= PyList_GET_SIZE(f->container)) return 0;
+        PyObject *v = PyList_GET_ITEM(f->container, f->index);
+        int r = write_simple(w, v);
+        if (r < 0) return -1;
+        if (r == 0) {
+            Py_INCREF(v);
+            *value = v;
+            f->here_index = f->index++;
+            return 1;
+        }
+        f->index++;
+        if (write_char(w, ',') < 0) return -1;
+    }
+}
+
+static PyObject *
+encoder_run(Encoder *e)
+{
+    Writer *w = &e->w;
+    for (;;) {
+        EncodeFrame *f = &e->frames[e->depth];
+        PyObject *key, *value;
+        Py_ssize_t mark = -1;
+        int r;
+        if (e->unit == NULL && f->iter_mode == ITER_DICT) {
+            r = dict_fast(e, f, &key, &value);
+        }
+        else if (e->unit == NULL && f->iter_mode == ITER_LIST) {
+            r = list_fast(e, f, &key, &value);
+        }
+        else {
+            r = next_item(f, &key, &value);
+        }
+        if (r < 0) return NULL;
+        if (r == 0) {
+            /* f is exhausted: close it */
+            if (e->depth == 0) break;
+            char closer = f->kind == KIND_LIST ? ']' : '}';
+            if (w->len > 0 && PyUnicode_READ(w->kind, w->data, w->len - 1) == ',') {
+                w->len--;
+                if (e->unit != NULL && write_newline(e, e->depth - 1) < 0) return NULL;
+                if (write_char(w, closer) < 0) return NULL;
+            }
+            else if (write_char(w, closer) < 0) {
+                return NULL;
+            }
+            frame_clear(f);
+            e->depth--;
+            if (write_char(w, ',') < 0) return NULL;
+            continue;
+        }
+        if (f->kind != KIND_LIST) {
+            if (value == Py_None && !e->keep_none) {
+                Py_DECREF(key);
+                Py_DECREF(value);
+                continue;
+            }
+            mark = w->len;
+            if (e->unit != NULL && e->depth > 0 && write_newline(e, e->depth) < 0) goto fail;
+            if (f->kind == KIND_FIELDS) {
+                /* the written key with its colon; rstripped for None */
+                Py_ssize_t before = w->len;
+                if (write_str(w, key) < 0) goto fail;
+                if (value == Py_None) {
+                    while (w->len > before &&
+                           is_space(PyUnicode_READ(w->kind, w->data, w->len - 1))) {
+                        w->len--;
+                    }
+                }
+            }
+            else {
+                if (write_key(e, key) < 0) goto fail;
+                if (value != Py_None && e->unit != NULL) {
+                    if (write_ascii(w, ": ", 2) < 0) goto fail;
+                }
+                else if (write_char(w, ':') < 0) {
+                    goto fail;
+                }
+            }
+            Py_CLEAR(key);
+        }
+        else if (e->unit != NULL && e->depth > 0) {
+            if (value != Py_None) {
+                if (write_newline(e, e->depth) < 0) goto fail;
+            }
+            else if (write_char(w, '\n') < 0) {
+                goto fail;
+            }
+        }
+        PyTypeObject *t = Py_TYPE(value);
+        if (t == &PyUnicode_Type) {
+            if (write_string(w, value) < 0) goto fail;
+        }
+        else if (t == &PyLong_Type) {
+            if (write_int(w, value) < 0) goto fail;
+        }
+        else if (t == &PyFloat_Type) {
+            if (write_float(w, PyFloat_AS_DOUBLE(value)) < 0) goto fail;
+        }
+        else if (t == &PyBool_Type) {
+            if ((value == Py_True ? write_ascii(w, "True", 4) : write_ascii(w, "False", 5)) < 0)
+                goto fail;
+        }
+        else if (value == Py_None) {
+            /* the empty token */
+        }
+        else if (t == &PyDict_Type || t == &PyList_Type || t == &PyTuple_Type ||
+                 t == &PySet_Type || t == &PyFrozenSet_Type) {
+            if (open_container(e, value) < 0) return NULL;
+            continue;
+        }
+        else {
+            Py_XDECREF(key);
+            r = encode_other(e, value, mark);
+            if (r < 0) return NULL;
+            if (r == 1 || r == 2) continue;
+            if (write_char(w, ',') < 0) return NULL;
+            continue;
+        }
+        Py_DECREF(value);
+        if (write_char(w, ',') < 0) return NULL;
+        continue;
+    fail:
+        Py_XDECREF(key);
+        Py_DECREF(value);
+        return NULL;
+    }
+    if (w->len > 0 && PyUnicode_READ(w->kind, w->data, w->len - 1) == ',') w->len--;
+    return writer_finish(w);
+}
+
+static PyObject *
+encode_impl(PyObject *obj, PyObject *rename, PyObject *indent, PyObject *default_fn,
+            PyObject *keep_none)
+{
+    PyObject *rename_fn;
+    if (rename == Py_None) {
+        rename_fn = Py_None;
+        Py_INCREF(rename_fn);
+    }
+    else if (rename == str_camel ||
+             (PyUnicode_CheckExact(rename) && PyUnicode_Compare(rename, str_camel) == 0)) {
+        rename_fn = rename_camel;
+        Py_INCREF(rename_fn);
+    }
+    else if (PyUnicode_CheckExact(rename) && PyUnicode_Compare(rename, str_pascal) == 0) {
+        rename_fn = rename_pascal;
+        Py_INCREF(rename_fn);
+    }
+    else if (PyUnicode_CheckExact(rename) && PyUnicode_Compare(rename, str_snake) == 0) {
+        rename_fn = rename_snake;
+        Py_INCREF(rename_fn);
+    }
+    else {
+        rename_fn = PyObject_CallOneArg(py_rename_function, rename);
+        if (rename_fn == NULL) return NULL;
+    }
+
+    /* Unusual options (a bad indent, a huge one, a keep_none that is not a bool) take
+     * the pure encoder, which gives them its exact behaviour. */
+    PyObject *unit = NULL;
+    int delegate = 0;
+    if (indent != Py_None) {
+        if (PyLong_CheckExact(indent)) {
+            Py_ssize_t width = PyLong_AsSsize_t(indent);
+            if (width == -1 && PyErr_Occurred()) {
+                PyErr_Clear();
+                delegate = 1;
+            }
+            else if (width > 4096) {
+                delegate = 1;
+            }
+            else {
+                unit = PyUnicode_New(width > 0 ? width : 0, 127);
+                if (unit == NULL) {
+                    Py_DECREF(rename_fn);
+                    return NULL;
+                }
+                if (width > 0) memset(PyUnicode_1BYTE_DATA(unit), ' ', (size_t)width);
+            }
+        }
+        else if (PyUnicode_Check(indent)) {
+            unit = indent;
+            Py_INCREF(unit);
+        }
+        else {
+            delegate = 1;
+        }
+    }
+    if (keep_none != Py_True && keep_none != Py_False) delegate = 1;
+    if (delegate) {
+        Py_DECREF(rename_fn);
+        Py_XDECREF(unit);
+        return PyObject_CallFunctionObjArgs(py_encode, obj, rename, indent,
+                                            default_fn ? default_fn : Py_None, keep_none, NULL);
+    }
+
+    Encoder e;
+    if (writer_init(&e.w) < 0) {
+        Py_DECREF(rename_fn);
+        Py_XDECREF(unit);
+        return NULL;
+    }
+    e.frames = e.local;
+    e.capacity = ENCODE_LOCAL_FRAMES;
+    e.depth = 0;
+    e.obj = obj;
+    e.rename = rename;
+    e.rename_fn = rename_fn;
+    e.default_fn = default_fn == Py_None ? NULL : default_fn;
+    e.unit = unit;
+    e.keep_none = keep_none == Py_True;
+    e.set_key = NULL;
+    memset(&e.frames[0], 0, sizeof(EncodeFrame));
+    e.frames[0].kind = KIND_LIST;
+    e.frames[0].iter_mode = ITER_SINGLE;
+    e.frames[0].here_index = -1;
+    Py_INCREF(obj);
+    e.frames[0].container = obj;
+
+    PyObject *result = encoder_run(&e);
+
+    for (Py_ssize_t i = 0; i <= e.depth; i++) frame_clear(&e.frames[i]);
+    if (e.frames != e.local) PyMem_Free(e.frames);
+    writer_free(&e.w);
+    Py_DECREF(rename_fn);
+    Py_XDECREF(unit);
+    Py_XDECREF(e.set_key);
+    return result;
+}
+
+PyDoc_STRVAR(encode_doc,
+             "encode($module, /, obj, rename='camel', indent=None, default=None, "
+             "keep_none=False)\n--\n\n"
+             "Encode obj as JSV text; see jsv.dumps().");
+
+static PyObject *
+speedups_encode(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    static const char *const names[] = {"obj", "rename", "indent", "default", "keep_none"};
+    PyObject *a[5];
+    if (unpack_args("encode", names, 5, 1, args, nargs, kwnames, a) < 0) return NULL;
+    return encode_impl(a[0], a[1] ? a[1] : str_camel, a[2] ? a[2] : Py_None,
+                       a[3] ? a[3] : Py_None, a[4] ? a[4] : Py_False);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Module                                                                               */
+
+static PyMethodDef speedups_methods[] = {
+    {"decode", (PyCFunction)(void (*)(void))speedups_decode, METH_FASTCALL | METH_KEYWORDS,
+     decode_doc},
+    {"decode_raw_keys", (PyCFunction)(void (*)(void))speedups_decode_raw_keys,
+     METH_FASTCALL | METH_KEYWORDS, decode_raw_keys_doc},
+    {"encode", (PyCFunction)(void (*)(void))speedups_encode, METH_FASTCALL | METH_KEYWORDS,
+     encode_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static void
+speedups_free(void *module)
+{
+    key_cache_clear();
+}
+
+static struct PyModuleDef speedups_module = {
+    PyModuleDef_HEAD_INIT,
+    "jsv._speedups",
+    "The C accelerator of jsv: decode, decode_raw_keys and encode, as in jsv._pure.",
+    -1,
+    speedups_methods,
+    NULL,
+    NULL,
+    NULL,
+    speedups_free,
+};
+
+static int
+get_attr(PyObject *module, const char *name, PyObject **out)
+{
+    *out = PyObject_GetAttrString(module, name);
+    return *out == NULL ? -1 : 0;
+}
+
+static int
+intern(const char *text, PyObject **out)
+{
+    *out = PyUnicode_InternFromString(text);
+    return *out == NULL ? -1 : 0;
+}
+
+PyMODINIT_FUNC
+PyInit__speedups(void)
+{
+    const char *specials = "\":,{}[]\r\n";
+    for (const char *c = specials; *c; c++) special_ascii[(unsigned char)*c] = 1;
+
+    if (intern("camel", &str_camel) < 0 || intern("pascal", &str_pascal) < 0 ||
+        intern("snake", &str_snake) < 0 || intern("", &str_empty) < 0 ||
+        intern("\"", &str_quote) < 0 || intern("\"\"", &str_dquote) < 0 ||
+        intern("format", &str_format) < 0 || intern("type", &str_type) < 0 ||
+        intern("path", &str_path) < 0 || intern("reason", &str_reason) < 0 ||
+        intern("__name__", &str_name) < 0 || intern("items", &str_items) < 0 ||
+        intern("__class__", &str_class) < 0 ||
+        intern("__dataclass_fields__", &str_dataclass_fields) < 0 ||
+        intern("key", &str_key) < 0 || intern("rename", &str_rename) < 0 ||
+        intern("indent", &str_indent) < 0 || intern("default", &str_default) < 0 ||
+        intern("__str__", &str_str_method) < 0 || intern(":", &str_colon) < 0 ||
+        intern(": ", &str_colon_space) < 0) {
+        return NULL;
+    }
+
+    PyObject *errors = PyImport_ImportModule("jsv._errors");
+    if (errors == NULL) return NULL;
+    PyObject *max_depth = NULL;
+    int failed =
+        get_attr(errors, "DecodeError", &DecodeError) < 0 ||
+        get_attr(errors, "EncodeError", &EncodeError) < 0 ||
+        get_attr(errors, "MSG_UNTERMINATED_STRING", &MSG_UNTERMINATED_STRING) < 0 ||
+        get_attr(errors, "MSG_UNTERMINATED_MAP", &MSG_UNTERMINATED_MAP) < 0 ||
+        get_attr(errors, "MSG_UNTERMINATED_LIST", &MSG_UNTERMINATED_LIST) < 0 ||
+        get_attr(errors, "MSG_EXPECTED_COLON", &MSG_EXPECTED_COLON) < 0 ||
+        get_attr(errors, "MSG_EXPECTED_MAP_SEP", &MSG_EXPECTED_MAP_SEP) < 0 ||
+        get_attr(errors, "MSG_EXPECTED_LIST_SEP", &MSG_EXPECTED_LIST_SEP) < 0 ||
+        get_attr(errors, "MSG_EXTRA_DATA", &MSG_EXTRA_DATA) < 0 ||
+        get_attr(errors, "MSG_TOO_DEEP", &MSG_TOO_DEEP) < 0 ||
+        get_attr(errors, "MSG_INVALID_UTF8", &MSG_INVALID_UTF8) < 0 ||
+        get_attr(errors, "MSG_BAD_INPUT_TYPE", &MSG_BAD_INPUT_TYPE) < 0 ||
+        get_attr(errors, "MSG_UNSUPPORTED_TYPE", &MSG_UNSUPPORTED_TYPE) < 0 ||
+        get_attr(errors, "MSG_UNSUPPORTED_KEY", &MSG_UNSUPPORTED_KEY) < 0 ||
+        get_attr(errors, "MSG_SINGLE_NONE_LIST", &MSG_SINGLE_NONE_LIST) < 0 ||
+        get_attr(errors, "MSG_CIRCULAR", &MSG_CIRCULAR) < 0 ||
+        get_attr(errors, "MSG_ENCODE_TOO_DEEP", &MSG_ENCODE_TOO_DEEP) < 0 ||
+        get_attr(errors, "MAX_DEPTH", &max_depth) < 0;
+    Py_DECREF(errors);
+    if (failed) {
+        Py_XDECREF(max_depth);
+        return NULL;
+    }
+    MAX_DEPTH = PyLong_AsSsize_t(max_depth);
+    Py_DECREF(max_depth);
+    if (MAX_DEPTH == -1 && PyErr_Occurred()) return NULL;
+
+    PyObject *encode_module = PyImport_ImportModule("jsv._encode");
+    if (encode_module == NULL) return NULL;
+    failed = get_attr(encode_module, "encode", &py_encode) < 0 ||
+             get_attr(encode_module, "_scalar_token", &py_scalar_token) < 0 ||
+             get_attr(encode_module, "_key_token", &py_key_token) < 0 ||
+             get_attr(encode_module, "_field_reader", &py_field_reader) < 0 ||
+             get_attr(encode_module, "_path", &py_path) < 0 ||
+             get_attr(encode_module, "_resolve", &py_resolve) < 0 ||
+             get_attr(encode_module, "ScalarError", &ScalarError) < 0;
+    Py_DECREF(encode_module);
+    if (failed) return NULL;
+
+    PyObject *naming = PyImport_ImportModule("jsv._naming");
+    if (naming == NULL) return NULL;
+    failed = get_attr(naming, "rename_function", &py_rename_function) < 0;
+    Py_DECREF(naming);
+    if (failed) return NULL;
+    rename_camel = PyObject_CallOneArg(py_rename_function, str_camel);
+    rename_pascal = PyObject_CallOneArg(py_rename_function, str_pascal);
+    rename_snake = PyObject_CallOneArg(py_rename_function, str_snake);
+    if (rename_camel == NULL || rename_pascal == NULL || rename_snake == NULL) return NULL;
+
+    PyObject *functools = PyImport_ImportModule("functools");
+    if (functools == NULL) return NULL;
+    failed = get_attr(functools, "partial", &py_partial) < 0;
+    Py_DECREF(functools);
+    if (failed) return NULL;
+    PyObject *builtins = PyImport_ImportModule("builtins");
+    if (builtins == NULL) return NULL;
+    failed = get_attr(builtins, "sorted", &py_sorted) < 0;
+    Py_DECREF(builtins);
+    if (failed) return NULL;
+
+    return PyModule_Create(&speedups_module);
+}
