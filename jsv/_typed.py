@@ -172,11 +172,11 @@ def _sequence(node: SequenceNode, item: Converter) -> Converter:
             raise _expected(node, value)
         try:
             items = [item(x) for x in value]
+            return items if factory is list else factory(items)
         except _Invalid:
             raise _find_failure(value, lambda _: item) from None
         except TypeError as e:  # an unhashable item for a set
             raise _Invalid(MSG_REJECTED.format(type=node.name, error=e)) from None
-        return items if factory is list else factory(items)
 
     return convert
 
@@ -247,18 +247,85 @@ def _empty_rule(node: Node, has_default: bool) -> int:
     return _EMPTY_DEFAULT if has_default else _EMPTY_ERROR
 
 
+def _direct(node: Node, forbid: bool) -> Converter | None:
+    """The converter of a field's non-empty value: ``Optional`` is unwrapped (emptiness is
+    handled by the field), and ``None`` stands for ``str``, which takes text as it is."""
+    while isinstance(node, OptionalNode):
+        node = node.inner
+    if isinstance(node, ScalarNode) and node.type is str:
+        return None
+    return compile_plan(node, forbid)
+
+
+def _fast_constructor(node: ClassNode) -> Callable[[dict[str, Any]], Any] | None:
+    """For a plain dataclass, a constructor that fills ``__dict__`` directly, as the
+    generated ``__init__`` would (defaults, default factories, then ``__post_init__``).
+
+    None when the class does anything the shortcut cannot follow: frozen or slots
+    dataclasses, a hand-written ``__init__`` or ``__new__``, InitVar pseudo-fields.
+    """
+    if node.kind != "dataclass" or not isinstance(node.cls, type):
+        return None
+    cls: Any = node.cls
+    params = getattr(cls, "__dataclass_params__", None)
+    init = getattr(cls, "__init__", None)
+    if (
+        params is None
+        or params.frozen
+        or not params.init
+        or "__slots__" in cls.__dict__
+        or cls.__new__ is not object.__new__
+        or cls.__setattr__ is not object.__setattr__
+        or getattr(getattr(init, "__code__", None), "co_filename", None) != "<string>"
+        or any(
+            type(f).__name__ != "Field" or str(getattr(f, "_field_type", "")) != "_FIELD"
+            for f in cls.__dataclass_fields__.values()
+        )
+    ):
+        return None
+    defaults: dict[str, Any] = {}
+    factories: list[tuple[str, Callable[[], Any]]] = []
+    for f in node.fields:
+        if f.default is not MISSING:
+            defaults[f.name] = f.default
+        elif f.default_factory is not MISSING:
+            factories.append((f.name, f.default_factory))
+    post_init = getattr(cls, "__post_init__", None)
+    new = object.__new__
+
+    def construct(kwargs: dict[str, Any]) -> Any:
+        obj: Any = new(cls)
+        state = obj.__dict__
+        state.update(defaults)
+        for name, factory in factories:
+            if name not in kwargs:
+                state[name] = factory()
+        state.update(kwargs)
+        if post_init is not None:
+            obj.__post_init__()
+        return obj
+
+    return construct
+
+
 def _class(node: ClassNode, forbid: bool) -> Converter:
     cls = node.cls
     is_typeddict = node.kind == "typeddict"
-    # One entry per accepted spelling: (attribute, converter, empty rule, settable).
+    # One entry per accepted spelling of a settable field:
+    # (attribute, converter of a non-empty value or None for str, empty rule, node).
     fields = []
-    for f in node.fields:
+    ignored: set[int] = set()  # dataclass fields with init=False: known, never set
+    for index, f in enumerate(node.fields):
         has_default = f.default is not MISSING or f.default_factory is not MISSING
         rule = _empty_rule(f.node, has_default or (is_typeddict and not f.required))
-        fields.append((f.name, compile_plan(f.node, forbid), rule, f.init, f.node))
-    lookup = {spelling: fields[index] for spelling, index in node.lookup.items()}
-    normalized = {spelling: fields[index] for spelling, index in node.normalized.items()}
+        fields.append((f.name, _direct(f.node, forbid), rule, f.node))
+        if not f.init:
+            ignored.add(index)
+    lookup = {s: fields[i] for s, i in node.lookup.items() if i not in ignored}
+    normalized = {s: fields[i] for s, i in node.normalized.items() if i not in ignored}
+    ignored_spellings = {s for s, i in node.normalized.items() if i in ignored}
     required = [f.name for f in node.fields if f.required]
+    construct = None if is_typeddict else _fast_constructor(node)
 
     def convert(value: Any) -> Any:
         if type(value) is not dict:
@@ -267,14 +334,13 @@ def _class(node: ClassNode, forbid: bool) -> Converter:
         for key, item in value.items():
             entry = lookup.get(key)
             if entry is None:
-                entry = normalized.get(normalized_key(key))
+                normal = normalized_key(key)
+                entry = normalized.get(normal)
                 if entry is None:
-                    if forbid and key.strip() != "__type":
+                    if forbid and normal != "type" and normal not in ignored_spellings:
                         raise _Invalid(MSG_UNKNOWN_FIELD.format(key=key), [("field", key)])
                     continue
-            name, conv, empty, settable, field_node = entry
-            if not settable:
-                continue
+            name, conv, empty, field_node = entry
             if item is None:
                 if empty == _EMPTY_NONE:
                     kwargs[name] = None
@@ -287,18 +353,26 @@ def _class(node: ClassNode, forbid: bool) -> Converter:
                         MSG_EXPECTED.format(expected=field_node.name, got=_got(None)),
                         [("field", key)],
                     )
-                continue
-            try:
-                kwargs[name] = conv(item)
-            except _Invalid as e:
-                e.path.append(("field", key))
-                raise
+            elif conv is None:  # str
+                if type(item) is not str:
+                    raise _Invalid(
+                        MSG_EXPECTED.format(expected="str", got=_got(item)), [("field", key)]
+                    )
+                kwargs[name] = item
+            else:
+                try:
+                    kwargs[name] = conv(item)
+                except _Invalid as e:
+                    e.path.append(("field", key))
+                    raise
         for name in required:
             if name not in kwargs:
                 raise _Invalid(MSG_MISSING_FIELD.format(field=name))
         if is_typeddict:
             return kwargs
         try:
+            if construct is not None:
+                return construct(kwargs)
             return cls(**kwargs)
         except (TypeError, ValueError) as e:  # __post_init__ validation, ...
             raise _Invalid(MSG_REJECTED.format(type=node.name, error=e)) from None
