@@ -398,6 +398,12 @@ class _Builder:
             finally:
                 self.where.pop()
             required = name in cls.__required_keys__
+            # Under `from __future__ import annotations` Python 3.10-3.11 cannot see these
+            # qualifiers when the class is created; the resolved hints still carry them.
+            if typing.get_origin(hint) is typing.NotRequired:
+                required = False
+            elif typing.get_origin(hint) is typing.Required:
+                required = True
             node.fields.append(FieldPlan(name, field_node, required, MISSING, MISSING))
             _add_spellings(node, index, name, None)
         return node
