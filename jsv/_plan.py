@@ -12,7 +12,6 @@ import collections.abc as cabc
 import dataclasses
 import datetime as dt
 import enum
-import sys
 import types
 import typing
 import uuid
@@ -356,10 +355,8 @@ class _Builder:
 
     def _hints(self, cls: Any) -> dict[str, Any]:
         try:
-            module = sys.modules.get(cls.__module__)
-            return typing.get_type_hints(
-                cls, globalns=vars(module) if module else None, include_extras=True
-            )
+            # No globalns: each class of the MRO resolves its annotations in its own module.
+            return typing.get_type_hints(cls, include_extras=True)
         except Exception as e:  # NameError for an unresolvable forward reference, ...
             raise TypeError(f"jsv cannot resolve the annotations of {cls!r}: {e}") from None
 
