@@ -354,9 +354,12 @@ class _Builder:
         return self.mapping(cls, Any, Any, typevars)
 
     def _hints(self, cls: Any) -> dict[str, Any]:
+        # No globalns: each class of the MRO resolves its annotations in its own module.
+        # dataclasses.make_dataclass() annotates untyped fields with the string
+        # "typing.Any" in the module "types", which has no name "typing": it is supplied.
+        localns = {"typing": typing} if cls.__module__ == "types" else None
         try:
-            # No globalns: each class of the MRO resolves its annotations in its own module.
-            return typing.get_type_hints(cls, include_extras=True)
+            return typing.get_type_hints(cls, localns=localns, include_extras=True)
         except Exception as e:  # NameError for an unresolvable forward reference, ...
             raise TypeError(f"jsv cannot resolve the annotations of {cls!r}: {e}") from None
 
