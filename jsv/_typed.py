@@ -337,7 +337,7 @@ def _class(node: ClassNode, forbid: bool) -> Converter:
                 normal = normalized_key(key)
                 entry = normalized.get(normal)
                 if entry is None:
-                    if forbid and normal != "type" and normal not in ignored_spellings:
+                    if forbid and key.strip() != "__type" and normal not in ignored_spellings:
                         raise _Invalid(MSG_UNKNOWN_FIELD.format(key=key), [("field", key)])
                     continue
             name, conv, empty, field_node = entry
