@@ -1,0 +1,21 @@
+"""The C accelerator: the same functions, results and errors as :mod:`jsv._pure`."""
+
+from collections.abc import Callable
+from typing import Any
+
+from jsv._naming import Rename
+
+def decode(data: Any, trim: bool) -> Any:
+    """Decode ``data`` (str or UTF-8 bytes-like) into a tree."""
+
+def decode_raw_keys(data: Any, trim: bool, map_key: Callable[[str], str]) -> Any:
+    """Like :func:`decode`, passing the text of every map-valued key through ``map_key``."""
+
+def encode(
+    obj: Any,
+    rename: Rename = "camel",
+    indent: int | str | None = None,
+    default: Callable[[Any], Any] | None = None,
+    keep_none: bool = False,
+) -> str:
+    """Encode ``obj`` as JSV text; see :func:`jsv.dumps`."""
