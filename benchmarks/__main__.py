@@ -74,6 +74,7 @@ def _run(
             print(text, file=sys.stderr, flush=True)
 
     previous_kernel = _kernel.active
+    load_before = report.load_average()
     say("generating payloads ...")
     payloads = payloads_mod.build(names, small=args.smoke)
     # The memory subprocesses warm up on the seed sample, so it is always in the cache.
@@ -109,6 +110,7 @@ def _run(
         "date": report.now(),
         "command": report.command_line(argv),
         "versions": report.versions(),
+        "load average": f"{load_before} at the start, {report.load_average()} at the end",
         "settings": {"repeats": repeats, "min_time": min_time, "smoke": args.smoke,
                      "memory": "tracemalloc peak and retained, RSS peak growth; a process each",
                      "input": "bytes (UTF-8) for every decoder"},

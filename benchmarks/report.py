@@ -33,6 +33,14 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
+def load_average() -> str:
+    """The 1-minute load average (how busy the machine was), or "n/a"."""
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except (AttributeError, OSError):
+        return "n/a"
+
+
 def versions() -> dict[str, str]:
     """Python, the platform, the CPU, jsv's kernels and every benchmarked library."""
     import jsv
@@ -155,6 +163,7 @@ def memory_table(memory: list[dict[str, Any]]) -> str:
 def header(meta: dict[str, Any]) -> str:
     lines = [f"- date: {meta['date']}", f"- command: `{meta['command']}`"]
     lines += [f"- {k}: {v}" for k, v in meta["versions"].items()]
+    lines.append(f"- load average (1 min): {meta['load average']}")
     s = meta["settings"]
     lines.append(
         f"- method: {s['repeats']} rounds, each row timed for at least {s['min_time']} s per "

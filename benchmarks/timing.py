@@ -2,14 +2,15 @@
 
 Method (as pyperf, msgspec's and orjson's benchmarks do it, within one process):
 
-1. Calibration: each row's loop count doubles (or is scaled up) until one timing of that
-   many calls takes at least ``min_time`` seconds. This also warms every row up.
+1. Calibration: each row's loop count is scaled so that one timing of that many calls takes
+   about 1.25 x ``min_time`` seconds (at least ``min_time``); the probes warm the row up.
 2. Repeats: ``repeats`` rounds; each round times every row once, one after the other, so
    the libraries alternate and a slow phase of the machine hits all of them alike. The
    order of the rows rotates from one round to the next.
 3. Each timing is ``loops`` calls of ``func(arg)`` whose results are discarded inside the
-   loop, so deallocating the result is part of every library's time. A full garbage
-   collection runs before each timing; the collector stays enabled during it.
+   loop, so deallocating the result is part of every library's time. A garbage collection
+   runs before each timing; the collector stays enabled during it. The payloads are
+   frozen out of the collector (``gc.freeze``) while the rows run.
 
 The result of a row is the per-call time of every round: the median is reported with the
 minimum and maximum.
@@ -20,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import itertools
+import math
 import statistics
 import sys
 import time
@@ -27,6 +29,8 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from .cases import Case
+
+CALIBRATION_MARGIN = 1.25
 
 
 @dataclasses.dataclass
@@ -57,25 +61,28 @@ def _loop(func: Callable[[Any], Any], arg: Any, loops: int) -> float:
     return time.perf_counter() - start
 
 
-def time_once(case: Case, loops: int) -> float:
+def time_once(case: Case, loops: int, *, collect: bool = True) -> float:
     """Seconds for ``loops`` calls of ``case`` (its kernel activated, after a collection)."""
     if case.before is not None:
         case.before()
-    gc.collect()
+    if collect:
+        gc.collect()
     return _loop(case.func, case.arg, loops)
 
 
 def calibrate(case: Case, min_time: float) -> int:
-    """The smallest loop count (doubling, or scaled from the last timing) taking min_time."""
+    """A loop count whose timing takes about 1.25 x ``min_time``.
+
+    Probes with growing loop counts until one probe takes a tenth of ``min_time`` (these
+    probes also warm the row up), then scales; the margin keeps the timings of the rounds
+    above ``min_time`` despite jitter.
+    """
     loops = 1
     while True:
-        elapsed = time_once(case, loops)
-        if elapsed >= min_time:
-            return loops
-        if elapsed <= 0:
-            loops *= 10
-        else:
-            loops = max(loops * 2, int(loops * min_time / elapsed * 1.1) + 1)
+        elapsed = time_once(case, loops, collect=False)
+        if elapsed >= min_time / 10:
+            return max(1, math.ceil(loops * min_time * CALIBRATION_MARGIN / elapsed))
+        loops *= 10 if elapsed < min_time / 1000 else 2
 
 
 class Progress:
@@ -114,7 +121,23 @@ class Progress:
 def run(
     cases: list[Case], *, min_time: float, repeats: int, progress: Progress | None = None
 ) -> dict[str, Timing]:
-    """Time every case whose status is ok; returns timings by ``case.key``."""
+    """Time every case whose status is ok; returns timings by ``case.key``.
+
+    The payloads and everything else alive before the run are frozen out of the garbage
+    collector (``gc.freeze``) for its duration, so that the collections before each timing
+    are cheap and collections inside a timing scan only what the timed calls create.
+    """
+    gc.collect()
+    gc.freeze()
+    try:
+        return _run(cases, min_time, repeats, progress)
+    finally:
+        gc.unfreeze()
+
+
+def _run(
+    cases: list[Case], min_time: float, repeats: int, progress: Progress | None
+) -> dict[str, Timing]:
     live = [c for c in cases if c.status == "ok"]
     loops: dict[str, int] = {}
     for case in live:
