@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 import io
@@ -579,3 +580,17 @@ def test_indent_reads_back_with_trim(indent: int | str) -> None:
         " key ": "\n",
     }
     assert jsv.loads(jsv.dumps(obj, indent=indent), trim=True) == obj
+
+
+def test_dataclass_field_names_are_written_bare() -> None:
+    @dataclasses.dataclass
+    class Call:
+        dial_state: str
+        call_state: str | None = None
+        members: list[str] = dataclasses.field(default_factory=list)
+
+    assert jsv.dumps(Call("None")) == "{dialState:None,members:[]}"
+    assert (
+        jsv.dumps([Call("a, b", "x")], rename=None)
+        == '[{dial_state:"a, b",call_state:x,members:[]}]'
+    )
