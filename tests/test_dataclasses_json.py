@@ -8,6 +8,7 @@ jsv reads its metadata and writes the keys ``to_dict()`` writes.
 from __future__ import annotations
 
 import enum
+import importlib
 from dataclasses import dataclass, field
 from typing import Any, Dict, Generic, List, Optional, TypeVar
 
@@ -15,7 +16,10 @@ import pytest
 
 import jsv
 
-dcj = pytest.importorskip("dataclasses_json")
+try:
+    dcj: Any = importlib.import_module("dataclasses_json")
+except ImportError:
+    pytest.skip("dataclasses_json is not installed", allow_module_level=True)
 
 T = TypeVar("T")
 
