@@ -924,6 +924,31 @@ writer_reserve(Writer *w, Py_ssize_t extra)
     return 0;
 }
 
+/* Copy len code units from (skind, src)[start:] to (dkind, dst)[at:]; skind <= dkind. */
+static void
+copy_units(int dkind, void *dst, Py_ssize_t at, int skind, const void *src, Py_ssize_t start,
+           Py_ssize_t len)
+{
+    if (skind == dkind) {
+        memcpy((char *)dst + at * dkind, (const char *)src + start * skind, (size_t)(len * skind));
+    }
+    else if (dkind == PyUnicode_2BYTE_KIND) {
+        const Py_UCS1 *a = (const Py_UCS1 *)src + start;
+        Py_UCS2 *b = (Py_UCS2 *)dst + at;
+        for (Py_ssize_t i = 0; i < len; i++) b[i] = a[i];
+    }
+    else if (skind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *a = (const Py_UCS1 *)src + start;
+        Py_UCS4 *b = (Py_UCS4 *)dst + at;
+        for (Py_ssize_t i = 0; i < len; i++) b[i] = a[i];
+    }
+    else {
+        const Py_UCS2 *a = (const Py_UCS2 *)src + start;
+        Py_UCS4 *b = (Py_UCS4 *)dst + at;
+        for (Py_ssize_t i = 0; i < len; i++) b[i] = a[i];
+    }
+}
+
 /* Make the buffer able to hold characters up to maxchar (widening its kind if needed). */
 static int
 writer_widen(Writer *w, Py_UCS4 maxchar)
@@ -938,9 +963,7 @@ writer_widen(Writer *w, Py_UCS4 maxchar)
             PyErr_NoMemory();
             return -1;
         }
-        for (Py_ssize_t i = 0; i < w->len; i++) {
-            PyUnicode_WRITE(kind, data, i, PyUnicode_READ(w->kind, w->data, i));
-        }
+        copy_units(kind, data, 0, w->kind, w->data, 0, w->len);
         PyMem_Free(w->data);
         w->data = data;
         w->kind = kind;
@@ -957,9 +980,7 @@ write_ascii(Writer *w, const char *s, Py_ssize_t len)
         memcpy(w->data + w->len, s, (size_t)len);
     }
     else {
-        for (Py_ssize_t i = 0; i < len; i++) {
-            PyUnicode_WRITE(w->kind, w->data, w->len + i, (Py_UCS1)s[i]);
-        }
+        copy_units(w->kind, w->data, w->len, PyUnicode_1BYTE_KIND, s, 0, len);
     }
     w->len += len;
     return 0;
@@ -984,15 +1005,7 @@ write_sub(Writer *w, PyObject *s, Py_ssize_t start, Py_ssize_t end)
     if (writer_reserve(w, len) < 0) return -1;
     int skind = PyUnicode_KIND(s);
     const void *sdata = PyUnicode_DATA(s);
-    if (skind == w->kind) {
-        memcpy(w->data + w->len * w->kind, (const char *)sdata + start * skind,
-               (size_t)(len * skind));
-    }
-    else {
-        for (Py_ssize_t i = 0; i < len; i++) {
-            PyUnicode_WRITE(w->kind, w->data, w->len + i, PyUnicode_READ(skind, sdata, start + i));
-        }
-    }
+    copy_units(w->kind, w->data, w->len, skind, sdata, start, len);
     w->len += len;
     return 0;
 }
@@ -1042,9 +1055,9 @@ needs_quotes(PyObject *s)
     if (is_space(PyUnicode_READ(kind, data, n - 1))) return 1;
     if (kind == PyUnicode_1BYTE_KIND) {
         const Py_UCS1 *d = data;
-        for (Py_ssize_t i = 0; i < n; i++) {
-            if (d[i] < 128 && special_ascii[d[i]]) return 1;
-        }
+        unsigned char bad = 0;
+        for (Py_ssize_t i = 0; i < n; i++) bad |= special_ascii[d[i]];
+        if (bad) return 1;
     }
     else if (kind == PyUnicode_2BYTE_KIND) {
         const Py_UCS2 *d = data;
@@ -1071,10 +1084,23 @@ write_quoted(Writer *w, PyObject *s)
     const void *data = PyUnicode_DATA(s);
     if (write_char(w, '"') < 0) return -1;
     Py_ssize_t start = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (PyUnicode_READ(kind, data, i) == '"') {
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const char *d = data;
+        const char *q;
+        while ((q = memchr(d + start, '"', (size_t)(n - start))) != NULL) {
+            Py_ssize_t i = q - d;
             if (write_sub(w, s, start, i + 1) < 0) return -1;
             start = i; /* the '"' is written again: doubled */
+            if (write_sub(w, s, start, start + 1) < 0) return -1;
+            start = i + 1;
+        }
+    }
+    else {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (PyUnicode_READ(kind, data, i) == '"') {
+                if (write_sub(w, s, start, i + 1) < 0) return -1;
+                start = i; /* the '"' is written again: doubled */
+            }
         }
     }
     if (write_sub(w, s, start, n) < 0) return -1;
@@ -1091,21 +1117,34 @@ write_string_general(Writer *w, PyObject *s)
     return write_sub(w, s, 0, PyUnicode_GET_LENGTH(s));
 }
 
+#define COPY_CHECK(T)                                                                     \
+    do {                                                                                  \
+        T *dst = (T *)w->data + w->len;                                                   \
+        for (Py_ssize_t i = 0; i < n; i++) {                                              \
+            Py_UCS1 c = src[i];                                                           \
+            dst[i] = c;                                                                   \
+            bad |= special_ascii[c];                                                      \
+        }                                                                                 \
+    } while (0)
+
 ALWAYS_INLINE int
 write_string(Writer *w, PyObject *s)
 {
-    if (LIKELY(PyUnicode_IS_COMPACT_ASCII(s) && w->kind == PyUnicode_1BYTE_KIND)) {
+    if (LIKELY(PyUnicode_IS_COMPACT_ASCII(s))) {
         /* Copy while checking: the copy is kept unless the text needs quotes. */
         Py_ssize_t n = PyUnicode_GET_LENGTH(s);
         const Py_UCS1 *src = (const Py_UCS1 *)(((PyASCIIObject *)s) + 1);
         if (n > 0 && !_Py_ascii_whitespace[src[0]] && !_Py_ascii_whitespace[src[n - 1]]) {
             if (writer_reserve(w, n) < 0) return -1;
-            Py_UCS1 *dst = (Py_UCS1 *)w->data + w->len;
             unsigned char bad = 0;
-            for (Py_ssize_t i = 0; i < n; i++) {
-                Py_UCS1 c = src[i];
-                dst[i] = c;
-                bad |= special_ascii[c];
+            if (LIKELY(w->kind == PyUnicode_1BYTE_KIND)) {
+                COPY_CHECK(Py_UCS1);
+            }
+            else if (w->kind == PyUnicode_2BYTE_KIND) {
+                COPY_CHECK(Py_UCS2);
+            }
+            else {
+                COPY_CHECK(Py_UCS4);
             }
             if (LIKELY(!bad)) {
                 w->len += n;
