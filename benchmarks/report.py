@@ -231,7 +231,7 @@ def chart(path: Path, payloads: list[Payload], rows: list[dict[str, Any]], title
         ax.invert_yaxis()
         ax.set_xscale("log")
         ax.set_xlim(min([*values, 1.0]) / 1.5, max([*values, 1.0]) * 3)
-        ax.xaxis.set_major_locator(LogLocator(base=10))
+        ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:g}"))
         ax.xaxis.set_minor_formatter(NullFormatter())
         ax.axvline(1.0, color="black", linewidth=0.6)
