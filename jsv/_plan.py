@@ -457,8 +457,8 @@ def _bound(arg: Any, bindings: dict[Any, Any]) -> Any:
 
 
 def _enum_parser(cls: type[enum.Enum]) -> Callable[[str], Any]:
-    """Value, then member name, case-insensitively; int-valued enums also read numbers,
-    and flags comma-separated names."""
+    """Value, then member name, case-insensitively; int-valued enums and flags also read
+    numbers (a combination of flags is written as one), and flags comma-separated names."""
     exact: dict[str, Any] = {}
     folded: dict[str, Any] = {}
     for member in cls:
@@ -479,7 +479,7 @@ def _enum_parser(cls: type[enum.Enum]) -> Callable[[str], Any]:
         if member is not None:
             return member
         try:
-            if is_int and _scalars._INT.fullmatch(stripped):
+            if (is_int or is_flag) and _scalars._INT.fullmatch(stripped):
                 return cls(int(stripped))
             if is_flag and "," in stripped:
                 value = cls(0)
