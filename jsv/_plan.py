@@ -375,7 +375,8 @@ class _Builder:
         node = ClassNode("dataclass", f"{cls.__name__}[{args}]" if args else cls.__name__, cls)
         self.seen[key] = node  # before the fields, so recursive types find it
         hints = self._hints(cls)
-        for index, f in enumerate(dataclasses.fields(cls)):
+        explicit: list[str | None] = []
+        for f in dataclasses.fields(cls):
             self.where.append(f"{cls.__name__}.{f.name}")
             try:
                 field_node = self.build(hints.get(f.name, Any), typevars)
@@ -385,13 +386,14 @@ class _Builder:
             node.fields.append(
                 FieldPlan(f.name, field_node, required, f.default, f.default_factory, f.init)
             )
-            _add_spellings(node, index, f.name, explicit_wire_name(cls, f))
+            explicit.append(explicit_wire_name(cls, f))
+        _add_spellings(node, explicit)
         return node
 
     def typeddict(self, cls: Any, typevars: dict[Any, Any]) -> Node:
         node = ClassNode("typeddict", cls.__name__, cls)
         hints = self._hints(cls)
-        for index, (name, hint) in enumerate(hints.items()):
+        for name, hint in hints.items():
             self.where.append(f"{cls.__name__}.{name}")
             try:
                 field_node = self.build(hint, typevars)
@@ -405,7 +407,7 @@ class _Builder:
             elif typing.get_origin(hint) is typing.Required:
                 required = True
             node.fields.append(FieldPlan(name, field_node, required, MISSING, MISSING))
-            _add_spellings(node, index, name, None)
+        _add_spellings(node, [None] * len(node.fields))
         return node
 
     def namedtuple(self, cls: Any, typevars: dict[Any, Any]) -> Node:
@@ -421,13 +423,18 @@ class _Builder:
         return TupleNode("tuple", cls.__name__, items, cls, defaults)
 
 
-def _add_spellings(node: ClassNode, index: int, name: str, explicit: str | None) -> None:
-    spellings = [name, camel_case(name), pascal_case(name)]
-    if explicit is not None:
-        spellings.insert(0, explicit)
-    for spelling in spellings:
-        node.lookup.setdefault(spelling, index)
-        node.normalized.setdefault(normalized_key(spelling), index)
+def _add_spellings(node: ClassNode, explicit: list[str | None]) -> None:
+    """Fill the key tables of ``node``: every field's own names (its explicit wire name and
+    its Python name) first, so that they win over the camel and pascal spellings derived
+    from another field's name (fields ``user_id`` and ``userId``)."""
+    pairs = zip(node.fields, explicit, strict=True)
+    own = [[f.name] if e is None else [e, f.name] for f, e in pairs]
+    derived = [[camel_case(f.name), pascal_case(f.name)] for f in node.fields]
+    for table in (own, derived):
+        for index, spellings in enumerate(table):
+            for spelling in spellings:
+                node.lookup.setdefault(spelling, index)
+                node.normalized.setdefault(normalized_key(spelling), index)
 
 
 def _generic_bindings(tp: Any, outer: dict[Any, Any]) -> dict[Any, Any]:
