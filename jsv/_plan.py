@@ -314,6 +314,8 @@ class _Builder:
         choices: dict[str, Any] = {}
         parsed: list[tuple[Callable[[str], Any], Any]] = []
         for value in args:
+            if value is None:  # Literal["a", None] is Optional[Literal["a"]]
+                continue
             if isinstance(value, enum.Enum):
                 choices[str(value.value)] = value
             elif isinstance(value, bool):
@@ -326,8 +328,12 @@ class _Builder:
                 choices[value] = value
             else:
                 raise self.fail(tp)
-        name = "one of " + ", ".join(repr(a) for a in args)
-        return LiteralNode("literal", name, choices, parsed)
+        shown = [repr(a) for a in args if a is not None]
+        name = "one of " + ", ".join(shown) if shown else "an empty value"
+        node = LiteralNode("literal", name, choices, parsed)
+        if None in args:
+            return OptionalNode("optional", f"{name} or an empty value", node)
+        return node
 
     def mapping(self, factory: Any, key: Any, value: Any, typevars: dict[Any, Any]) -> Node:
         key_node = self.build(key, typevars)
