@@ -13,6 +13,8 @@ import dataclasses
 import datetime as dt
 import enum
 import keyword
+import sys
+import types
 import typing
 import uuid
 from collections.abc import Mapping, MutableMapping, MutableSequence, Sequence, Set
@@ -405,10 +407,17 @@ def test_wrong_shapes_deep_in_a_document() -> None:
     assert where(error) == ("Expected Member, got a list", "$.owner", 12, 1, 13)
 
 
-def test_a_long_unhashable_item_in_a_set_is_an_error_not_a_crash() -> None:
+def test_an_unhashable_item_in_a_set_is_a_validation_error() -> None:
     error = invalid("[[a],[b]]", set[Any])
-    assert error.msg.startswith("set of any value rejected the value: ")
-    assert "unhashable type: 'list'" in error.msg
+    assert (error.msg, error.path) == (
+        "set of any value rejected the value: unhashable type: 'list'",
+        "$",
+    )
+    error = invalid("{s:[{firstName:A}]}", dict[str, frozenset[Person]])
+    assert (error.msg, error.path) == (
+        "frozenset of Person rejected the value: unhashable type: 'Person'",
+        '$["s"]',
+    )
 
 
 # ---- dataclasses -----------------------------------------------------------------------
@@ -696,16 +705,16 @@ def test_keys_are_matched_after_trimming_in_exact_mode_but_values_are_not_trimme
 
 
 @pytest.mark.parametrize(
-    ("doc", "expected"),
+    "doc",
     [
-        ("{dialState:a,urlValue:b,id:1,userId2:2,from:c,class:3}", None),
-        ("{DialState:a,URLValue:b,ID:1,UserId2:2,From:c,Class:3}", None),
-        ("{dial_state:a,url_value:b,id:1,user_id2:2,from:c,class:3}", None),
-        ("{dial_state:a,URLValue:b,ID:1,user_id2:2,from_:c,class_:3}", None),
-        ("{DIAL_STATE:a,URL_VALUE:b,Id:1,USER_ID_2:2,FROM:c,CLASS:3}", None),
+        "{dialState:a,urlValue:b,id:1,userId2:2,from:c,class:3}",
+        "{DialState:a,URLValue:b,ID:1,UserId2:2,From:c,Class:3}",
+        "{dial_state:a,url_value:b,id:1,user_id2:2,from:c,class:3}",
+        "{dial_state:a,URLValue:b,ID:1,user_id2:2,from_:c,class_:3}",
+        "{DIAL_STATE:a,URL_VALUE:b,Id:1,USER_ID_2:2,FROM:c,CLASS:3}",
     ],
 )
-def test_every_rename_policy_reads_back(doc: str, expected: None) -> None:
+def test_every_rename_policy_reads_back(doc: str) -> None:
     assert jsv.loads(doc, type=Names) == Names("a", "b", 1, 2, "c", 3)
 
 
@@ -805,6 +814,37 @@ def test_a_per_field_wire_name_overrides_the_policy() -> None:
     assert jsv.loads("{sid:s}", type=WireNames).session_id == "s"
     # the Python name and its policy spellings still match
     assert jsv.loads("{sessionId:s}", type=WireNames).session_id == "s"
+
+
+@dataclass
+class LookAlikes:
+    user_id: str = ""
+    userId: str = ""
+
+
+def test_a_fields_own_name_wins_over_another_fields_derived_spelling() -> None:
+    value = LookAlikes("a", "b")
+    assert jsv.dumps(value, rename=None) == "{user_id:a,userId:b}"
+    assert jsv.loads("{user_id:a,userId:b}", type=LookAlikes) == value
+    assert jsv.loads("{userId:b,user_id:a}", type=LookAlikes) == value
+
+
+def test_subclass_of_a_dto_defined_in_another_module(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each class resolves its annotations in its own module: the subclass's module need
+    not import what the base class's annotations name (here Optional)."""
+    module = types.ModuleType("app_dtos")
+    monkeypatch.setitem(sys.modules, "app_dtos", module)
+    source = (
+        "from __future__ import annotations\n"
+        "from dataclasses import dataclass\n"
+        "from jsv.examples.evovoice import SessionMemberInfo\n"
+        "@dataclass\n"
+        "class AppMember(SessionMemberInfo):\n"
+        "    extra: int = 0\n"
+    )
+    exec(compile(source, "app_dtos.py", "exec"), module.__dict__)
+    value = jsv.loads("{displayName:Ann,role:Agent,extra:2}", type=module.AppMember)
+    assert (value.display_name, value.role.value, value.extra) == ("Ann", "Agent", 2)
 
 
 def test_type_markers_are_ignored() -> None:
@@ -1109,7 +1149,7 @@ def test_typing_module_names_of_types() -> None:
     assert jsv.loads("[1,a]", type=typing.Tuple[int, str]) == (1, "a")
 
 
-def test_dataclass_instances_with_missing_annotations_are_read_untyped() -> None:
+def test_make_dataclass_fields_without_annotations_are_read_untyped() -> None:
     Dynamic = dataclasses.make_dataclass("Dynamic", ["a", ("b", int, field(default=0))])
     value = jsv.loads("{a:[x],b:2}", type=Dynamic)
     assert (value.a, value.b) == (["x"], 2)

@@ -546,6 +546,30 @@ def test_written_forms_and_back(case: tuple[Any, str]) -> None:
     same(jsv.loads(f"{{v:{text}}}", type=dict_of(type(value)))["v"], value)
 
 
+class Options(enum.Flag):
+    A = 1
+    B = 2
+    C = 4
+
+
+def test_plain_flags_are_written_as_numbers_and_read_back() -> None:
+    assert jsv.dumps(Options.A | Options.C) == "5"
+    same(jsv.loads("5", type=Options), Options.A | Options.C)
+    same(jsv.loads("0", type=Options), Options(0))
+    same(jsv.loads('"A, B"', type=Options), Options.A | Options.B)
+    same(jsv.loads("c", type=Options), Options.C)
+    assert invalid("8", Options).msg == "Expected Options, got '8'"
+
+
+def test_literal_with_none_is_optional() -> None:
+    assert jsv.loads("", type=Literal["a", None]) is None
+    assert jsv.loads("a", type=Literal["a", None]) == "a"
+    assert jsv.loads("[a,,1]", type=list[Literal["a", 1, None]]) == ["a", None, 1]
+    assert invalid("b", Literal["a", None]).msg == "Expected one of 'a', got 'b'"
+    assert jsv.loads("", type=Literal[None]) is None
+    assert invalid("a", Literal[None]).msg == "Expected an empty value, got 'a'"
+
+
 def test_nan_is_written_as_dotnet_does() -> None:
     assert jsv.dumps(math.nan) == "NaN"
     assert math.isnan(jsv.loads("NaN", type=float))
