@@ -157,3 +157,152 @@ def test_reformat_of_dumps_reads_back_equal(tree: Any, indent: int | str) -> Non
     assert jsv.loads(jsv.reformat(text, trim=False, indent=indent), trim=True) == tree
     pretty = jsv.dumps(tree, indent=indent)
     assert jsv.loads(jsv.reformat(pretty), trim=True) == tree
+
+
+# ---------------------------------------------------------------------------------------
+# A slow, direct reading of spec §1-§3 (one character at a time, recursive), against which
+# the kernels' fast paths are compared: same tree, or same message at the same position.
+
+UQ = "Unterminated quoted string"
+UM = "Unterminated map: no closing '}'"
+UL = "Unterminated list: no closing ']'"
+COLON = "Expected ':' after the key"
+MSEP = "Expected ',' or '}' after the value"
+LSEP = "Expected ',' or ']' after the value"
+EXTRA = "Extra data after the top-level value"
+DEEP = "Nesting deeper than 1000 levels"
+
+
+class RefError(Exception):
+    def __init__(self, msg: str, pos: int) -> None:
+        super().__init__(msg, pos)
+        self.msg = msg
+        self.pos = pos
+
+
+def reference_loads(doc: str, trim: bool, limit: int = 1000) -> Any:
+    n = len(doc)
+
+    def ws(i: int) -> int:
+        while i < n and doc[i].isspace():
+            i += 1
+        return i
+
+    def quoted(i: int) -> tuple[str, int]:
+        parts = []
+        j = i + 1
+        while True:
+            k = doc.find('"', j)
+            if k < 0:
+                raise RefError(UQ, i)
+            parts.append(doc[j:k])
+            if doc.startswith('"', k + 1):
+                parts.append('"')
+                j = k + 2
+            else:
+                return "".join(parts), k + 1
+
+    def scan(i: int, stops: str) -> int:
+        while i < n and doc[i] not in stops:
+            i += 1
+        return i
+
+    def container(i: int, depth: int) -> tuple[Any, int]:
+        if depth > limit:
+            raise RefError(DEEP, i)
+        is_map = doc[i] == "{"
+        closer = "}" if is_map else "]"
+        result: Any = {} if is_map else []
+        j = ws(i + 1)
+        if j < n and doc[j] == closer:
+            return result, j + 1
+        j = i + 1
+        while True:
+            key = None
+            if is_map:
+                p = ws(j)
+                if p < n and doc[p] in '"{':
+                    if doc[p] == '"':
+                        key, q = quoted(p)
+                    else:
+                        _, q = container(p, depth + 1)
+                        key = doc[p:q]
+                    q = ws(q)
+                    if q >= n:
+                        raise RefError(UM, i)
+                    if doc[q] != ":":
+                        raise RefError(COLON, q)
+                else:
+                    start = p if trim else j
+                    q = scan(start, ":,}")
+                    if q >= n:
+                        raise RefError(UM, i)
+                    if doc[q] != ":":
+                        raise RefError(COLON, q)
+                    key = doc[start:q].rstrip() if trim else doc[start:q]
+                j = q + 1
+            p = ws(j)
+            c = doc[p] if p < n else ""
+            if c == "{" or c == "[":
+                value, q = container(p, depth + 1)
+            elif c == '"':
+                value, q = quoted(p)
+            else:
+                start = p if trim else j
+                q = scan(start, ",}" if is_map else ",]")
+                value = doc[start:q].rstrip() if trim else doc[start:q]
+                if not value:
+                    value = None
+            q = ws(q)
+            if q >= n:
+                raise RefError(UM if is_map else UL, i)
+            if is_map:
+                result[key] = value
+            else:
+                result.append(value)
+            if doc[q] == ",":
+                j = q + 1
+                continue
+            if doc[q] == closer:
+                return result, q + 1
+            raise RefError(MSEP if is_map else LSEP, q)
+
+    i = ws(1 if doc.startswith("\ufeff") else 0)
+    if i == n:
+        return None
+    if doc[i] in "{[":
+        value, i = container(i, 1)
+    elif doc[i] == '"':
+        value, i = quoted(i)
+    else:
+        return doc[i:].rstrip()
+    i = ws(i)
+    if i != n:
+        raise RefError(EXTRA, i)
+    return value
+
+
+def _outcome(read: Any) -> tuple[Any, ...]:
+    try:
+        return ("ok", read())
+    except (RefError, jsv.DecodeError) as e:
+        return ("error", e.msg, e.pos)
+
+
+# Structural characters, several kinds of whitespace, a BOM, and ordinary letters.
+grammar_text = st.text(st.sampled_from('"{}[],: \n\t\u3000\ufeffab'), max_size=30)
+
+
+@settings(max_examples=400, deadline=None)
+@given(grammar_text, st.booleans())
+def test_decoder_agrees_with_a_direct_reading_of_the_spec(text: str, trim: bool) -> None:
+    expected = _outcome(lambda: reference_loads(text, trim))
+    assert _outcome(lambda: jsv.loads(text, trim=trim)) == expected
+
+
+def test_reference_reading_examples() -> None:
+    assert reference_loads("{a: x ,b:[,y]}", False) == {"a": " x ", "b": [None, "y"]}
+    assert reference_loads("{a: x ,b:[,y]}", True) == {"a": "x", "b": [None, "y"]}
+    assert reference_loads("{{X:1}:a}", False) == {"{X:1}": "a"}
+    assert _outcome(lambda: reference_loads("{a:[1}", False)) == ("error", UL, 3)
+    assert _outcome(lambda: reference_loads("[[[]]]", False, limit=2)) == ("error", DEEP, 2)
