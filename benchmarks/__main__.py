@@ -73,6 +73,9 @@ def _run(
         if not args.quiet:
             print(text, file=sys.stderr, flush=True)
 
+    warning = report.installed_speedups_unused()
+    if warning:
+        say(warning)
     previous_kernel = _kernel.active
     load_before = report.load_average()
     say("generating payloads ...")

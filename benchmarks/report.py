@@ -49,7 +49,7 @@ def versions() -> dict[str, str]:
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "platform": platform.platform(),
         "cpu": f"{cpu_model()} ({os.cpu_count()} logical CPUs)",
-        "jsv": jsv.__version__,
+        "jsv": f"{jsv.__version__} ({Path(jsv.__file__).parent})",
         "jsv kernels": ", ".join(kernel_label(k) for k in _kernel.available()),
     }
     for name in (*OPTIONAL, "matplotlib"):
@@ -58,6 +58,29 @@ def versions() -> dict[str, str]:
         except importlib.metadata.PackageNotFoundError:
             out[name] = "not installed"
     return out
+
+
+def installed_speedups_unused() -> str | None:
+    """A warning when the installed jsv distribution has the C kernel but the jsv imported
+    here (e.g. the source checkout, first on ``sys.path`` with ``python -m``) does not."""
+    import jsv
+
+    if any(k.__name__ == "jsv._speedups" for k in _kernel.available()):
+        return None
+    # Every installed copy: the checkout's own jsv_codec.egg-info may be found first.
+    for dist in importlib.metadata.distributions(name="jsv-codec"):
+        for f in dist.files or []:
+            if not (f.name.startswith("_speedups.") and f.suffix in (".so", ".pyd")):
+                continue
+            built = Path(str(f.locate())).resolve()
+            if built.exists() and built.parent != Path(jsv.__file__).resolve().parent:
+                return (
+                    f"note: jsv is imported from {Path(jsv.__file__).parent}, which has no C "
+                    f"kernel, while the installed copy has one ({built}): only the pure-Python "
+                    "kernel is measured. To include the C kernel, build it in place: "
+                    "python3 -m pip install -e ."
+                )
+    return None
 
 
 def results(cases: list[Case], timings: dict[str, Timing]) -> list[dict[str, Any]]:
