@@ -334,10 +334,12 @@ def _class(node: ClassNode, forbid: bool) -> Converter:
         for key, item in value.items():
             entry = lookup.get(key)
             if entry is None:
+                if key.strip() == "__type":  # the reference's type marker: never a field
+                    continue
                 normal = normalized_key(key)
                 entry = normalized.get(normal)
                 if entry is None:
-                    if forbid and key.strip() != "__type" and normal not in ignored_spellings:
+                    if forbid and normal not in ignored_spellings:
                         raise _Invalid(MSG_UNKNOWN_FIELD.format(key=key), [("field", key)])
                     continue
             name, conv, empty, field_node = entry
