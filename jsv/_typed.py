@@ -8,6 +8,7 @@ position in the document are only worked out when an error reaches :class:`Decod
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar, overload
@@ -280,6 +281,12 @@ def _fast_constructor(node: ClassNode) -> Callable[[dict[str, Any]], Any] | None
         or any(
             type(f).__name__ != "Field" or str(getattr(f, "_field_type", "")) != "_FIELD"
             for f in cls.__dataclass_fields__.values()
+        )
+        # A field that is a data descriptor on the class (the slot of a slots=True base
+        # class, a property) would not see a value put in the instance's __dict__.
+        or any(
+            hasattr(type(inspect.getattr_static(cls, f.name, None)), "__set__")
+            for f in node.fields
         )
     ):
         return None
