@@ -116,7 +116,10 @@ def _run(
         "load average": f"{load_before} at the start, {report.load_average()} at the end",
         "settings": {"repeats": repeats, "min_time": min_time, "smoke": args.smoke,
                      "memory": "tracemalloc peak and retained, RSS peak growth; a process each",
-                     "input": "bytes (UTF-8) for every decoder"},
+                     "input": "bytes (UTF-8) for every decoder",
+                     "shortest_timing": min(
+                         (min(t.times) * t.loops for t in timings.values()), default=None
+                     )},
     }
     rows = report.results(cases, timings)
     if args.chart:

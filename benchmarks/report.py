@@ -188,9 +188,12 @@ def header(meta: dict[str, Any]) -> str:
     lines += [f"- {k}: {v}" for k, v in meta["versions"].items()]
     lines.append(f"- load average (1 min): {meta['load average']}")
     s = meta["settings"]
+    shortest = s.get("shortest_timing")
     lines.append(
-        f"- method: {s['repeats']} rounds, each row timed for at least {s['min_time']} s per "
-        f"round; median with min-max; {TIMES} = this row's time / the reference row's time "
+        f"- method: rounds: {s['repeats']}; each row's loop count calibrated to take at least "
+        f"{s['min_time']} s per timing"
+        + (f" (shortest timing of the run: {shortest:.3f} s)" if shortest is not None else "")
+        + f"; median with min-max; {TIMES} = this row's time / the reference row's time "
         "(lower is faster)"
     )
     return "\n".join(lines) + "\n"
