@@ -521,6 +521,34 @@ def test_frozen_and_slots_dataclasses() -> None:
     assert jsv.dumps(Slotted(2)) == "{a:2,b:b}"
 
 
+@dataclass(slots=True)
+class SlottedBase:
+    a: int
+    b: str = "b"
+
+
+@dataclass
+class OnSlottedBase(SlottedBase):
+    c: int = 0
+
+
+@dataclass
+class WithProperty:
+    a: int = 0
+
+    @property
+    def doubled(self) -> int:
+        return self.a * 2
+
+
+def test_dataclasses_built_on_slotted_bases_and_with_properties() -> None:
+    value = jsv.loads("{a:1,c:2}", type=OnSlottedBase)
+    assert (value.a, value.b, value.c) == (1, "b", 2)
+    assert value == OnSlottedBase(1, "b", 2)
+    assert jsv.dumps(value) == "{a:1,b:b,c:2}"
+    assert jsv.loads("{a:3,doubled:100}", type=WithProperty).doubled == 6
+
+
 def test_none_fields_are_omitted_and_read_back_as_defaults() -> None:
     value = Session(id=1, owner=None, created=None)
     text = jsv.dumps(value)
@@ -857,6 +885,19 @@ def test_type_markers_are_ignored() -> None:
     )
     # for a dict it is an ordinary key
     assert jsv.loads(doc, type=dict[str, str])["__type"] == "Acme.Person, Acme"
+
+
+@dataclass
+class Typed:
+    type: str = ""
+    name: str = ""
+
+
+def test_type_marker_never_reaches_a_field_named_type() -> None:
+    doc = '{__type:"Acme.Shape, Acme",name:x}'
+    assert jsv.loads(doc, type=Typed) == Typed("", "x")
+    assert jsv.loads('{type:t, __type :"X"}', type=Typed, forbid_unknown_fields=True) == Typed("t")
+    assert jsv.loads("{Type:t,TYPE:u}", type=Typed) == Typed("u")
 
 
 def test_duplicate_keys_the_last_one_wins() -> None:
