@@ -33,8 +33,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--payload", action="append", choices=payloads_mod.NAMES,
                         metavar="NAME",
                         help=f"only this payload (repeatable): {', '.join(payloads_mod.NAMES)}")
-    parser.add_argument("--json", action="store_true",
-                        help="print the results as JSON instead of tables")
+    parser.add_argument("--json", nargs="?", const="-", metavar="PATH",
+                        help="print the results as JSON instead of tables; with PATH, write "
+                        "them to that file and print the tables too")
     parser.add_argument("--versions", action="store_true",
                         help="print Python, CPU and library versions, then exit")
     parser.add_argument("--chart", type=Path, metavar="PATH",
@@ -127,8 +128,12 @@ def _run(
         if not report.chart(args.chart, payloads, rows, title):
             say("--chart: matplotlib is not installed; no chart written")
     if args.json:
-        print(json.dumps(report.document(meta, payloads, rows, memory), indent=2))
-    else:
+        text = json.dumps(report.document(meta, payloads, rows, memory), indent=2)
+        if args.json == "-":
+            print(text)
+        else:
+            Path(args.json).write_text(text + "\n", encoding="utf-8")
+    if args.json != "-":
         print(report.header(meta))
         print(report.tables(payloads, rows))
         print(report.memory_table(memory))
