@@ -34,7 +34,7 @@ def available() -> list[ModuleType]:
     """Every kernel that can run here: the pure one, then the C one if it is built."""
     kernels: list[ModuleType] = [_pure]
     try:
-        from . import _speedups  # type: ignore[attr-defined]
+        from . import _speedups
     except ImportError:
         pass
     else:
