@@ -47,7 +47,6 @@ static PyObject *MSG_EXTRA_DATA;
 static PyObject *MSG_TOO_DEEP;
 static PyObject *MSG_INVALID_UTF8;
 static PyObject *MSG_BAD_INPUT_TYPE;
-static PyObject *MSG_UNSUPPORTED_TYPE;
 static PyObject *MSG_UNSUPPORTED_KEY;
 static PyObject *MSG_SINGLE_NONE_LIST;
 static PyObject *MSG_CIRCULAR;
@@ -2226,7 +2225,6 @@ PyInit__speedups(void)
         get_attr(errors, "MSG_TOO_DEEP", &MSG_TOO_DEEP) < 0 ||
         get_attr(errors, "MSG_INVALID_UTF8", &MSG_INVALID_UTF8) < 0 ||
         get_attr(errors, "MSG_BAD_INPUT_TYPE", &MSG_BAD_INPUT_TYPE) < 0 ||
-        get_attr(errors, "MSG_UNSUPPORTED_TYPE", &MSG_UNSUPPORTED_TYPE) < 0 ||
         get_attr(errors, "MSG_UNSUPPORTED_KEY", &MSG_UNSUPPORTED_KEY) < 0 ||
         get_attr(errors, "MSG_SINGLE_NONE_LIST", &MSG_SINGLE_NONE_LIST) < 0 ||
         get_attr(errors, "MSG_CIRCULAR", &MSG_CIRCULAR) < 0 ||
