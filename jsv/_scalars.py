@@ -204,7 +204,10 @@ def parse_int(text: str) -> int:
     stripped = text.strip()
     if _INT.fullmatch(stripped) is None:
         raise _invalid("int", text)
-    return int(stripped)
+    try:
+        return int(stripped)
+    except ValueError as e:  # more digits than sys.get_int_max_str_digits() allows
+        raise _invalid("int", text, str(e)) from None
 
 
 def parse_float(text: str) -> float:
