@@ -245,6 +245,10 @@ def _empty_rule(node: Node, has_default: bool) -> int:
         return _EMPTY_NONE
     if isinstance(node, ScalarNode) and node.type is str:
         return _EMPTY_TEXT
+    if isinstance(node, UnionNode) and any(  # as the union itself reads it (see _union)
+        isinstance(s, ScalarNode) and s.type is str for s in node.scalars
+    ):
+        return _EMPTY_TEXT
     return _EMPTY_DEFAULT if has_default else _EMPTY_ERROR
 
 
