@@ -965,6 +965,24 @@ def test_empty_values_in_order_optional_str_default_error() -> None:
     assert where(error) == ("Expected Person, got an empty value", "$.child", 41, 1, 42)
 
 
+@dataclass
+class TextUnions:
+    required: int | str
+    defaulted: int | str = 5
+    optional: Optional[int | str] = 6
+
+
+def test_empty_values_of_unions_with_str_are_empty_strings_everywhere() -> None:
+    assert jsv.loads("{required:,defaulted:,optional:}", type=TextUnions) == TextUnions(
+        "", "", None
+    )
+    assert jsv.loads("", type=int | str) == ""
+    assert jsv.loads("[1,,x]", type=list[int | str]) == [1, "", "x"]
+    assert jsv.loads("{a:}", type=dict[str, int | str]) == {"a": ""}
+    error = invalid("{a:}", dict[str, int | float])
+    assert (error.msg, error.path) == ("Expected int | float, got an empty value", '$["a"]')
+
+
 def test_empty_documents_follow_the_same_rule_at_the_root() -> None:
     assert jsv.loads("", type=Optional[int]) is None
     assert jsv.loads("  \n", type=Optional[Person]) is None

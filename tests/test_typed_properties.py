@@ -256,3 +256,66 @@ def test_any_string_survives_as_a_value_a_key_and_an_item(text: str) -> None:
     }
     person = Person(first_name=text, nick=text)
     assert jsv.loads(jsv.dumps(person, indent="\t"), type=Person, trim=True) == person
+
+
+# ---- error positions ---------------------------------------------------------------------
+
+# Trees of maps and lists whose leaves are ints; one leaf is then replaced by bad text.
+TREE_KEYS = st.text(alphabet="abcé", min_size=1, max_size=3)
+TREES = st.recursive(
+    st.just(1),
+    lambda kids: st.lists(kids, max_size=4) | st.dictionaries(TREE_KEYS, kids, max_size=4),
+    max_leaves=12,
+)
+
+
+def type_of(tree: Any) -> Any:
+    """The annotation that reads ``tree``: a TypedDict per map, a fixed tuple per list."""
+    if isinstance(tree, dict):
+        fields = {key: type_of(value) for key, value in tree.items()}
+        return TypedDict("Tree", fields)  # type: ignore[operator]
+    if isinstance(tree, list):
+        return tuple.__class_getitem__(tuple(type_of(item) for item in tree) or ((),))
+    return int
+
+
+def leaf_paths(tree: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(tree, dict):
+        return [p for key, value in tree.items() for p in leaf_paths(value, (*path, key))]
+    if isinstance(tree, list):
+        return [p for index, item in enumerate(tree) for p in leaf_paths(item, (*path, index))]
+    return [path]
+
+
+def replaced(tree: Any, path: tuple[Any, ...], value: Any) -> Any:
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    if isinstance(tree, dict):
+        return {k: replaced(v, rest, value) if k == head else v for k, v in tree.items()}
+    return [replaced(v, rest, value) if i == head else v for i, v in enumerate(tree)]
+
+
+def rendered(path: tuple[Any, ...]) -> str:
+    return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+
+
+@settings(max_examples=100, deadline=None, database=None)
+@given(tree=TREES, data=st.data())
+def test_errors_point_at_the_bad_value(tree: Any, data: st.DataObject) -> None:
+    paths = leaf_paths(tree)
+    if not paths:
+        return
+    path = data.draw(st.sampled_from(paths))
+    indent = data.draw(st.sampled_from([None, 2, "\t"]))
+    trim = data.draw(st.booleans())
+    doc = jsv.dumps(replaced(tree, path, "x"), indent=indent)
+    with pytest.raises(jsv.ValidationError) as info:
+        jsv.loads(doc, type=type_of(tree), trim=trim)
+    error = info.value
+    assert error.msg.startswith("Expected int, got ")
+    assert doc[error.pos :].lstrip()[:1] == "x"
+    assert error.lineno == doc.count("\n", 0, error.pos) + 1
+    if trim or indent is None:
+        assert error.msg == "Expected int, got 'x'"
+        assert error.path == rendered(path)

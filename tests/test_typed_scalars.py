@@ -418,6 +418,19 @@ def test_rejected_forms(case: tuple[Any, str, str]) -> None:
     assert (error.pos, error.lineno, error.colno) == (4, 2, 3)
 
 
+def test_an_int_beyond_pythons_digit_limit_is_a_validation_error() -> None:
+    digits = "1" * 5000
+    for doc, tp, path in (
+        (digits, int, "$"),
+        (f"[{digits}]", list_of(int), "$[0]"),
+        (f"{{a:{digits}}}", dict_of(int), '$["a"]'),
+    ):
+        error = invalid(doc, tp)
+        assert error.msg.startswith("Expected int, got '111")
+        assert "(Exceeds the limit (4300 digits) for integer string conversion" in error.msg
+        assert error.path == path
+
+
 def test_long_text_is_shortened_in_messages() -> None:
     error = invalid("x" * 100, int)
     assert error.msg == "Expected int, got '" + "x" * 57 + "...'"
