@@ -306,3 +306,55 @@ def test_reference_reading_examples() -> None:
     assert reference_loads("{{X:1}:a}", False) == {"{X:1}": "a"}
     assert _outcome(lambda: reference_loads("{a:[1}", False)) == ("error", UL, 3)
     assert _outcome(lambda: reference_loads("[[[]]]", False, limit=2)) == ("error", DEEP, 2)
+
+
+# ---------------------------------------------------------------------------------------
+# A direct writing of spec §2, §4 and §7 for trees of dict/list/str/None.
+
+
+def _reference_quote(text: str) -> str:
+    if (
+        not text
+        or any(c in text for c in '":,{}[]\r\n')
+        or text[0].isspace()
+        or text[-1].isspace()
+        or text[0] == "\ufeff"
+    ):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def reference_dumps(value: Any, unit: str | None = None, level: int = 0) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return _reference_quote(value)
+    if unit is None:
+        if isinstance(value, list):
+            return "[" + ",".join(reference_dumps(v) for v in value) + "]"
+        present = [(k, v) for k, v in value.items() if v is not None]
+        return (
+            "{" + ",".join(_reference_quote(k) + ":" + reference_dumps(v) for k, v in present) + "}"
+        )
+    inner = "\n" + unit * (level + 1)
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        lines = ["\n" if v is None else inner + reference_dumps(v, unit, level + 1) for v in value]
+        return "[" + ",".join(lines) + "\n" + unit * level + "]"
+    present = [(k, v) for k, v in value.items() if v is not None]
+    if not present:
+        return "{}"
+    lines = [
+        inner + _reference_quote(k) + ": " + reference_dumps(v, unit, level + 1) for k, v in present
+    ]
+    return "{" + ",".join(lines) + "\n" + unit * level + "}"
+
+
+@SETTINGS
+@given(trees, st.none() | indents)
+def test_encoder_agrees_with_a_direct_writing_of_the_spec(
+    tree: Any, indent: int | str | None
+) -> None:
+    unit = indent if not isinstance(indent, int) else " " * indent
+    assert jsv.dumps(tree, indent=indent) == reference_dumps(tree, unit)
