@@ -547,3 +547,10 @@ def test_bad_indent_type() -> None:
         assert str(info.value) == (
             f"indent must be None, an int or a str, not {type(indent).__name__}"
         )
+
+
+@pytest.mark.parametrize("kind", [bytes, bytearray, memoryview])
+def test_doc_of_valid_utf8_input_is_the_decoded_text(kind: Any) -> None:
+    e = _error(kind('{"é":[1}'.encode()))
+    assert e.doc == '{"é":[1}'
+    assert (e.msg, e.pos, e.colno) == (UL, 5, 6)
