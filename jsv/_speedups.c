@@ -198,12 +198,28 @@ is_space(Py_UCS4 c)
 }
 
 typedef struct {
-    PyObject *doc;
+    PyObject *doc;     /* the str parsed; NULL while parsing ASCII bytes directly */
     const void *data;
     Py_ssize_t n;
+    int ascii;         /* every character is ASCII */
     int trim;
     PyObject *map_key; /* NULL: the key text as is */
 } Parser;
+
+/* The document as a str (created on demand when parsing bytes directly). */
+static PyObject *
+parser_doc(Parser *p)
+{
+    if (p->doc == NULL) p->doc = PyUnicode_DecodeASCII(p->data, p->n, "strict");
+    return p->doc;
+}
+
+static void
+parser_error(Parser *p, PyObject *msg, Py_ssize_t pos)
+{
+    PyObject *doc = parser_doc(p);
+    if (doc != NULL) raise_decode_error(msg, doc, pos);
+}
 
 ALWAYS_INLINE Py_ssize_t
 skip_ws(const void *data, int kind, Py_ssize_t pos, Py_ssize_t n)
@@ -223,7 +239,11 @@ rstrip_end(const void *data, int kind, Py_ssize_t start, Py_ssize_t end)
 ALWAYS_INLINE PyObject *
 substring(Parser *p, int kind, Py_ssize_t start, Py_ssize_t end)
 {
-    if (kind == PyUnicode_1BYTE_KIND && PyUnicode_IS_ASCII(p->doc) && end - start > 1) {
+    if (kind == PyUnicode_1BYTE_KIND && p->ascii) {
+        if (end - start <= 1) {
+            if (end == start) return PyUnicode_New(0, 0);
+            return PyUnicode_FromOrdinal(((const Py_UCS1 *)p->data)[start]);
+        }
         PyObject *s = PyUnicode_New(end - start, 127);
         if (s == NULL) return NULL;
         memcpy(PyUnicode_1BYTE_DATA(s), (const Py_UCS1 *)p->data + start, end - start);
@@ -352,7 +372,7 @@ parse_quoted(Parser *p, int kind, Py_ssize_t start, Py_ssize_t *end_out, int as_
     for (;;) {
         while (i < n && CH(i) != '"') i++;
         if (i >= n) {
-            raise_decode_error(MSG_UNTERMINATED_STRING, p->doc, start);
+            parser_error(p, MSG_UNTERMINATED_STRING, start);
             return NULL;
         }
         if (i + 1 < n && CH(i + 1) == '"') {
@@ -367,7 +387,7 @@ parse_quoted(Parser *p, int kind, Py_ssize_t start, Py_ssize_t *end_out, int as_
     if (!escaped) {
         return as_key ? key_string(p, kind, start + 1, i) : substring(p, kind, start + 1, i);
     }
-    PyObject *text = PyUnicode_Substring(p->doc, start + 1, i);
+    PyObject *text = substring(p, kind, start + 1, i);
     if (text == NULL) return NULL;
     PyObject *result = PyUnicode_Replace(text, str_dquote, str_quote, -1);
     Py_DECREF(text);
@@ -381,11 +401,11 @@ expect_colon(Parser *p, int kind, Py_ssize_t pos, Py_ssize_t map_open)
     const void *data = p->data;
     pos = skip_ws(data, kind, pos, p->n);
     if (pos >= p->n) {
-        raise_decode_error(MSG_UNTERMINATED_MAP, p->doc, map_open);
+        parser_error(p, MSG_UNTERMINATED_MAP, map_open);
         return -1;
     }
     if (CH(pos) != ':') {
-        raise_decode_error(MSG_EXPECTED_COLON, p->doc, pos);
+        parser_error(p, MSG_EXPECTED_COLON, pos);
         return -1;
     }
     return pos + 1;
@@ -393,31 +413,118 @@ expect_colon(Parser *p, int kind, Py_ssize_t pos, Py_ssize_t map_open)
 
 /* The key text of a map written as a key (doc[start:end]), through map_key if given. */
 static PyObject *
-map_key_text(Parser *p, Py_ssize_t start, Py_ssize_t end)
+map_key_text(Parser *p, int kind, Py_ssize_t start, Py_ssize_t end)
 {
-    PyObject *text = PyUnicode_Substring(p->doc, start, end);
+    PyObject *text = substring(p, kind, start, end);
     if (text == NULL || p->map_key == NULL) return text;
     PyObject *key = PyObject_CallOneArg(p->map_key, text);
     Py_DECREF(text);
     return key;
 }
 
+/* A parent of the container being parsed. */
 typedef struct {
-    PyObject *cur;
-    PyObject *key;
+    Py_ssize_t base; /* where its items start on the value stack */
     Py_ssize_t open_pos;
     char is_map;
     char is_key;
 } DecodeFrame;
 
-#define DECODE_LOCAL_FRAMES 32
+/* The items of every open container, in document order (a map's as key, value, ...):
+ * each container is built once, at its closer, with its final size. */
+typedef struct {
+    PyObject **items;
+    Py_ssize_t top, cap;
+    PyObject *local[64];
+} ValueStack;
 
 static int
-store(PyObject *cur, int is_map, PyObject *key, PyObject *value)
+vs_grow(ValueStack *vs)
 {
-    if (is_map) return PyDict_SetItem(cur, key, value);
-    return PyList_Append(cur, value);
+    Py_ssize_t cap = vs->cap * 2;
+    PyObject **items;
+    if (vs->items == vs->local) {
+        items = PyMem_Malloc(sizeof(PyObject *) * (size_t)cap);
+        if (items != NULL) memcpy(items, vs->local, sizeof(vs->local));
+    }
+    else {
+        items = PyMem_Realloc(vs->items, sizeof(PyObject *) * (size_t)cap);
+    }
+    if (items == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    vs->items = items;
+    vs->cap = cap;
+    return 0;
 }
+
+/* Push a new reference (consumed, also on failure). */
+ALWAYS_INLINE int
+vs_push(ValueStack *vs, PyObject *obj)
+{
+    if (UNLIKELY(vs->top == vs->cap) && vs_grow(vs) < 0) {
+        Py_DECREF(obj);
+        return -1;
+    }
+    vs->items[vs->top++] = obj;
+    return 0;
+}
+
+static void
+vs_drop(ValueStack *vs, Py_ssize_t base)
+{
+    while (vs->top > base) {
+        vs->top--;
+        Py_DECREF(vs->items[vs->top]);
+    }
+}
+
+/* The map or list whose items are vs[base:top]; the items are consumed. */
+static PyObject *
+vs_build(ValueStack *vs, Py_ssize_t base, int is_map)
+{
+    Py_ssize_t n = vs->top - base;
+    PyObject **items = vs->items + base;
+    PyObject *result;
+    if (is_map) {
+        result = n > 10 ? _PyDict_NewPresized(n / 2) : PyDict_New();
+        if (result == NULL) {
+            vs_drop(vs, base);
+            return NULL;
+        }
+        for (Py_ssize_t i = 0; i < n; i += 2) {
+            if (PyDict_SetItem(result, items[i], items[i + 1]) < 0) {
+                Py_DECREF(result);
+                vs_drop(vs, base);
+                return NULL;
+            }
+        }
+        vs_drop(vs, base);
+    }
+    else {
+        result = PyList_New(n);
+        if (result == NULL) {
+            vs_drop(vs, base);
+            return NULL;
+        }
+        for (Py_ssize_t i = 0; i < n; i++) PyList_SET_ITEM(result, i, items[i]);
+        vs->top = base;
+    }
+    return result;
+}
+
+/* A value has been pushed into a map: its key must be hashable now, as when the pure
+ * kernel stores the entry (a key from map_key may be any object). */
+ALWAYS_INLINE int
+check_key(ValueStack *vs)
+{
+    PyObject *key = vs->items[vs->top - 2];
+    if (LIKELY(PyUnicode_CheckExact(key))) return 0;
+    return PyObject_Hash(key) == -1 ? -1 : 0;
+}
+
+#define DECODE_LOCAL_FRAMES 32
 
 /* Parse the map or list opening at pos; *end_out receives the position after it. */
 ALWAYS_INLINE PyObject *
@@ -429,55 +536,90 @@ parse_container(Parser *p, const int kind, Py_ssize_t pos, Py_ssize_t *end_out)
     DecodeFrame local[DECODE_LOCAL_FRAMES];
     DecodeFrame *stack = local;
     Py_ssize_t depth = 0, capacity = DECODE_LOCAL_FRAMES;
+    ValueStack vs;
+    vs.items = vs.local;
+    vs.top = 0;
+    vs.cap = 64;
 
     Py_ssize_t open_pos = pos;
+    Py_ssize_t base = 0;
     int is_map = CH(pos) == '{';
     int is_key = 0;
     int key_ready = 0;
-    PyObject *key = NULL;
     PyObject *value = NULL;
-    PyObject *cur = is_map ? PyDict_New() : PyList_New(0);
-    if (cur == NULL) return NULL;
     {
         Py_ssize_t q = skip_ws(data, kind, pos + 1, n);
         if (q < n && CH(q) == (Py_UCS4)(is_map ? '}' : ']')) {
             *end_out = q + 1;
-            return cur;
+            return is_map ? PyDict_New() : PyList_New(0);
         }
     }
     pos = open_pos + 1;
 
+#define PUSH_FRAME(new_is_map, new_open, new_is_key)                                      \
+    do {                                                                                  \
+        if (depth == capacity) {                                                          \
+            Py_ssize_t new_capacity = capacity * 2;                                       \
+            DecodeFrame *grown;                                                           \
+            if (stack == local) {                                                         \
+                grown = PyMem_Malloc(sizeof(DecodeFrame) * (size_t)new_capacity);         \
+                if (grown != NULL) memcpy(grown, local, sizeof(local));                   \
+            }                                                                             \
+            else {                                                                        \
+                grown = PyMem_Realloc(stack, sizeof(DecodeFrame) * (size_t)new_capacity); \
+            }                                                                             \
+            if (grown == NULL) {                                                          \
+                PyErr_NoMemory();                                                         \
+                goto error;                                                               \
+            }                                                                             \
+            stack = grown;                                                                \
+            capacity = new_capacity;                                                      \
+        }                                                                                 \
+        stack[depth].base = base;                                                         \
+        stack[depth].open_pos = open_pos;                                                 \
+        stack[depth].is_map = (char)is_map;                                               \
+        stack[depth].is_key = (char)is_key;                                               \
+        depth++;                                                                          \
+        base = vs.top;                                                                    \
+        is_map = (new_is_map);                                                            \
+        open_pos = (new_open);                                                            \
+        is_key = (new_is_key);                                                            \
+    } while (0)
+
     for (;;) {
         Py_UCS4 c;
         Py_ssize_t q, s;
-        /* ---- one item of cur, starting at pos ---- */
+        /* ---- one item of the current container, starting at pos ---- */
         if (is_map) {
             if (key_ready) {
                 key_ready = 0;
             }
             else {
+                PyObject *key;
                 Py_ssize_t k = skip_ws(data, kind, pos, n);
                 c = k < n ? CH(k) : 0xFFFFFFFF;
                 if (c == '"') {
                     key = parse_quoted(p, kind, k, &pos, 1);
-                    if (key == NULL) goto error;
+                    if (key == NULL || vs_push(&vs, key) < 0) goto error;
                     pos = expect_colon(p, kind, pos, open_pos);
                     if (pos < 0) goto error;
                 }
                 else if (c == '{') {
                     if (depth + 2 > MAX_DEPTH) {
-                        raise_decode_error(MSG_TOO_DEEP, p->doc, k);
+                        parser_error(p, MSG_TOO_DEEP, k);
                         goto error;
                     }
                     q = skip_ws(data, kind, k + 1, n);
                     if (q < n && CH(q) == '}') {
-                        key = map_key_text(p, k, q + 1);
-                        if (key == NULL) goto error;
+                        key = map_key_text(p, kind, k, q + 1);
+                        if (key == NULL || vs_push(&vs, key) < 0) goto error;
                         pos = expect_colon(p, kind, q + 1, open_pos);
                         if (pos < 0) goto error;
                     }
                     else {
-                        goto push_key_map;
+                        PUSH_FRAME(1, k, 1);
+                        pos = k + 1;
+                        continue;
                     }
                 }
                 else {
@@ -489,57 +631,19 @@ parse_container(Parser *p, const int kind, Py_ssize_t pos, Py_ssize_t *end_out)
                         q++;
                     }
                     if (q >= n) {
-                        raise_decode_error(MSG_UNTERMINATED_MAP, p->doc, open_pos);
+                        parser_error(p, MSG_UNTERMINATED_MAP, open_pos);
                         goto error;
                     }
                     if (c != ':') {
-                        raise_decode_error(MSG_EXPECTED_COLON, p->doc, q);
+                        parser_error(p, MSG_EXPECTED_COLON, q);
                         goto error;
                     }
                     key = key_string(p, kind, s, trim ? rstrip_end(data, kind, s, q) : q);
-                    if (key == NULL) goto error;
+                    if (key == NULL || vs_push(&vs, key) < 0) goto error;
                     pos = q + 1;
                 }
-                goto value;
-            push_key_map:
-                if (depth == capacity) goto grow_key;
-            pushed_key:
-                stack[depth].cur = cur;
-                stack[depth].key = key; /* NULL */
-                stack[depth].open_pos = open_pos;
-                stack[depth].is_map = (char)is_map;
-                stack[depth].is_key = (char)is_key;
-                depth++;
-                key = NULL;
-                cur = PyDict_New();
-                if (cur == NULL) goto error;
-                is_map = 1;
-                open_pos = k;
-                is_key = 1;
-                pos = k + 1;
-                continue;
-            grow_key:
-                {
-                    Py_ssize_t new_capacity = capacity * 2;
-                    DecodeFrame *grown;
-                    if (stack == local) {
-                        grown = PyMem_Malloc(sizeof(DecodeFrame) * (size_t)new_capacity);
-                        if (grown != NULL) memcpy(grown, local, sizeof(local));
-                    }
-                    else {
-                        grown = PyMem_Realloc(stack, sizeof(DecodeFrame) * (size_t)new_capacity);
-                    }
-                    if (grown == NULL) {
-                        PyErr_NoMemory();
-                        goto error;
-                    }
-                    stack = grown;
-                    capacity = new_capacity;
-                }
-                goto pushed_key;
             }
         }
-    value:
         /* ---- the value ---- */
         c = pos < n ? CH(pos) : 0xFFFFFFFF;
         {
@@ -550,7 +654,7 @@ parse_container(Parser *p, const int kind, Py_ssize_t pos, Py_ssize_t *end_out)
             }
             if (c == '{' || c == '[') {
                 if (depth + 2 > MAX_DEPTH) {
-                    raise_decode_error(MSG_TOO_DEEP, p->doc, v);
+                    parser_error(p, MSG_TOO_DEEP, v);
                     goto error;
                 }
                 q = skip_ws(data, kind, v + 1, n);
@@ -560,36 +664,7 @@ parse_container(Parser *p, const int kind, Py_ssize_t pos, Py_ssize_t *end_out)
                     pos = q + 1;
                 }
                 else {
-                    if (depth == capacity) {
-                        Py_ssize_t new_capacity = capacity * 2;
-                        DecodeFrame *grown;
-                        if (stack == local) {
-                            grown = PyMem_Malloc(sizeof(DecodeFrame) * (size_t)new_capacity);
-                            if (grown != NULL) memcpy(grown, local, sizeof(local));
-                        }
-                        else {
-                            grown = PyMem_Realloc(stack,
-                                                  sizeof(DecodeFrame) * (size_t)new_capacity);
-                        }
-                        if (grown == NULL) {
-                            PyErr_NoMemory();
-                            goto error;
-                        }
-                        stack = grown;
-                        capacity = new_capacity;
-                    }
-                    stack[depth].cur = cur;
-                    stack[depth].key = key;
-                    stack[depth].open_pos = open_pos;
-                    stack[depth].is_map = (char)is_map;
-                    stack[depth].is_key = (char)is_key;
-                    depth++;
-                    key = NULL;
-                    is_map = c == '{';
-                    cur = is_map ? PyDict_New() : PyList_New(0);
-                    if (cur == NULL) goto error;
-                    open_pos = v;
-                    is_key = 0;
+                    PUSH_FRAME(c == '{', v, 0);
                     pos = v + 1;
                     continue;
                 }
@@ -627,11 +702,14 @@ parse_container(Parser *p, const int kind, Py_ssize_t pos, Py_ssize_t *end_out)
                 }
             }
         }
-        if (store(cur, is_map, key, value) < 0) goto error;
-        Py_CLEAR(value);
-        Py_CLEAR(key);
+        if (vs_push(&vs, value) < 0) {
+            value = NULL;
+            goto error;
+        }
+        value = NULL;
+        if (is_map && check_key(&vs) < 0) goto error;
 
-        /* ---- after a value: a separator, or the closer of cur (and maybe of its parents) */
+        /* ---- after a value: a separator, or the closer (and maybe of the parents too) ---- */
         for (;;) {
             if (pos < n) {
                 c = CH(pos);
@@ -647,59 +725,54 @@ parse_container(Parser *p, const int kind, Py_ssize_t pos, Py_ssize_t *end_out)
                     continue;
                 }
                 else {
-                    raise_decode_error(is_map ? MSG_EXPECTED_MAP_SEP : MSG_EXPECTED_LIST_SEP,
-                                       p->doc, pos);
+                    parser_error(p, is_map ? MSG_EXPECTED_MAP_SEP : MSG_EXPECTED_LIST_SEP, pos);
                     goto error;
                 }
             }
             else {
-                raise_decode_error(is_map ? MSG_UNTERMINATED_MAP : MSG_UNTERMINATED_LIST, p->doc,
-                                   open_pos);
+                parser_error(p, is_map ? MSG_UNTERMINATED_MAP : MSG_UNTERMINATED_LIST, open_pos);
                 goto error;
             }
-            /* cur is complete */
-            if (depth == 0) {
-                if (stack != local) PyMem_Free(stack);
-                *end_out = pos;
-                return cur;
-            }
-            {
-                PyObject *done = cur;
-                int was_key = is_key;
+            /* the current container is complete */
+            if (is_key) {
+                /* a map written as a key: the key is its text */
                 Py_ssize_t done_open = open_pos;
+                vs_drop(&vs, base);
                 depth--;
-                cur = stack[depth].cur;
-                key = stack[depth].key;
+                base = stack[depth].base;
                 open_pos = stack[depth].open_pos;
                 is_map = stack[depth].is_map;
                 is_key = stack[depth].is_key;
-                if (was_key) {
-                    Py_DECREF(done);
-                    Py_XDECREF(key);
-                    key = map_key_text(p, done_open, pos);
-                    if (key == NULL) goto error;
-                    pos = expect_colon(p, kind, pos, open_pos);
-                    if (pos < 0) goto error;
-                    key_ready = 1;
-                    break;
-                }
-                int r = store(cur, is_map, key, done);
-                Py_DECREF(done);
-                Py_CLEAR(key);
-                if (r < 0) goto error;
+                PyObject *key = map_key_text(p, kind, done_open, pos);
+                if (key == NULL || vs_push(&vs, key) < 0) goto error;
+                pos = expect_colon(p, kind, pos, open_pos);
+                if (pos < 0) goto error;
+                key_ready = 1;
+                break;
             }
+            PyObject *done = vs_build(&vs, base, is_map);
+            if (done == NULL) goto error;
+            if (depth == 0) {
+                if (stack != local) PyMem_Free(stack);
+                if (vs.items != vs.local) PyMem_Free(vs.items);
+                *end_out = pos;
+                return done;
+            }
+            depth--;
+            base = stack[depth].base;
+            open_pos = stack[depth].open_pos;
+            is_map = stack[depth].is_map;
+            is_key = stack[depth].is_key;
+            if (vs_push(&vs, done) < 0) goto error;
+            if (is_map && check_key(&vs) < 0) goto error;
         }
     }
+#undef PUSH_FRAME
 
 error:
     Py_XDECREF(value);
-    Py_XDECREF(key);
-    Py_XDECREF(cur);
-    while (depth > 0) {
-        depth--;
-        Py_XDECREF(stack[depth].cur);
-        Py_XDECREF(stack[depth].key);
-    }
+    vs_drop(&vs, 0);
+    if (vs.items != vs.local) PyMem_Free(vs.items);
     if (stack != local) PyMem_Free(stack);
     return NULL;
 }
@@ -724,13 +797,13 @@ parse_document(Parser *p, const int kind)
     }
     else {
         Py_ssize_t end = rstrip_end(data, kind, start, n);
-        return PyUnicode_Substring(p->doc, start, end);
+        return substring(p, kind, start, end);
     }
     if (value == NULL) return NULL;
     pos = skip_ws(data, kind, pos, n);
     if (pos != n) {
         Py_DECREF(value);
-        raise_decode_error(MSG_EXTRA_DATA, p->doc, pos);
+        parser_error(p, MSG_EXTRA_DATA, pos);
         return NULL;
     }
     return value;
@@ -754,21 +827,54 @@ parse_ucs4(Parser *p)
     return parse_document(p, PyUnicode_4BYTE_KIND);
 }
 
+/* True when the n bytes at s are all ASCII. */
+static int
+all_ascii(const unsigned char *s, Py_ssize_t n)
+{
+    Py_ssize_t i = 0;
+    uint64_t acc = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t word;
+        memcpy(&word, s + i, 8);
+        acc |= word;
+    }
+    for (; i < n; i++) acc |= s[i];
+    return (acc & 0x8080808080808080ull) == 0;
+}
+
 static PyObject *
 decode_impl(PyObject *data, PyObject *trim_obj, PyObject *map_key)
 {
     int trim = PyObject_IsTrue(trim_obj);
     if (trim < 0) return NULL;
-    PyObject *doc = text_of(data);
-    if (doc == NULL) return NULL;
     Parser p;
-    p.doc = doc;
-    p.data = PyUnicode_DATA(doc);
-    p.n = PyUnicode_GET_LENGTH(doc);
+    int kind;
     p.trim = trim;
     p.map_key = map_key;
+    if (PyBytes_CheckExact(data) &&
+        all_ascii((const unsigned char *)PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data))) {
+        /* ASCII bytes are their own text: parse them in place (the str is made only for
+         * an error message) */
+        p.doc = NULL;
+        p.data = PyBytes_AS_STRING(data);
+        p.n = PyBytes_GET_SIZE(data);
+        p.ascii = 1;
+        kind = PyUnicode_1BYTE_KIND;
+    }
+    else {
+        p.doc = text_of(data);
+        if (p.doc == NULL) return NULL;
+        p.data = PyUnicode_DATA(p.doc);
+        p.n = PyUnicode_GET_LENGTH(p.doc);
+        p.ascii = PyUnicode_IS_ASCII(p.doc);
+        kind = PyUnicode_KIND(p.doc);
+    }
+    Py_INCREF(data);
     PyObject *result;
-    switch (PyUnicode_KIND(doc)) {
+    /* The tree under construction holds only new objects that cannot be garbage yet:
+     * collections triggered by its allocations would only traverse it again and again. */
+    int gc_was_enabled = PyGC_Disable();
+    switch (kind) {
     case PyUnicode_1BYTE_KIND:
         result = parse_ucs1(&p);
         break;
@@ -779,7 +885,9 @@ decode_impl(PyObject *data, PyObject *trim_obj, PyObject *map_key)
         result = parse_ucs4(&p);
         break;
     }
-    Py_DECREF(doc);
+    if (gc_was_enabled) PyGC_Enable();
+    Py_XDECREF(p.doc);
+    Py_DECREF(data);
     return result;
 }
 

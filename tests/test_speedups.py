@@ -214,7 +214,7 @@ def test_decode_raw_keys() -> None:
     ]
     for doc in docs:
         for trim in (False, True):
-            for map_key in (RawKey, str, lambda text: text.upper()):
+            for map_key in (RawKey, str, lambda text: text.upper(), lambda text: [text]):
                 assert outcome(C.decode_raw_keys, doc, trim, map_key) == outcome(
                     _pure.decode_raw_keys, doc, trim, map_key
                 )
