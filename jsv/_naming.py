@@ -15,7 +15,6 @@ Rename = Union[Literal["camel", "pascal", "snake"], None, Callable[[str], str]]
 # (the "URL" of "URLValue"), a capitalised or lower-case word with its digits, a run of
 # capitals, or digits.
 _WORD: Final = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
-_CAPITAL: Final = re.compile(r"([A-Z])")
 
 
 def split_words(name: str) -> list[str]:
@@ -26,7 +25,10 @@ def split_words(name: str) -> list[str]:
     """
     words: list[str] = []
     for chunk in name.split("_"):
-        words.extend(_WORD.findall(chunk))
+        # The pattern runs on the chunk's shape (A upper-case, 0 digit, a any other
+        # character), so that letters outside ASCII belong to words like the others.
+        shape = "".join("A" if c.isupper() else "0" if c.isdigit() else "a" for c in chunk)
+        words.extend(chunk[m.start() : m.end()] for m in _WORD.finditer(shape))
     return words
 
 
@@ -52,7 +54,7 @@ def camel_case(name: str) -> str:
 
 def snake_case(name: str) -> str:
     """``dialState`` -> ``dial_state``; ``URLValue`` -> ``url_value``."""
-    return _CAPITAL.sub(r"_\1", camel_case(name)).lower()
+    return "".join("_" + c if c.isupper() else c for c in camel_case(name)).lower()
 
 
 _POLICIES: Final[dict[str, Callable[[str], str]]] = {
