@@ -53,6 +53,7 @@ _BARE_IN_MAP: Final = re.compile(r"[^,}]*")
 _BARE_IN_LIST: Final = re.compile(r"[^,\]]*")
 
 _BOM: Final = "\ufeff"
+_OPENERS: Final = ("{", "[")
 
 # The patterns above that can match the empty string always match: say so to the checker.
 _AlwaysMatch = Callable[[str, int], "re.Match[str]"]
@@ -163,7 +164,7 @@ def _parse_container(
             if key_ready:
                 key_ready = False
             else:
-                if member_run is not None:
+                if member_run is not None and doc[pos : pos + 1] != "{":
                     m = member_run(doc, pos)
                     if m is not None:
                         end = m.end()
@@ -210,7 +211,7 @@ def _parse_container(
                             raise DecodeError(MSG_EXPECTED_COLON, doc, q)
                         key = m.group().rstrip() if trim else m.group()
                         pos = q + 1
-        else:
+        elif doc[pos : pos + 1] not in _OPENERS:  # lists of maps skip the bare-item patterns
             if item_run is not None:
                 m = item_run(doc, pos)
                 if m is not None:
