@@ -799,6 +799,24 @@ def test_rename_splits_words_at_underscores_and_case_changes() -> None:
         assert jsv.loads(jsv.dumps(value, rename=rename), type=CamelTable) == value
 
 
+@dataclass
+class Accents:
+    café: str = "1"
+    naïve_état: str = "2"
+    Größe: str = "3"
+    user_名前: str = "4"
+
+
+def test_rename_keeps_letters_outside_ascii() -> None:
+    value = Accents()
+    assert jsv.dumps(value) == "{café:1,naïveÉtat:2,größe:3,user名前:4}"
+    assert jsv.dumps(value, rename="pascal") == "{Café:1,NaïveÉtat:2,Größe:3,User名前:4}"
+    assert jsv.dumps(value, rename="snake") == "{café:1,naïve_état:2,größe:3,user名前:4}"
+    for rename in ("camel", "pascal", "snake", None):
+        assert jsv.loads(jsv.dumps(value, rename=rename), type=Accents) == value
+    assert jsv.loads("{CAFÉ:x,NAÏVE_ÉTAT:y}", type=Accents) == Accents("x", "y")
+
+
 def test_an_unknown_rename_policy_is_refused() -> None:
     with pytest.raises(
         ValueError, match=r"rename must be 'camel', 'pascal', 'snake', None or a callable"
