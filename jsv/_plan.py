@@ -12,6 +12,7 @@ import collections.abc as cabc
 import dataclasses
 import datetime as dt
 import enum
+import inspect
 import types
 import typing
 import uuid
@@ -371,12 +372,20 @@ class _Builder:
 
     def dataclass(self, tp: Any, typevars: dict[Any, Any]) -> Node:
         cls = typing.get_origin(tp) or tp
-        typevars = {**typevars, **_generic_bindings(tp, typevars)}
-        key = (cls, tuple(typevars.items()))
+        # The class's own type parameters decide the bindings of all its generic bases.
+        own = dict(
+            zip(
+                getattr(cls, "__parameters__", ()),
+                [_substitute(a, typevars) for a in typing.get_args(tp)],
+                strict=False,
+            )
+        )
+        key = (cls, tuple(own.items()))
         if key in self.seen:
             return self.seen[key]
-        if not typevars and cls in _cache:
+        if not own and cls in _cache:
             return _cache[cls]
+        bindings = _class_bindings(cls, own)
         args = ", ".join(_type_name(a) for a in typing.get_args(tp))
         node = ClassNode("dataclass", f"{cls.__name__}[{args}]" if args else cls.__name__, cls)
         self.seen[key] = node  # before the fields, so recursive types find it
@@ -384,8 +393,9 @@ class _Builder:
         explicit: list[str | None] = []
         for f in dataclasses.fields(cls):
             self.where.append(f"{cls.__name__}.{f.name}")
+            owner = next((k for k in cls.__mro__ if f.name in inspect.get_annotations(k)), cls)
             try:
-                field_node = self.build(hints.get(f.name, Any), typevars)
+                field_node = self.build(hints.get(f.name, Any), bindings.get(owner, {}))
             finally:
                 self.where.pop()
             required = f.default is MISSING and f.default_factory is MISSING and f.init
@@ -443,30 +453,42 @@ def _add_spellings(node: ClassNode, explicit: list[str | None]) -> None:
                 node.normalized.setdefault(normalized_key(spelling), index)
 
 
-def _generic_bindings(tp: Any, outer: dict[Any, Any]) -> dict[Any, Any]:
-    """TypeVar -> type for a parametrised generic dataclass and its generic bases."""
-    bindings: dict[Any, Any] = {}
-    origin = typing.get_origin(tp)
-    cls = origin or tp
-    if origin is not None:
-        params = getattr(origin, "__parameters__", ())
-        args = [_bound(a, outer) for a in typing.get_args(tp)]
-        bindings.update(zip(params, args, strict=False))
-    for klass in cls.__mro__:
-        for base in getattr(klass, "__orig_bases__", ()):
-            base_origin = typing.get_origin(base)
-            if base_origin is None or base_origin is typing.Generic:
+def _class_bindings(cls: type, own: dict[Any, Any]) -> dict[Any, dict[Any, Any]]:
+    """For ``cls`` and each of its bases, the bindings of that class's own type variables.
+
+    Each generic base is bound through its subscription in the class that names it
+    (``class Chain(Box[list[T]])`` binds Box's ``T`` to ``list[int]`` in ``Chain[int]``), so
+    bases that reuse one TypeVar object (as generated DTOs do) get their own bindings.
+    """
+    result: dict[Any, dict[Any, Any]] = {}
+    pending: list[tuple[Any, dict[Any, Any]]] = [(cls, own)]
+    while pending:
+        klass, mapping = pending.pop(0)
+        if klass in result:
+            continue
+        result[klass] = mapping
+        for base in klass.__dict__.get("__orig_bases__", klass.__bases__):
+            origin = typing.get_origin(base) or base
+            if not isinstance(origin, type) or origin in (typing.Generic, object):
                 continue
-            params = getattr(base_origin, "__parameters__", ())
-            for param, arg in zip(params, typing.get_args(base), strict=False):
-                if param not in bindings:
-                    bindings[param] = _bound(arg, bindings)
-    return bindings
+            params = getattr(origin, "__parameters__", ())
+            args = [_substitute(a, mapping) for a in typing.get_args(base)]
+            pending.append((origin, dict(zip(params, args, strict=False))))
+    return result
 
 
-def _bound(arg: Any, bindings: dict[Any, Any]) -> Any:
-    """``arg`` with a type variable replaced by what it is bound to."""
-    return bindings.get(arg, arg) if isinstance(arg, typing.TypeVar) else arg
+def _substitute(arg: Any, bindings: dict[Any, Any]) -> Any:
+    """``arg`` with its type variables replaced by what they are bound to, also inside
+    (``list[T]`` -> ``list[int]``)."""
+    if isinstance(arg, typing.TypeVar):
+        return bindings.get(arg, arg)
+    params = getattr(arg, "__parameters__", ())
+    if params and typing.get_origin(arg) is not None:
+        try:
+            return arg[tuple(bindings.get(p, p) for p in params)]
+        except TypeError:
+            return arg
+    return arg
 
 
 def _enum_parser(cls: type[enum.Enum]) -> Callable[[str], Any]:
