@@ -500,6 +500,63 @@ def test_generic_bases_and_nested_generics() -> None:
     assert jsv.loads("{key:1,value:[2]}", type=Pair[int, list[int]]) == Pair(1, [2])
 
 
+U = TypeVar("U")
+
+
+@dataclass
+class Box(Generic[T]):
+    item: T
+
+
+@dataclass
+class Labeled(Generic[T]):
+    label: T
+
+
+@dataclass
+class BoxAndLabel(Labeled[str], Box[int]):
+    """Two generic bases sharing one TypeVar object, each bound differently."""
+
+
+@dataclass
+class Swapped(Pair[U, T]):
+    """Pair's parameters in the other order."""
+
+
+@dataclass
+class BoxOfList(Box[list[T]]):
+    """A base bound to a type built from the subclass's own parameter."""
+
+
+@dataclass
+class IntBoxOfList(BoxOfList[int]):
+    extra: int = 0
+
+
+class IReturn(Generic[T]):
+    """A marker base, as ServiceStack's client library has, sharing the module's T."""
+
+
+@dataclass
+class QueryDb(Generic[T]):
+    skip: Optional[int] = None
+
+
+@dataclass
+class QueryPeople(QueryDb[Person], IReturn[QueryResponse[Person]]):
+    min_age: Optional[int] = None
+
+
+def test_generic_bases_are_bound_class_by_class() -> None:
+    assert jsv.loads("{label:a,item:5}", type=BoxAndLabel) == BoxAndLabel(label="a", item=5)
+    assert jsv.loads("{key:1,value:2}", type=Swapped[str, int]) == Swapped("1", 2)
+    assert jsv.loads("{key:1,value:2}", type=Swapped[int, str]) == Swapped(1, "2")
+    assert jsv.loads("{item:[1,2]}", type=BoxOfList[int]) == BoxOfList([1, 2])
+    assert jsv.loads("{item:[1,2]}", type=BoxOfList[str]) == BoxOfList(["1", "2"])
+    assert jsv.loads("{item:[1],extra:2}", type=IntBoxOfList) == IntBoxOfList([1], 2)
+    assert jsv.loads("{skip:1,minAge:2}", type=QueryPeople) == QueryPeople(1, 2)
+
+
 def test_post_init_runs_and_init_false_fields_keep_their_defaults() -> None:
     value = jsv.loads("{a:3,doubled:100,total:5}", type=PostInit)
     assert (value.a, value.doubled, value.total) == (3, 6, -1)
