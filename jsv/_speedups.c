@@ -197,11 +197,94 @@ is_space(Py_UCS4 c)
     return _PyUnicode_IsWhitespace(c);
 }
 
+/* True when the n bytes at s are all ASCII. */
+static int
+all_ascii(const unsigned char *s, Py_ssize_t n)
+{
+    Py_ssize_t i = 0;
+    uint64_t acc = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t word;
+        memcpy(&word, s + i, 8);
+        acc |= word;
+    }
+    for (; i < n; i++) acc |= s[i];
+    return (acc & 0x8080808080808080ull) == 0;
+}
+
+/* True when the n bytes at s are valid UTF-8, as Python's strict decoder takes it (no
+ * overlong forms, no surrogates, nothing above U+10FFFF). */
+static int
+valid_utf8(const unsigned char *s, Py_ssize_t n)
+{
+    Py_ssize_t i = 0;
+    while (i < n) {
+        if (i + 8 <= n) {
+            uint64_t word;
+            memcpy(&word, s + i, 8);
+            if ((word & 0x8080808080808080ull) == 0) {
+                i += 8;
+                continue;
+            }
+        }
+        unsigned char b = s[i];
+        if (b < 0x80) {
+            i++;
+            continue;
+        }
+        Py_ssize_t len;
+        unsigned char lo = 0x80, hi = 0xBF;
+        if (b >= 0xC2 && b <= 0xDF) {
+            len = 2;
+        }
+        else if (b >= 0xE0 && b <= 0xEF) {
+            len = 3;
+            if (b == 0xE0) lo = 0xA0;
+            if (b == 0xED) hi = 0x9F;
+        }
+        else if (b >= 0xF0 && b <= 0xF4) {
+            len = 4;
+            if (b == 0xF0) lo = 0x90;
+            if (b == 0xF4) hi = 0x8F;
+        }
+        else {
+            return 0;
+        }
+        if (i + len > n) return 0;
+        if (s[i + 1] < lo || s[i + 1] > hi) return 0;
+        for (Py_ssize_t k = 2; k < len; k++) {
+            if ((s[i + k] & 0xC0) != 0x80) return 0;
+        }
+        i += len;
+    }
+    return 1;
+}
+
+/* The code point of the (valid) UTF-8 sequence whose lead byte (>= 0x80) is at d[i]. */
+ALWAYS_INLINE Py_UCS4
+utf8_at(const Py_UCS1 *d, Py_ssize_t i, int *len)
+{
+    Py_UCS1 b = d[i];
+    if (b < 0xE0) {
+        *len = 2;
+        return ((Py_UCS4)(b & 0x1F) << 6) | (d[i + 1] & 0x3F);
+    }
+    if (b < 0xF0) {
+        *len = 3;
+        return ((Py_UCS4)(b & 0x0F) << 12) | ((Py_UCS4)(d[i + 1] & 0x3F) << 6) |
+               (d[i + 2] & 0x3F);
+    }
+    *len = 4;
+    return ((Py_UCS4)(b & 0x07) << 18) | ((Py_UCS4)(d[i + 1] & 0x3F) << 12) |
+           ((Py_UCS4)(d[i + 2] & 0x3F) << 6) | (d[i + 3] & 0x3F);
+}
+
 typedef struct {
-    PyObject *doc;     /* the str parsed; NULL while parsing ASCII bytes directly */
+    PyObject *doc;     /* the str parsed; NULL while parsing bytes directly */
     const void *data;
-    Py_ssize_t n;
+    Py_ssize_t n;      /* in code units (bytes when parsing bytes) */
     int ascii;         /* every character is ASCII */
+    int utf8;          /* data is (valid, non-ASCII) UTF-8: positions are byte offsets */
     int trim;
     PyObject *map_key; /* NULL: the key text as is */
 } Parser;
@@ -210,7 +293,10 @@ typedef struct {
 static PyObject *
 parser_doc(Parser *p)
 {
-    if (p->doc == NULL) p->doc = PyUnicode_DecodeASCII(p->data, p->n, "strict");
+    if (p->doc == NULL) {
+        p->doc = p->utf8 ? PyUnicode_DecodeUTF8(p->data, p->n, "strict")
+                         : PyUnicode_DecodeASCII(p->data, p->n, "strict");
+    }
     return p->doc;
 }
 
@@ -218,19 +304,65 @@ static void
 parser_error(Parser *p, PyObject *msg, Py_ssize_t pos)
 {
     PyObject *doc = parser_doc(p);
-    if (doc != NULL) raise_decode_error(msg, doc, pos);
+    if (doc == NULL) return;
+    if (p->utf8) {
+        /* the byte offset as a character position */
+        const Py_UCS1 *d = p->data;
+        Py_ssize_t chars = 0;
+        for (Py_ssize_t i = 0; i < pos; i++) chars += (d[i] & 0xC0) != 0x80;
+        pos = chars;
+    }
+    raise_decode_error(msg, doc, pos);
+}
+
+/* The length of the whitespace character at pos (< n), or 0. */
+ALWAYS_INLINE int
+ws_len(Parser *p, const void *data, int kind, Py_ssize_t pos)
+{
+    if (kind == PyUnicode_1BYTE_KIND && p->utf8) {
+        const Py_UCS1 *d = data;
+        if (d[pos] < 0x80) return _Py_ascii_whitespace[d[pos]];
+        int len;
+        Py_UCS4 c = utf8_at(d, pos, &len);
+        return _PyUnicode_IsWhitespace(c) ? len : 0;
+    }
+    return is_space(CH(pos));
 }
 
 ALWAYS_INLINE Py_ssize_t
-skip_ws(const void *data, int kind, Py_ssize_t pos, Py_ssize_t n)
+skip_ws(Parser *p, const void *data, int kind, Py_ssize_t pos, Py_ssize_t n)
 {
+    if (kind == PyUnicode_1BYTE_KIND && p->utf8) {
+        while (pos < n) {
+            int len = ws_len(p, data, kind, pos);
+            if (len == 0) break;
+            pos += len;
+        }
+        return pos;
+    }
     while (pos < n && is_space(CH(pos))) pos++;
     return pos;
 }
 
 ALWAYS_INLINE Py_ssize_t
-rstrip_end(const void *data, int kind, Py_ssize_t start, Py_ssize_t end)
+rstrip_end(Parser *p, const void *data, int kind, Py_ssize_t start, Py_ssize_t end)
 {
+    if (kind == PyUnicode_1BYTE_KIND && p->utf8) {
+        const Py_UCS1 *d = data;
+        while (end > start) {
+            if (d[end - 1] < 0x80) {
+                if (!_Py_ascii_whitespace[d[end - 1]]) break;
+                end--;
+                continue;
+            }
+            Py_ssize_t j = end - 1;
+            while (j > start && (d[j] & 0xC0) == 0x80) j--;
+            int len;
+            if (!_PyUnicode_IsWhitespace(utf8_at(d, j, &len))) break;
+            end = j;
+        }
+        return end;
+    }
     while (end > start && is_space(CH(end - 1))) end--;
     return end;
 }
@@ -239,7 +371,11 @@ rstrip_end(const void *data, int kind, Py_ssize_t start, Py_ssize_t end)
 ALWAYS_INLINE PyObject *
 substring(Parser *p, int kind, Py_ssize_t start, Py_ssize_t end)
 {
-    if (kind == PyUnicode_1BYTE_KIND && p->ascii) {
+    if (kind == PyUnicode_1BYTE_KIND && p->utf8 &&
+        !all_ascii((const unsigned char *)p->data + start, end - start)) {
+        return PyUnicode_DecodeUTF8((const char *)p->data + start, end - start, "strict");
+    }
+    if (kind == PyUnicode_1BYTE_KIND && (p->ascii || p->utf8)) {
         if (end - start <= 1) {
             if (end == start) return PyUnicode_New(0, 0);
             return PyUnicode_FromOrdinal(((const Py_UCS1 *)p->data)[start]);
@@ -349,7 +485,10 @@ ALWAYS_INLINE PyObject *
 key_string(Parser *p, int kind, Py_ssize_t start, Py_ssize_t end)
 {
     Py_ssize_t len = end - start;
-    if (len == 0 || len > KEY_CACHE_MAX_LEN) return substring(p, kind, start, end);
+    if (len == 0 || len > KEY_CACHE_MAX_LEN ||
+        (p->utf8 && !all_ascii((const unsigned char *)p->data + start, len))) {
+        return substring(p, kind, start, end);
+    }
     return cached_string(p, kind, start, end, key_cache);
 }
 
@@ -357,8 +496,47 @@ key_string(Parser *p, int kind, Py_ssize_t start, Py_ssize_t end)
 ALWAYS_INLINE PyObject *
 value_string(Parser *p, int kind, Py_ssize_t start, Py_ssize_t end)
 {
-    if (end - start > VALUE_CACHE_MAX_LEN) return substring(p, kind, start, end);
+    if (end - start > VALUE_CACHE_MAX_LEN ||
+        (p->utf8 && !all_ascii((const unsigned char *)p->data + start, end - start))) {
+        return substring(p, kind, start, end);
+    }
     return cached_string(p, kind, start, end, value_cache);
+}
+
+/* In 1-byte text: the first index >= i of byte a, b or c (n if none), 8 bytes at a time. */
+ALWAYS_INLINE Py_ssize_t
+scan_bytes(const Py_UCS1 *d, Py_ssize_t i, Py_ssize_t n, Py_UCS1 a, Py_UCS1 b, Py_UCS1 c)
+{
+#if PY_LITTLE_ENDIAN && defined(__GNUC__)
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    const uint64_t pa = ones * a, pb = ones * b, pc = ones * c;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, d + i, 8);
+        uint64_t xa = w ^ pa, xb = w ^ pb, xc = w ^ pc;
+        /* a zero byte in x marks a match; the lowest flagged byte is exact */
+        uint64_t m = (((xa - ones) & ~xa) | ((xb - ones) & ~xb) | ((xc - ones) & ~xc)) & highs;
+        if (m) return i + (__builtin_ctzll(m) >> 3);
+    }
+#endif
+    while (i < n && d[i] != a && d[i] != b && d[i] != c) i++;
+    return i;
+}
+
+/* The first index >= i holding one of a, b, c (n if none). */
+ALWAYS_INLINE Py_ssize_t
+scan_for(const void *data, int kind, Py_ssize_t i, Py_ssize_t n, Py_UCS4 a, Py_UCS4 b,
+         Py_UCS4 c)
+{
+    if (kind == PyUnicode_1BYTE_KIND) {
+        return scan_bytes((const Py_UCS1 *)data, i, n, (Py_UCS1)a, (Py_UCS1)b, (Py_UCS1)c);
+    }
+    while (i < n) {
+        Py_UCS4 ch = CH(i);
+        if (ch == a || ch == b || ch == c) break;
+        i++;
+    }
+    return i;
 }
 
 /* The quoted token whose opening '"' is at start; *end receives the position after it. */
@@ -370,7 +548,13 @@ parse_quoted(Parser *p, int kind, Py_ssize_t start, Py_ssize_t *end_out, int as_
     Py_ssize_t i = start + 1;
     int escaped = 0;
     for (;;) {
-        while (i < n && CH(i) != '"') i++;
+        if (kind == PyUnicode_1BYTE_KIND) {
+            const void *hit = memchr((const char *)data + i, '"', (size_t)(n - i));
+            i = hit == NULL ? n : (const char *)hit - (const char *)data;
+        }
+        else {
+            while (i < n && CH(i) != '"') i++;
+        }
         if (i >= n) {
             parser_error(p, MSG_UNTERMINATED_STRING, start);
             return NULL;
@@ -399,7 +583,7 @@ ALWAYS_INLINE Py_ssize_t
 expect_colon(Parser *p, int kind, Py_ssize_t pos, Py_ssize_t map_open)
 {
     const void *data = p->data;
-    pos = skip_ws(data, kind, pos, p->n);
+    pos = skip_ws(p, data, kind, pos, p->n);
     if (pos >= p->n) {
         parser_error(p, MSG_UNTERMINATED_MAP, map_open);
         return -1;
@@ -548,7 +732,7 @@ parse_container(Parser *p, const int kind, Py_ssize_t pos, Py_ssize_t *end_out)
     int key_ready = 0;
     PyObject *value = NULL;
     {
-        Py_ssize_t q = skip_ws(data, kind, pos + 1, n);
+        Py_ssize_t q = skip_ws(p, data, kind, pos + 1, n);
         if (q < n && CH(q) == (Py_UCS4)(is_map ? '}' : ']')) {
             *end_out = q + 1;
             return is_map ? PyDict_New() : PyList_New(0);
@@ -596,7 +780,7 @@ parse_container(Parser *p, const int kind, Py_ssize_t pos, Py_ssize_t *end_out)
             }
             else {
                 PyObject *key;
-                Py_ssize_t k = skip_ws(data, kind, pos, n);
+                Py_ssize_t k = skip_ws(p, data, kind, pos, n);
                 c = k < n ? CH(k) : 0xFFFFFFFF;
                 if (c == '"') {
                     key = parse_quoted(p, kind, k, &pos, 1);
@@ -609,7 +793,7 @@ parse_container(Parser *p, const int kind, Py_ssize_t pos, Py_ssize_t *end_out)
                         parser_error(p, MSG_TOO_DEEP, k);
                         goto error;
                     }
-                    q = skip_ws(data, kind, k + 1, n);
+                    q = skip_ws(p, data, kind, k + 1, n);
                     if (q < n && CH(q) == '}') {
                         key = map_key_text(p, kind, k, q + 1);
                         if (key == NULL || vs_push(&vs, key) < 0) goto error;
@@ -624,21 +808,16 @@ parse_container(Parser *p, const int kind, Py_ssize_t pos, Py_ssize_t *end_out)
                 }
                 else {
                     s = trim ? k : pos;
-                    q = s;
-                    while (q < n) {
-                        c = CH(q);
-                        if (c == ':' || c == ',' || c == '}') break;
-                        q++;
-                    }
+                    q = scan_for(data, kind, s, n, ':', ',', '}');
                     if (q >= n) {
                         parser_error(p, MSG_UNTERMINATED_MAP, open_pos);
                         goto error;
                     }
-                    if (c != ':') {
+                    if (CH(q) != ':') {
                         parser_error(p, MSG_EXPECTED_COLON, q);
                         goto error;
                     }
-                    key = key_string(p, kind, s, trim ? rstrip_end(data, kind, s, q) : q);
+                    key = key_string(p, kind, s, trim ? rstrip_end(p, data, kind, s, q) : q);
                     if (key == NULL || vs_push(&vs, key) < 0) goto error;
                     pos = q + 1;
                 }
@@ -648,8 +827,8 @@ parse_container(Parser *p, const int kind, Py_ssize_t pos, Py_ssize_t *end_out)
         c = pos < n ? CH(pos) : 0xFFFFFFFF;
         {
             Py_ssize_t v = pos;
-            if (c != 0xFFFFFFFF && is_space(c)) {
-                v = skip_ws(data, kind, pos, n);
+            if (c != 0xFFFFFFFF && ws_len(p, data, kind, pos)) {
+                v = skip_ws(p, data, kind, pos, n);
                 c = v < n ? CH(v) : 0xFFFFFFFF;
             }
             if (c == '{' || c == '[') {
@@ -657,7 +836,7 @@ parse_container(Parser *p, const int kind, Py_ssize_t pos, Py_ssize_t *end_out)
                     parser_error(p, MSG_TOO_DEEP, v);
                     goto error;
                 }
-                q = skip_ws(data, kind, v + 1, n);
+                q = skip_ws(p, data, kind, v + 1, n);
                 if (q < n && CH(q) == (Py_UCS4)(c == '{' ? '}' : ']')) {
                     value = c == '{' ? PyDict_New() : PyList_New(0);
                     if (value == NULL) goto error;
@@ -675,23 +854,10 @@ parse_container(Parser *p, const int kind, Py_ssize_t pos, Py_ssize_t *end_out)
             }
             else {
                 s = trim ? v : pos;
-                q = s;
-                if (is_map) {
-                    while (q < n) {
-                        c = CH(q);
-                        if (c == ',' || c == '}') break;
-                        q++;
-                    }
-                }
-                else {
-                    while (q < n) {
-                        c = CH(q);
-                        if (c == ',' || c == ']') break;
-                        q++;
-                    }
-                }
+                q = is_map ? scan_for(data, kind, s, n, ',', '}', '}')
+                           : scan_for(data, kind, s, n, ',', ']', ']');
                 pos = q;
-                if (trim) q = rstrip_end(data, kind, s, q);
+                if (trim) q = rstrip_end(p, data, kind, s, q);
                 if (q == s) {
                     value = Py_None;
                     Py_INCREF(value);
@@ -720,8 +886,8 @@ parse_container(Parser *p, const int kind, Py_ssize_t pos, Py_ssize_t *end_out)
                 if (c == (Py_UCS4)(is_map ? '}' : ']')) {
                     pos++;
                 }
-                else if (is_space(c)) {
-                    pos = skip_ws(data, kind, pos, n);
+                else if (ws_len(p, data, kind, pos)) {
+                    pos = skip_ws(p, data, kind, pos, n);
                     continue;
                 }
                 else {
@@ -783,8 +949,15 @@ parse_document(Parser *p, const int kind)
 {
     const void *data = p->data;
     Py_ssize_t n = p->n;
-    Py_ssize_t start = (n > 0 && CH(0) == 0xFEFF) ? 1 : 0;
-    start = skip_ws(data, kind, start, n);
+    Py_ssize_t start;
+    if (kind == PyUnicode_1BYTE_KIND && p->utf8) {
+        const Py_UCS1 *d = data;
+        start = (n >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF) ? 3 : 0;
+    }
+    else {
+        start = (n > 0 && CH(0) == 0xFEFF) ? 1 : 0;
+    }
+    start = skip_ws(p, data, kind, start, n);
     if (start == n) Py_RETURN_NONE;
     Py_UCS4 first = CH(start);
     PyObject *value;
@@ -796,11 +969,11 @@ parse_document(Parser *p, const int kind)
         value = parse_quoted(p, kind, start, &pos, 0);
     }
     else {
-        Py_ssize_t end = rstrip_end(data, kind, start, n);
+        Py_ssize_t end = rstrip_end(p, data, kind, start, n);
         return substring(p, kind, start, end);
     }
     if (value == NULL) return NULL;
-    pos = skip_ws(data, kind, pos, n);
+    pos = skip_ws(p, data, kind, pos, n);
     if (pos != n) {
         Py_DECREF(value);
         parser_error(p, MSG_EXTRA_DATA, pos);
@@ -827,21 +1000,6 @@ parse_ucs4(Parser *p)
     return parse_document(p, PyUnicode_4BYTE_KIND);
 }
 
-/* True when the n bytes at s are all ASCII. */
-static int
-all_ascii(const unsigned char *s, Py_ssize_t n)
-{
-    Py_ssize_t i = 0;
-    uint64_t acc = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t word;
-        memcpy(&word, s + i, 8);
-        acc |= word;
-    }
-    for (; i < n; i++) acc |= s[i];
-    return (acc & 0x8080808080808080ull) == 0;
-}
-
 static PyObject *
 decode_impl(PyObject *data, PyObject *trim_obj, PyObject *map_key)
 {
@@ -859,6 +1017,18 @@ decode_impl(PyObject *data, PyObject *trim_obj, PyObject *map_key)
         p.data = PyBytes_AS_STRING(data);
         p.n = PyBytes_GET_SIZE(data);
         p.ascii = 1;
+        p.utf8 = 0;
+        kind = PyUnicode_1BYTE_KIND;
+    }
+    else if (PyBytes_CheckExact(data) &&
+             valid_utf8((const unsigned char *)PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data))) {
+        /* UTF-8 bytes: parsed in place too (structural characters are ASCII); positions
+         * are byte offsets until an error turns one into a character position */
+        p.doc = NULL;
+        p.data = PyBytes_AS_STRING(data);
+        p.n = PyBytes_GET_SIZE(data);
+        p.ascii = 0;
+        p.utf8 = 1;
         kind = PyUnicode_1BYTE_KIND;
     }
     else {
@@ -867,6 +1037,7 @@ decode_impl(PyObject *data, PyObject *trim_obj, PyObject *map_key)
         p.data = PyUnicode_DATA(p.doc);
         p.n = PyUnicode_GET_LENGTH(p.doc);
         p.ascii = PyUnicode_IS_ASCII(p.doc);
+        p.utf8 = 0;
         kind = PyUnicode_KIND(p.doc);
     }
     Py_INCREF(data);

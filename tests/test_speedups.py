@@ -167,6 +167,48 @@ def test_decode_random_bytes(raw: bytes, trim: bool) -> None:
     same_decode(b"{a:" + raw + b"}", trim)
 
 
+def test_decode_utf8_edge_forms() -> None:
+    # Overlong forms, surrogates, code points above U+10FFFF, truncated and stray bytes,
+    # next to valid sequences of every length (bytes are parsed in place when valid).
+    forms = [
+        b"\xc0\x80",
+        b"\xc1\xbf",
+        b"\xe0\x80\x80",
+        b"\xe0\x9f\xbf",
+        b"\xed\xa0\x80",
+        b"\xed\xbf\xbf",
+        b"\xf0\x8f\xbf\xbf",
+        b"\xf4\x90\x80\x80",
+        b"\xf5\x80\x80\x80",
+        b"\xff",
+        b"\x80",
+        b"\xc3",
+        b"\xe2\x82",
+        b"\xf0\x9f\x98",
+        b"\xc3\xa9",
+        b"\xe2\x86\x92",
+        b"\xf0\x9f\x98\x80",
+        b"\xed\x9f\xbf",
+        b"\xee\x80\x80",
+        b"\xf4\x8f\xbf\xbf",
+        b"\xc2\xa0",
+        b"\xe2\x80\xa8",
+        b"\xe3\x80\x80",
+        b"\xc2\x85",
+    ]
+    for form in forms:
+        for doc in (
+            form,
+            b"{a:" + form + b"}",
+            b"[x," + form + b" ]",
+            b"{" + form + b":x}",
+            b"\xef\xbb\xbf[" + form + b",\xc3\xa9",
+            b" " + form + b" ",
+        ):
+            for trim in (False, True):
+                same_decode(doc, trim)
+
+
 trees = st.recursive(
     st.text(char, max_size=10) | st.sampled_from(["", " a", "a ", "None", "{X:1}", "\ufeff"]),
     lambda children: (
