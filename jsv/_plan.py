@@ -508,7 +508,10 @@ def _enum_parser(cls: type[enum.Enum]) -> Callable[[str], Any]:
 
     def parse(text: str) -> Any:
         stripped = text.strip()
-        member = exact.get(stripped)
+        # The text as it is first: a value with edge whitespace is written quoted.
+        member = exact.get(text)
+        if member is None:
+            member = exact.get(stripped)
         if member is None:
             member = folded.get(stripped.lower())
         if member is not None:
