@@ -118,6 +118,7 @@ class Color(str, enum.Enum):  # noqa: UP042 (as ServiceStack DTOs write enums)
     RED = "Red"
     LIGHT_BLUE = "Light Blue"
     ODD = 'a, "b": {c}'
+    PADDED = " padded "
 
 
 class Priority(enum.IntEnum):

@@ -463,6 +463,19 @@ def test_naive_and_aware_datetimes_stay_as_written() -> None:
     assert aware.hour == 9  # never converted
 
 
+class Padded(str, enum.Enum):  # noqa: UP042
+    PADDED = " padded "
+    PLAIN = "padded"
+
+
+def test_enum_values_with_edge_whitespace_are_quoted_and_read_back() -> None:
+    assert jsv.dumps(Padded.PADDED) == '" padded "'
+    assert jsv.loads('" padded "', type=Padded) is Padded.PADDED
+    assert jsv.loads("{v: padded }", type=dict_of(Padded))["v"] is Padded.PADDED  # exact text
+    assert jsv.loads("padded", type=Padded) is Padded.PLAIN
+    assert jsv.loads("{v: padded }", type=dict_of(Padded), trim=True)["v"] is Padded.PLAIN
+
+
 def test_enum_member_named_none_is_a_member_never_none() -> None:
     assert jsv.loads("None", type=Color) is Color.NONE
     assert jsv.loads("None", type=Optional[Color]) is Color.NONE
