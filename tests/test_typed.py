@@ -560,6 +560,9 @@ def test_generic_bases_are_bound_class_by_class() -> None:
 def test_post_init_runs_and_init_false_fields_keep_their_defaults() -> None:
     value = jsv.loads("{a:3,doubled:100,total:5}", type=PostInit)
     assert (value.a, value.doubled, value.total) == (3, 6, -1)
+    # init=False fields are known keys, even when unknown keys are forbidden
+    strict = jsv.loads("{a:3,Doubled:100,total:5}", type=PostInit, forbid_unknown_fields=True)
+    assert strict == value
     error = invalid("{x:{a:-1}}", dict[str, PostInit])
     assert where(error) == (
         "PostInit rejected the value: a must not be negative",
