@@ -1142,8 +1142,10 @@ speedups_decode_raw_keys(PyObject *module, PyObject *const *args, Py_ssize_t nar
 
 /* ------------------------------------------------------------------------------------ */
 /* Encoding: the output buffer, a growing array of UCS1/UCS2/UCS4 code units            */
+/* It is the result str itself (not yet shared), resized as it grows and at the end.    */
 
 typedef struct {
+    PyObject *obj; /* the str being written, of capacity cap and maximum character maxchar */
     char *data;
     int kind;
     Py_UCS4 maxchar;
@@ -1160,18 +1162,16 @@ writer_init(Writer *w)
     w->cut = 0;
     w->len = 0;
     w->cap = 1024;
-    w->data = PyMem_Malloc((size_t)w->cap);
-    if (w->data == NULL) {
-        PyErr_NoMemory();
-        return -1;
-    }
+    w->obj = PyUnicode_New(w->cap, 127);
+    if (w->obj == NULL) return -1;
+    w->data = PyUnicode_DATA(w->obj);
     return 0;
 }
 
 static void
 writer_free(Writer *w)
 {
-    PyMem_Free(w->data);
+    Py_CLEAR(w->obj);
     w->data = NULL;
 }
 
@@ -1185,12 +1185,8 @@ writer_grow(Writer *w, Py_ssize_t extra)
     }
     Py_ssize_t cap = w->cap;
     while (cap < need) cap = cap + (cap >> 1) + 64;
-    char *data = PyMem_Realloc(w->data, (size_t)cap * (size_t)w->kind);
-    if (data == NULL) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    w->data = data;
+    if (PyUnicode_Resize(&w->obj, cap) < 0) return -1;
+    w->data = PyUnicode_DATA(w->obj);
     w->cap = cap;
     return 0;
 }
@@ -1232,20 +1228,14 @@ static int
 writer_widen(Writer *w, Py_UCS4 maxchar)
 {
     if (maxchar <= w->maxchar) return 0;
-    int kind = maxchar < 256 ? PyUnicode_1BYTE_KIND
-               : maxchar < 65536 ? PyUnicode_2BYTE_KIND
-                                 : PyUnicode_4BYTE_KIND;
-    if (kind != w->kind) {
-        char *data = PyMem_Malloc((size_t)w->cap * (size_t)kind);
-        if (data == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        copy_units(kind, data, 0, w->kind, w->data, 0, w->len);
-        PyMem_Free(w->data);
-        w->data = data;
-        w->kind = kind;
-    }
+    maxchar = maxchar < 128 ? 127 : maxchar < 256 ? 255 : maxchar < 65536 ? 65535 : 0x10FFFF;
+    PyObject *obj = PyUnicode_New(w->cap, maxchar);
+    if (obj == NULL) return -1;
+    int kind = PyUnicode_KIND(obj);
+    copy_units(kind, PyUnicode_DATA(obj), 0, w->kind, w->data, 0, w->len);
+    Py_SETREF(w->obj, obj);
+    w->data = PyUnicode_DATA(obj);
+    w->kind = kind;
     w->maxchar = maxchar;
     return 0;
 }
@@ -1303,9 +1293,9 @@ writer_finish(Writer *w)
         /* the characters that made the buffer wide may be gone: let CPython pick */
         return PyUnicode_FromKindAndData(w->kind, w->data, w->len);
     }
-    PyObject *result = PyUnicode_New(w->len, w->maxchar);
-    if (result == NULL) return NULL;
-    memcpy(PyUnicode_DATA(result), w->data, (size_t)(w->len * w->kind));
+    if (PyUnicode_Resize(&w->obj, w->len) < 0) return NULL;
+    PyObject *result = w->obj;
+    w->obj = NULL;
     return result;
 }
 
