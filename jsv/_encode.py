@@ -100,7 +100,10 @@ def _number(value: int | float) -> str:
     if isinstance(value, bool):
         return "True" if value else "False"
     if isinstance(value, int):
-        return int.__repr__(value)
+        try:
+            return int.__repr__(value)
+        except ValueError as e:  # more digits than int -> str allows
+            raise ScalarError(str(e)) from None
     return float_text(value)
 
 
@@ -238,7 +241,10 @@ def encode(
                             key_cache.clear()
                         token = key_cache[here] = quote(here) + colon
                 else:
-                    token = _key_token(here)
+                    try:
+                        token = _key_token(here)
+                    except ScalarError as e:
+                        raise EncodeError(f"{e} (at {_path(stack, None, kind)})") from None
                     if token is None and _is_dataclass_instance(here):
                         token = encode(here, rename, None, default)  # a map as the key
                     if token is None:
@@ -260,7 +266,10 @@ def encode(
                 else:
                     w(quote(value))
             elif t is int:
-                w(int.__repr__(value))
+                try:
+                    w(int.__repr__(value))
+                except ValueError as e:  # more digits than int -> str allows
+                    raise EncodeError(f"{e} (at {where()})") from None
             elif t is float:
                 w(float_text(value))
             elif t is bool:

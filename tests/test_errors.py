@@ -500,6 +500,30 @@ def test_scalars_without_a_form(obj: Any, message: str) -> None:
     assert _encode_error(obj) == message
 
 
+_TOO_MANY_DIGITS = (
+    "Exceeds the limit (4300 digits) for integer string conversion; "
+    "use sys.set_int_max_str_digits() to increase the limit"
+)
+
+
+@pytest.mark.parametrize(
+    ("obj", "path"),
+    [
+        (10**5000, "$"),
+        ({"a": [1, 10**5000]}, "$.a[1]"),
+        ({"a": {10**5000: 1}}, "$.a"),
+        ({"a": {dt.datetime(2025, 1, 1, tzinfo=dt.timezone(dt.timedelta(seconds=1))): 1}}, "$.a"),
+    ],
+    ids=["huge-int", "huge-int-item", "huge-int-key", "offset-with-seconds-key"],
+)
+def test_scalars_without_a_form_anywhere_are_encode_errors(obj: Any, path: str) -> None:
+    with pytest.raises(jsv.EncodeError) as info:
+        jsv.dumps(obj)
+    assert str(info.value).endswith(f"(at {path})")
+    if not isinstance(obj, dict) or "a" not in obj or not isinstance(obj["a"], dict):
+        assert str(info.value) == f"{_TOO_MANY_DIGITS} (at {path})"
+
+
 def test_default_is_called_for_unknown_objects() -> None:
     seen: list[Any] = []
 
