@@ -158,15 +158,16 @@ text_of(PyObject *data)
 /* ------------------------------------------------------------------------------------ */
 /* Decoding: the key cache                                                              */
 
-#define KEY_CACHE_SIZE 2048 /* a power of two */
+#define KEY_CACHE_SIZE 1024 /* a power of two */
 #define KEY_CACHE_MAX_LEN 64
 
 typedef struct {
-    Py_hash_t hash;
-    PyObject *key; /* a str, or NULL */
+    PyObject *key;    /* a str, or NULL */
     const void *data; /* its characters */
-    Py_ssize_t len;
-    int kind;
+    uint64_t prefix;  /* 1-byte kind: its first (up to) 8 characters, little-endian */
+    uint32_t hash;
+    uint16_t len;
+    uint16_t kind;
 } KeyCacheEntry;
 
 /* Map keys, and short bare values ("None", "False", "0", "String", ... repeat a lot). */
@@ -401,56 +402,61 @@ load_bytes(const unsigned char *p, Py_ssize_t n)
     return x;
 }
 
-/* A cheap hash of the code units of a short key, for the key cache only. */
+/* The l (1..8) bytes at d[start:start + l] as a little-endian word, read as one 8-byte
+ * load ending at the last byte when the text before allows it. */
 ALWAYS_INLINE uint64_t
-short_hash(const void *data, int kind, Py_ssize_t start, Py_ssize_t len)
+word_at(const unsigned char *d, Py_ssize_t start, Py_ssize_t l)
 {
-    const uint64_t m = 0x9E3779B97F4A7C15ull;
-    uint64_t h = (uint64_t)len * m;
-    if (kind == PyUnicode_1BYTE_KIND) {
-        const unsigned char *p = (const unsigned char *)data + start;
-        Py_ssize_t i = 0;
-        for (; i + 8 <= len; i += 8) {
-            h = (h ^ load_bytes(p + i, 8)) * m;
-            h ^= h >> 29;
-        }
-        if (i < len) {
-            h = (h ^ load_bytes(p + i, len - i)) * m;
-            h ^= h >> 29;
-        }
+#if PY_LITTLE_ENDIAN
+    if (start + l >= 8) {
+        uint64_t x;
+        memcpy(&x, d + start + l - 8, 8);
+        return l == 8 ? x : x >> (8 * (8 - l));
     }
-    else {
-        for (Py_ssize_t i = start; i < start + len; i++) {
-            h = (h ^ CH(i)) * m;
-            h ^= h >> 29;
-        }
-    }
-    return h;
+#endif
+    return load_bytes(d + start, l);
 }
 
-/* A new str of doc[start:end] for a key: repeated keys share one cached object. */
+/* A new str of doc[start:end] (0 < end - start <= KEY_CACHE_MAX_LEN) from the cache when
+ * the same text was seen before. */
 ALWAYS_INLINE PyObject *
 cached_string(Parser *p, int kind, Py_ssize_t start, Py_ssize_t end, KeyCacheEntry *cache)
 {
     const void *data = p->data;
     Py_ssize_t len = end - start;
-    uint64_t h = short_hash(data, kind, start, len);
+    const uint64_t m = 0x9E3779B97F4A7C15ull;
+    uint64_t h = (uint64_t)len * m;
+    uint64_t first = 0;
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const unsigned char *d = data;
+        first = word_at(d, start, len < 8 ? len : 8);
+        h = (h ^ first) * m;
+        h ^= h >> 29;
+        Py_ssize_t i = start + 8;
+        for (; i + 8 <= end; i += 8) {
+            h = (h ^ load_bytes(d + i, 8)) * m;
+            h ^= h >> 29;
+        }
+        if (i < end) {
+            h = (h ^ word_at(d, i, end - i)) * m;
+            h ^= h >> 29;
+        }
+    }
+    else {
+        for (Py_ssize_t i = start; i < end; i++) {
+            h = (h ^ CH(i)) * m;
+            h ^= h >> 29;
+        }
+    }
     KeyCacheEntry *entry = &cache[(h >> 40) & (KEY_CACHE_SIZE - 1)];
     PyObject *cached = entry->key;
-    if (cached != NULL && entry->hash == (Py_hash_t)h && entry->len == len) {
+    if (cached != NULL && entry->hash == (uint32_t)h && entry->len == len) {
         int same = 1;
         if (entry->kind == kind) {
             if (kind == PyUnicode_1BYTE_KIND) {
-                const unsigned char *a = (const unsigned char *)data + start;
-                const unsigned char *b = entry->data;
-                Py_ssize_t i = 0;
-                for (; i + 8 <= len; i += 8) {
-                    if (load_bytes(a + i, 8) != load_bytes(b + i, 8)) {
-                        same = 0;
-                        break;
-                    }
-                }
-                if (same && i < len) same = load_bytes(a + i, len - i) == load_bytes(b + i, len - i);
+                same = entry->prefix == first &&
+                       (len <= 8 || memcmp((const char *)data + start + 8,
+                                           (const char *)entry->data + 8, (size_t)(len - 8)) == 0);
             }
             else {
                 same = memcmp(entry->data, (const char *)data + start * kind,
@@ -474,10 +480,14 @@ cached_string(Parser *p, int kind, Py_ssize_t start, Py_ssize_t end, KeyCacheEnt
     if (key == NULL) return NULL;
     Py_INCREF(key);
     Py_XSETREF(entry->key, key);
-    entry->hash = (Py_hash_t)h;
-    entry->len = len;
-    entry->kind = PyUnicode_KIND(key);
+    entry->hash = (uint32_t)h;
+    entry->len = (uint16_t)len;
+    entry->kind = (uint16_t)PyUnicode_KIND(key);
     entry->data = PyUnicode_DATA(key);
+    entry->prefix = 0;
+    if (entry->kind == PyUnicode_1BYTE_KIND) {
+        entry->prefix = load_bytes(entry->data, len < 8 ? len : 8);
+    }
     return key;
 }
 
