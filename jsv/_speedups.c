@@ -173,7 +173,7 @@ typedef struct {
 /* Map keys, and short bare values ("None", "False", "0", "String", ... repeat a lot). */
 static KeyCacheEntry key_cache[KEY_CACHE_SIZE];
 static KeyCacheEntry value_cache[KEY_CACHE_SIZE];
-#define VALUE_CACHE_MAX_LEN 8
+#define VALUE_CACHE_MAX_LEN 16
 
 static void
 key_cache_clear(void)
