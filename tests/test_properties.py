@@ -292,8 +292,21 @@ def _outcome(read: Any) -> tuple[Any, ...]:
 grammar_text = st.text(st.sampled_from('"{}[],: \n\t\u3000\ufeffab'), max_size=30)
 
 
-@settings(max_examples=400, deadline=None)
-@given(grammar_text, st.booleans())
+@st.composite
+def mutated_output(draw: st.DrawFn) -> str:
+    """Writer output (compact or pretty), with a few characters inserted or deleted."""
+    text = jsv.dumps(draw(trees), indent=draw(st.sampled_from([None, None, 1, "\t"])))
+    for _ in range(draw(st.integers(0, 3))):
+        at = draw(st.integers(0, len(text)))
+        if draw(st.booleans()):
+            text = text[:at] + draw(st.sampled_from(list(' \n\t"{}[],:a\u3000'))) + text[at:]
+        else:
+            text = text[:at] + text[at + 1 :]
+    return text
+
+
+@settings(max_examples=300, deadline=None)
+@given(grammar_text | mutated_output(), st.booleans())
 def test_decoder_agrees_with_a_direct_reading_of_the_spec(text: str, trim: bool) -> None:
     expected = _outcome(lambda: reference_loads(text, trim))
     assert _outcome(lambda: jsv.loads(text, trim=trim)) == expected
