@@ -594,3 +594,9 @@ def test_dataclass_field_names_are_written_bare() -> None:
         jsv.dumps([Call("a, b", "x")], rename=None)
         == '[{dial_state:"a, b",call_state:x,members:[]}]'
     )
+
+
+@pytest.mark.parametrize("rename", ["camel", "pascal", "snake", None])
+def test_dict_keys_are_never_renamed(rename: Any) -> None:
+    obj = {"dial_state": 1, "DialState": 2, "dialState": [{"call_sid": 3}]}
+    assert jsv.dumps(obj, rename=rename) == "{dial_state:1,DialState:2,dialState:[{call_sid:3}]}"
