@@ -16,6 +16,9 @@
 #include <Python.h>
 
 #include <math.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <stdint.h>
 #include <string.h>
 
@@ -1395,6 +1398,36 @@ write_string_general(Writer *w, PyObject *s)
     return write_sub(w, s, 0, PyUnicode_GET_LENGTH(s));
 }
 
+/* Any of '":,{}[]' CR LF among the n ASCII characters at s? */
+ALWAYS_INLINE int
+ascii_has_special(const Py_UCS1 *s, Py_ssize_t n)
+{
+    Py_ssize_t i = 0;
+#if defined(__SSE2__)
+    if (n >= 16) {
+        const __m128i quote = _mm_set1_epi8('"'), comma = _mm_set1_epi8(','),
+                      colon = _mm_set1_epi8(':'), cr = _mm_set1_epi8('\r'),
+                      lf = _mm_set1_epi8('\n'), lower = _mm_set1_epi8(0x20),
+                      open = _mm_set1_epi8('{'), close = _mm_set1_epi8('}');
+        for (; i + 16 <= n; i += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+            /* '[' and ']' differ from '{' and '}' only in bit 0x20 */
+            __m128i u = _mm_or_si128(v, lower);
+            __m128i hit = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, comma)),
+                _mm_or_si128(_mm_cmpeq_epi8(v, colon), _mm_cmpeq_epi8(v, cr)));
+            hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, lf),
+                                                 _mm_or_si128(_mm_cmpeq_epi8(u, open),
+                                                              _mm_cmpeq_epi8(u, close))));
+            if (_mm_movemask_epi8(hit)) return 1;
+        }
+    }
+#endif
+    unsigned char bad = 0;
+    for (; i < n; i++) bad |= special_ascii[s[i]];
+    return bad;
+}
+
 #define COPY_CHECK(T)                                                                     \
     do {                                                                                  \
         T *dst = (T *)w->data + w->len;                                                   \
@@ -1409,22 +1442,39 @@ ALWAYS_INLINE int
 write_string(Writer *w, PyObject *s)
 {
     if (LIKELY(PyUnicode_IS_COMPACT_ASCII(s))) {
-        /* Copy while checking: the copy is kept unless the text needs quotes. */
         Py_ssize_t n = PyUnicode_GET_LENGTH(s);
         const Py_UCS1 *src = (const Py_UCS1 *)(((PyASCIIObject *)s) + 1);
         if (n > 0 && !_Py_ascii_whitespace[src[0]] && !_Py_ascii_whitespace[src[n - 1]]) {
             if (writer_reserve(w, n) < 0) return -1;
-            unsigned char bad = 0;
-            if (LIKELY(w->kind == PyUnicode_1BYTE_KIND)) {
-                COPY_CHECK(Py_UCS1);
+            if (n < 16) {
+                /* short: copy while checking; the copy counts only if nothing is special */
+                unsigned char bad = 0;
+                if (LIKELY(w->kind == PyUnicode_1BYTE_KIND)) {
+                    COPY_CHECK(Py_UCS1);
+                }
+                else if (w->kind == PyUnicode_2BYTE_KIND) {
+                    COPY_CHECK(Py_UCS2);
+                }
+                else {
+                    COPY_CHECK(Py_UCS4);
+                }
+                if (LIKELY(!bad)) {
+                    w->len += n;
+                    return 0;
+                }
             }
-            else if (w->kind == PyUnicode_2BYTE_KIND) {
-                COPY_CHECK(Py_UCS2);
-            }
-            else {
-                COPY_CHECK(Py_UCS4);
-            }
-            if (LIKELY(!bad)) {
+            else if (!ascii_has_special(src, n)) {
+                if (LIKELY(w->kind == PyUnicode_1BYTE_KIND)) {
+                    memcpy(w->data + w->len, src, (size_t)n);
+                }
+                else if (w->kind == PyUnicode_2BYTE_KIND) {
+                    Py_UCS2 *dst = (Py_UCS2 *)w->data + w->len;
+                    for (Py_ssize_t i = 0; i < n; i++) dst[i] = src[i];
+                }
+                else {
+                    Py_UCS4 *dst = (Py_UCS4 *)w->data + w->len;
+                    for (Py_ssize_t i = 0; i < n; i++) dst[i] = src[i];
+                }
                 w->len += n;
                 return 0;
             }
