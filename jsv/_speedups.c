@@ -207,6 +207,14 @@ all_ascii(const unsigned char *s, Py_ssize_t n)
 {
     Py_ssize_t i = 0;
     uint64_t acc = 0;
+    for (; i + 64 <= n; i += 64) {
+        for (int k = 0; k < 64; k += 8) {
+            uint64_t word;
+            memcpy(&word, s + i + k, 8);
+            acc |= word;
+        }
+        if (acc & 0x8080808080808080ull) return 0;
+    }
     for (; i + 8 <= n; i += 8) {
         uint64_t word;
         memcpy(&word, s + i, 8);
@@ -457,9 +465,19 @@ cached_string(Parser *p, int kind, Py_ssize_t start, Py_ssize_t end, KeyCacheEnt
         int same = 1;
         if (entry->kind == kind) {
             if (kind == PyUnicode_1BYTE_KIND) {
-                same = entry->prefix == first &&
-                       (len <= 8 || memcmp((const char *)data + start + 8,
-                                           (const char *)entry->data + 8, (size_t)(len - 8)) == 0);
+                same = entry->prefix == first;
+                if (same && len > 8) {
+                    const unsigned char *a = (const unsigned char *)data + start;
+                    const unsigned char *b = entry->data;
+                    Py_ssize_t i = 8;
+                    for (; same && i + 8 <= len; i += 8) {
+                        same = load_bytes(a + i, 8) == load_bytes(b + i, 8);
+                    }
+                    if (same && i < len) {
+                        /* the last 8 characters (overlapping what was compared) */
+                        same = load_bytes(a + len - 8, 8) == load_bytes(b + len - 8, 8);
+                    }
+                }
             }
             else {
                 same = memcmp(entry->data, (const char *)data + start * kind,
