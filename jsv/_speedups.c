@@ -538,6 +538,18 @@ value_string(Parser *p, int kind, Py_ssize_t start, Py_ssize_t end)
 ALWAYS_INLINE Py_ssize_t
 scan_bytes(const Py_UCS1 *d, Py_ssize_t i, Py_ssize_t n, Py_UCS1 a, Py_UCS1 b, Py_UCS1 c)
 {
+#if defined(__SSE2__) && defined(__GNUC__)
+    if (i + 16 <= n) {
+        const __m128i va = _mm_set1_epi8((char)a), vb = _mm_set1_epi8((char)b),
+                      vc = _mm_set1_epi8((char)c);
+        for (; i + 16 <= n; i += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(d + i));
+            int mask = _mm_movemask_epi8(_mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)), _mm_cmpeq_epi8(v, vc)));
+            if (mask) return i + __builtin_ctz((unsigned)mask);
+        }
+    }
+#endif
 #if PY_LITTLE_ENDIAN && defined(__GNUC__)
     const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
     const uint64_t pa = ones * a, pb = ones * b, pc = ones * c;
