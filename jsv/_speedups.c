@@ -1747,6 +1747,32 @@ encoder_error_path(Encoder *e, PyObject *fmt, int here_none, PyObject *type_of)
     encoder_error_path_upto(e, e->depth, fmt, here_none, type_of);
 }
 
+/* Replace the pending exception (a ScalarError, or the ValueError of an int with too many
+ * digits) by EncodeError(f"{error} (at {path})"), as the pure encoder does. */
+static void
+encoder_error_from_exception(Encoder *e, int here_none)
+{
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    PyObject *path = encoder_path(e, here_none);
+    if (path != NULL && value != NULL) {
+        PyObject *msg = PyUnicode_FromFormat("%S (at %S)", value, path);
+        if (msg != NULL) {
+            PyObject *exc = PyObject_CallOneArg(EncodeError, msg);
+            Py_DECREF(msg);
+            if (exc != NULL) {
+                PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
+                Py_DECREF(exc);
+            }
+        }
+    }
+    Py_XDECREF(path);
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+}
+
 /* The next item of the current frame: 1 with new references in *key (may stay NULL for
  * lists) and *value, 0 when exhausted, -1 on error. Updates here/here_index. */
 static int
@@ -2174,7 +2200,10 @@ write_key(Encoder *e, PyObject *key)
 {
     if (PyUnicode_CheckExact(key)) return write_string(&e->w, key);
     PyObject *token = PyObject_CallOneArg(py_key_token, key);
-    if (token == NULL) return -1;
+    if (token == NULL) {
+        if (PyErr_ExceptionMatches(ScalarError)) encoder_error_from_exception(e, 1);
+        return -1;
+    }
     if (token == Py_None) {
         Py_DECREF(token);
         int c = is_dataclass_instance(key);
@@ -2232,10 +2261,17 @@ dict_fast(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
             PyTypeObject *t = Py_TYPE(v);
             if (t == &PyUnicode_Type || t == &PyLong_Type || t == &PyBool_Type ||
                 t == &PyFloat_Type || v == Py_None) {
-                if (write_string(w, k) < 0 || write_char(w, ':') < 0 || write_simple(w, v) < 0 ||
-                    write_char(w, ',') < 0) {
+                if (write_string(w, k) < 0 || write_char(w, ':') < 0) return -1;
+                if (write_simple(w, v) < 0) {
+                    if (t == &PyLong_Type && PyErr_ExceptionMatches(PyExc_ValueError)) {
+                        /* more digits than int -> str allows */
+                        Py_INCREF(k);
+                        Py_XSETREF(f->here, k);
+                        encoder_error_from_exception(e, 0);
+                    }
                     return -1;
                 }
+                if (write_char(w, ',') < 0) return -1;
                 continue;
             }
         }
@@ -2259,7 +2295,13 @@ list_fast(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
         if (f->index >= PyList_GET_SIZE(f->container)) return 0;
         PyObject *v = PyList_GET_ITEM(f->container, f->index);
         int r = write_simple(w, v);
-        if (r < 0) return -1;
+        if (r < 0) {
+            if (Py_TYPE(v) == &PyLong_Type && PyErr_ExceptionMatches(PyExc_ValueError)) {
+                f->here_index = f->index; /* more digits than int -> str allows */
+                encoder_error_from_exception(e, 0);
+            }
+            return -1;
+        }
         if (r == 0) {
             Py_INCREF(v);
             *value = v;
@@ -2350,7 +2392,10 @@ encoder_run(Encoder *e)
             if (write_string(w, value) < 0) goto fail;
         }
         else if (t == &PyLong_Type) {
-            if (write_int(w, value) < 0) goto fail;
+            if (write_int(w, value) < 0) {
+                if (PyErr_ExceptionMatches(PyExc_ValueError)) encoder_error_from_exception(e, 0);
+                goto fail;
+            }
         }
         else if (t == &PyFloat_Type) {
             if (write_float(w, PyFloat_AS_DOUBLE(value)) < 0) goto fail;
