@@ -62,6 +62,13 @@ class OptionalBuildExt(build_ext):
 
 
 setup(
-    ext_modules=[Extension("jsv._speedups", ["jsv/_speedups.c"], optional=not _required())],
+    ext_modules=[
+        Extension(
+            "jsv._speedups",
+            ["jsv/_speedups.c"],
+            depends=["jsv/_speedups_typed.c"],
+            optional=not _required(),
+        )
+    ],
     cmdclass={"build_ext": OptionalBuildExt},
 )

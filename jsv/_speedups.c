@@ -2550,6 +2550,8 @@ speedups_encode(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObj
 /* ------------------------------------------------------------------------------------ */
 /* Module                                                                               */
 
+#include "_speedups_typed.c"
+
 static PyMethodDef speedups_methods[] = {
     {"decode", (PyCFunction)(void (*)(void))speedups_decode, METH_FASTCALL | METH_KEYWORDS,
      decode_doc},
@@ -2557,6 +2559,8 @@ static PyMethodDef speedups_methods[] = {
      METH_FASTCALL | METH_KEYWORDS, decode_raw_keys_doc},
     {"encode", (PyCFunction)(void (*)(void))speedups_encode, METH_FASTCALL | METH_KEYWORDS,
      encode_doc},
+    {"decode_typed", (PyCFunction)(void (*)(void))speedups_decode_typed,
+     METH_FASTCALL | METH_KEYWORDS, decode_typed_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -19,3 +19,7 @@ def encode(
     keep_none: bool = False,
 ) -> str:
     """Encode ``obj`` as JSV text; see :func:`jsv.dumps`."""
+
+def decode_typed(data: Any, trim: bool, plan: list[Any], fallback: Callable[[Any], Any]) -> Any:
+    """Decode ``data`` straight into the objects of a compact typed plan
+    (:func:`jsv._typed.c_plan`); ``fallback(data)`` decides whenever the text does not fit."""

@@ -8,6 +8,7 @@ position in the document are only worked out when an error reaches :class:`Decod
 
 from __future__ import annotations
 
+import enum
 import inspect
 import json
 from collections.abc import Callable
@@ -438,6 +439,117 @@ def _literal(node: LiteralNode) -> Converter:
     return convert
 
 
+# ---- the plan in the form the C executor reads -------------------------------------------
+#
+# jsv._speedups.decode_typed walks the same plan, compacted once per (node, forbid) into
+# lists it reads cheaply: [kind, ...]. Kinds it does not execute itself (unions, literals,
+# fixed tuples ...) carry the converter above, called on the untyped value. The C side
+# only ever returns a value equal to what the converters return; on any doubt (a value
+# that does not fit, malformed text, a key written twice ...) it falls back to the pure
+# path, which then raises the exact error (or returns the value).
+
+C_ANY, C_STR, C_INT, C_FLOAT, C_BOOL, C_PARSE, C_ENUM, C_OPTIONAL = range(8)
+C_LIST, C_DICT, C_CLASS, C_PY = range(8, 12)
+
+_c_plans: dict[tuple[int, bool], list[Any]] = {}
+
+
+def c_plan(node: Node, forbid: bool) -> list[Any]:
+    """The compact form of ``node`` for the C executor (cached; cyclic for recursive plans)."""
+    key = (id(node), forbid)
+    compact = _c_plans.get(key)
+    if compact is None:
+        compact = []
+        _c_plans[key] = compact
+        _keepalive.append(node)
+        compact.extend(_c_build(node, forbid))
+    return compact
+
+
+_C_SCALARS = {str: C_STR, int: C_INT, float: C_FLOAT, bool: C_BOOL}
+
+
+def _c_build(node: Node, forbid: bool) -> list[Any]:
+    if isinstance(node, ScalarNode):
+        code = _C_SCALARS.get(node.type)
+        if code == C_STR:
+            return [C_STR]
+        if code is not None:
+            return [code, node.parse]
+        if isinstance(node.type, type) and issubclass(node.type, enum.Enum):
+            exact: dict[str, Any] = {}
+            for member in node.type:
+                exact.setdefault(str(member.value), member)
+            for name, member in node.type.__members__.items():
+                exact.setdefault(name, member)
+            return [C_ENUM, node.parse, exact]
+        return [C_PARSE, node.parse]
+    if isinstance(node, OptionalNode):
+        return [C_OPTIONAL, c_plan(node.inner, forbid)]
+    if isinstance(node, SequenceNode):
+        factory = None if node.factory is list else node.factory
+        return [C_LIST, c_plan(node.item, forbid), factory]
+    if isinstance(node, DictNode):
+        factory = None if node.factory is dict else node.factory
+        key = node.key
+        if key.kind == "any" or (isinstance(key, ScalarNode) and key.type is str):
+            return [C_DICT, None, c_plan(node.value, forbid), factory]
+        if isinstance(key, ClassNode):
+            from_map = compile_plan(key, forbid)
+
+            def key_of(text: str) -> Any:  # a map written as a key: {{X:1,Y:2}:a}
+                return from_map(_kernel.decode(text, True))
+
+            return [C_DICT, key_of, c_plan(node.value, forbid), factory]
+        return [C_DICT, c_plan(key, forbid), c_plan(node.value, forbid), factory]
+    if isinstance(node, ClassNode):
+        return _c_class(node, forbid)
+    if node.kind == "any":
+        return [C_ANY]
+    return [C_PY, compile_plan(node, forbid)]
+
+
+def _c_class(node: ClassNode, forbid: bool) -> list[Any]:
+    is_typeddict = node.kind == "typeddict"
+    fields = []
+    ignored = {index for index, f in enumerate(node.fields) if not f.init}
+    for f in node.fields:
+        has_default = f.default is not MISSING or f.default_factory is not MISSING
+        rule = _empty_rule(f.node, has_default or (is_typeddict and not f.required))
+        inner = f.node
+        while isinstance(inner, OptionalNode):
+            inner = inner.inner
+        direct = None if isinstance(inner, ScalarNode) and inner.type is str else inner
+        fields.append((f.name, None if direct is None else c_plan(direct, forbid), rule))
+    lookup = {s: i for s, i in node.lookup.items() if i not in ignored}
+    normalized = {s: i for s, i in node.normalized.items() if i not in ignored}
+    ignored_spellings = {s for s, i in node.normalized.items() if i in ignored}
+
+    def miss(key: str) -> int:
+        """The field index of a key that is no exact spelling, or -1 to skip it."""
+        if key.strip() == "__type":
+            return -1
+        normal = normalized_key(key)
+        index = normalized.get(normal)
+        if index is None:
+            if forbid and normal not in ignored_spellings:
+                raise _Invalid(MSG_UNKNOWN_FIELD.format(key=key))
+            return -1
+        return index
+
+    required = tuple(index for index, f in enumerate(node.fields) if f.required)
+    fast: tuple[Any, ...] | None = None
+    if not is_typeddict and _fast_constructor(node) is not None:
+        defaults = {f.name: f.default for f in node.fields if f.default is not MISSING}
+        factories = tuple(
+            (f.name, f.default_factory)
+            for f in node.fields
+            if f.default is MISSING and f.default_factory is not MISSING
+        )
+        fast = (defaults, factories, getattr(node.cls, "__post_init__", None) is not None)
+    return [C_CLASS, node.cls, lookup, miss, tuple(fields), required, is_typeddict, fast]
+
+
 # ---- public classes -------------------------------------------------------------------
 
 
@@ -463,7 +575,7 @@ class Decoder(Generic[T]):
         [Member(display_name='Me, Junior', muted=True)]
     """
 
-    __slots__ = ("_convert", "forbid_unknown_fields", "trim", "type")
+    __slots__ = ("_compact", "_convert", "forbid_unknown_fields", "trim", "type")
 
     @overload
     def __init__(
@@ -479,7 +591,9 @@ class Decoder(Generic[T]):
         self.type = type
         self.trim = trim
         self.forbid_unknown_fields = forbid_unknown_fields
-        self._convert = compile_plan(plan(type), forbid_unknown_fields)
+        node = plan(type)
+        self._convert = compile_plan(node, forbid_unknown_fields)
+        self._compact = c_plan(node, forbid_unknown_fields)
 
     def decode(self, data: str | bytes | bytearray | memoryview) -> T:
         """Decode one document into the decoder's type.
@@ -487,6 +601,13 @@ class Decoder(Generic[T]):
         Raises DecodeError for malformed text and ValidationError (with ``.path``) for
         text that does not fit the type.
         """
+        decode_typed = getattr(_kernel.active, "decode_typed", None)
+        if decode_typed is not None:  # the C executor, one pass from text to objects
+            return decode_typed(data, self.trim, self._compact, self._decode_tree)  # type: ignore[no-any-return]
+        return self._decode_tree(data)
+
+    def _decode_tree(self, data: str | bytes | bytearray | memoryview) -> T:
+        """The pure executor: text to tree (active kernel), tree to objects."""
         tree = _kernel.decode(data, self.trim)
         try:
             return self._convert(tree)  # type: ignore[no-any-return]

@@ -1,0 +1,812 @@
+/*
+ * jsv._speedups.decode_typed: the C executor of typed decoding, included by _speedups.c
+ * (it uses that file's parser helpers, caches and module state).
+ *
+ * decode_typed(data, trim, plan, fallback) reads the text straight into the target
+ * objects in one pass, guided by the compact plan that jsv._typed.c_plan() builds from
+ * the same plan nodes the pure executor runs. Each compact node is a list
+ * [kind, ...] (see c_plan for the layout); kinds the C side does not execute itself
+ * (C_PY: unions, literals, fixed tuples ...) carry the pure converter, called on the
+ * untyped value.
+ *
+ * The pure executor is the reference. This one only ever returns a value equal to the
+ * one the pure path returns: whenever anything is off (a value that does not fit its
+ * type, malformed text, nesting too deep, a field written twice, a key that two texts
+ * convert to ...) it stops and returns fallback(data), the pure path, which raises the
+ * exact DecodeError or ValidationError (message, position, path) or returns the value.
+ * Only exceptions that are no Exception (KeyboardInterrupt ...) and MemoryError pass
+ * through unchanged.
+ *
+ * Typed nesting is bounded by TV_MAX_TYPED_LEVEL (the pure converters recurse in Python,
+ * so deeper documents are left to them); untyped subtrees are parsed by the iterative
+ * parse_container() of the untyped kernel with the remaining depth budget.
+ */
+
+/* The kinds of compact plan nodes: the C_* constants of jsv/_typed.py. */
+enum {
+    TV_ANY = 0,      /* [0] */
+    TV_STR = 1,      /* [1] */
+    TV_INT = 2,      /* [2, parse] */
+    TV_FLOAT = 3,    /* [3, parse] */
+    TV_BOOL = 4,     /* [4, parse] */
+    TV_PARSE = 5,    /* [5, parse] */
+    TV_ENUM = 6,     /* [6, parse, {exact text: member}] */
+    TV_OPTIONAL = 7, /* [7, inner] */
+    TV_LIST = 8,     /* [8, item, factory or None] */
+    TV_DICT = 9,     /* [9, key: None (text) | callable (map keys) | node, value, factory] */
+    TV_CLASS = 10,   /* [10, cls, lookup, miss, fields, required indices, is_typeddict, fast] */
+    TV_PY = 11,      /* [11, converter] */
+};
+
+/* How a field reads an empty value: the _EMPTY_* constants of jsv/_typed.py. */
+enum { TV_EMPTY_NONE = 0, TV_EMPTY_TEXT = 1, TV_EMPTY_DEFAULT = 2, TV_EMPTY_ERROR = 3 };
+
+#define TV_MAX_TYPED_LEVEL 64
+#define TV_LOCAL_FIELDS 64
+
+static PyObject *tv_str_post_init;
+static PyObject *tv_empty_tuple;
+
+#define TV_KIND(node) PyLong_AsLong(PyList_GET_ITEM((node), 0))
+#define TV_ITEM(node, i) PyList_GET_ITEM((node), (i))
+
+/* Stop: the fallback will tell what is wrong. */
+static PyObject *
+tv_stop(void)
+{
+    if (!PyErr_Occurred()) PyErr_SetNone(PyExc_ValueError);
+    return NULL;
+}
+
+static PyObject *tv_value(Parser *p, int kind, PyObject *node, Py_ssize_t *pos, int in_map,
+                          Py_ssize_t level, int *empty);
+
+/* The untyped tree of the map or list opening at open (a container at nesting level
+ * `level`), parsed by the untyped kernel with the depth that is left. */
+static PyObject *
+tv_tree_container(Parser *p, int kind, Py_ssize_t open, Py_ssize_t *end, Py_ssize_t level)
+{
+    if (level > MAX_DEPTH) return tv_stop();
+    Py_ssize_t saved = MAX_DEPTH;
+    /* parse_container counts its own depth from 0: a child of a container at `level`
+     * must be refused exactly when level + 1 > MAX_DEPTH */
+    MAX_DEPTH = saved - level + 1;
+    /* no collection may run Python code (a nested decode) while the limit is lowered */
+    int gc_was_enabled = PyGC_Disable();
+    PyObject *result;
+    switch (kind) {
+    case PyUnicode_1BYTE_KIND:
+        result = parse_container(p, PyUnicode_1BYTE_KIND, open, end);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        result = parse_container(p, PyUnicode_2BYTE_KIND, open, end);
+        break;
+    default:
+        result = parse_container(p, PyUnicode_4BYTE_KIND, open, end);
+        break;
+    }
+    MAX_DEPTH = saved;
+    if (gc_was_enabled) PyGC_Enable();
+    return result;
+}
+
+/* Call a Python parser or converter on the untyped value `value`. */
+static PyObject *
+tv_call(PyObject *func, PyObject *value)
+{
+    return PyObject_CallOneArg(func, value);
+}
+
+/* A leaf (str, or None for an empty value) converted by node. */
+static PyObject *
+tv_leaf(PyObject *node, PyObject *value)
+{
+    for (;;) {
+        switch (TV_KIND(node)) {
+        case TV_ANY:
+            Py_INCREF(value);
+            return value;
+        case TV_STR:
+            if (value == Py_None) {
+                Py_INCREF(str_empty);
+                return str_empty;
+            }
+            Py_INCREF(value);
+            return value;
+        case TV_OPTIONAL:
+            if (value == Py_None) Py_RETURN_NONE;
+            node = TV_ITEM(node, 1);
+            continue;
+        case TV_ENUM:
+            if (value == Py_None) return tv_stop();
+            {
+                PyObject *member = PyDict_GetItemWithError(TV_ITEM(node, 2), value);
+                if (member != NULL) {
+                    Py_INCREF(member);
+                    return member;
+                }
+                if (PyErr_Occurred()) return NULL;
+            }
+            return tv_call(TV_ITEM(node, 1), value);
+        case TV_INT:
+        case TV_FLOAT:
+        case TV_BOOL:
+        case TV_PARSE:
+            if (value == Py_None) return tv_stop();
+            return tv_call(TV_ITEM(node, 1), value);
+        case TV_PY:
+            return tv_call(TV_ITEM(node, 1), value);
+        default: /* a list, dict or class node: a text does not fit */
+            return tv_stop();
+        }
+    }
+}
+
+/* Bare text doc[s:q] (q > s) for a scalar node: ints, bools and floats of the plain
+ * forms are read in place; anything else goes through the str. NULL with no error set
+ * means "not handled here". */
+static PyObject *
+tv_bare_fast(Parser *p, int kind, long node_kind, Py_ssize_t s, Py_ssize_t q)
+{
+    const void *data = p->data;
+    Py_ssize_t len = q - s;
+    if (node_kind == TV_INT) {
+        Py_ssize_t i = s;
+        int negative = 0;
+        if (CH(i) == '-') {
+            negative = 1;
+            i++;
+        }
+        if (i == q || q - i > 18) return NULL;
+        long long v = 0;
+        for (; i < q; i++) {
+            Py_UCS4 c = CH(i);
+            if (c < '0' || c > '9') return NULL;
+            v = v * 10 + (long long)(c - '0');
+        }
+        return PyLong_FromLongLong(negative ? -v : v);
+    }
+    if (node_kind == TV_BOOL) {
+        if (len == 4 && (CH(s) == 'T' || CH(s) == 't') && CH(s + 1) == 'r' && CH(s + 2) == 'u' &&
+            CH(s + 3) == 'e') {
+            Py_RETURN_TRUE;
+        }
+        if (len == 5 && (CH(s) == 'F' || CH(s) == 'f') && CH(s + 1) == 'a' &&
+            CH(s + 2) == 'l' && CH(s + 3) == 's' && CH(s + 4) == 'e') {
+            Py_RETURN_FALSE;
+        }
+        return NULL;
+    }
+    if (node_kind == TV_FLOAT) {
+        /* [-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)? as in _scalars._FLOAT */
+        char buf[64];
+        if (len >= (Py_ssize_t)sizeof(buf)) return NULL;
+        Py_ssize_t i = 0;
+        for (; i < len; i++) {
+            Py_UCS4 c = CH(s + i);
+            if (c > 127) return NULL;
+            buf[i] = (char)c;
+        }
+        buf[len] = '\0';
+        i = 0;
+        if (buf[i] == '-' || buf[i] == '+') i++;
+        Py_ssize_t int_digits = 0, frac_digits = 0;
+        while (buf[i] >= '0' && buf[i] <= '9') {
+            i++;
+            int_digits++;
+        }
+        if (buf[i] == '.') {
+            i++;
+            while (buf[i] >= '0' && buf[i] <= '9') {
+                i++;
+                frac_digits++;
+            }
+        }
+        if (int_digits == 0 && frac_digits == 0) return NULL;
+        if (buf[i] == 'e' || buf[i] == 'E') {
+            i++;
+            if (buf[i] == '-' || buf[i] == '+') i++;
+            Py_ssize_t exp_digits = 0;
+            while (buf[i] >= '0' && buf[i] <= '9') {
+                i++;
+                exp_digits++;
+            }
+            if (exp_digits == 0) return NULL;
+        }
+        if (i != len) return NULL;
+        char *end;
+        double d = PyOS_string_to_double(buf, &end, NULL);
+        if (d == -1.0 && PyErr_Occurred()) return NULL;
+        if (end != buf + len) return NULL;
+        return PyFloat_FromDouble(d);
+    }
+    return NULL;
+}
+
+/* After a value of a container: a separator (1), the closer (0) or a stop (-1). */
+ALWAYS_INLINE int
+tv_after_value(Parser *p, int kind, Py_ssize_t *pos, Py_UCS4 closer)
+{
+    const void *data = p->data;
+    Py_ssize_t n = p->n;
+    Py_ssize_t i = *pos;
+    for (;;) {
+        if (i >= n) {
+            tv_stop();
+            return -1;
+        }
+        Py_UCS4 c = CH(i);
+        if (c == ',') {
+            *pos = i + 1;
+            return 1;
+        }
+        if (c == closer) {
+            *pos = i + 1;
+            return 0;
+        }
+        if (ws_len(p, data, kind, i)) {
+            i = skip_ws(p, data, kind, i, n);
+            continue;
+        }
+        tv_stop();
+        return -1;
+    }
+}
+
+/* The key of the map entry at *pos (in the map opening at open, at nesting level
+ * `level`), as the untyped kernel reads it; *pos moves after its ':'. */
+static PyObject *
+tv_key(Parser *p, int kind, Py_ssize_t *pos, Py_ssize_t open, Py_ssize_t level)
+{
+    const void *data = p->data;
+    Py_ssize_t n = p->n;
+    Py_ssize_t k = skip_ws(p, data, kind, *pos, n);
+    Py_UCS4 c = k < n ? CH(k) : 0xFFFFFFFF;
+    PyObject *key;
+    Py_ssize_t end;
+    if (c == '"') {
+        key = parse_quoted(p, kind, k, &end, 1);
+        if (key == NULL) return NULL;
+    }
+    else if (c == '{') {
+        if (level + 1 > MAX_DEPTH) return tv_stop();
+        Py_ssize_t q = skip_ws(p, data, kind, k + 1, n);
+        if (q < n && CH(q) == '}') {
+            end = q + 1;
+        }
+        else {
+            PyObject *inner = tv_tree_container(p, kind, k, &end, level + 1);
+            if (inner == NULL) return NULL;
+            Py_DECREF(inner);
+        }
+        key = substring(p, kind, k, end);
+        if (key == NULL) return NULL;
+    }
+    else {
+        Py_ssize_t s = p->trim ? k : *pos;
+        Py_ssize_t q = scan_for(data, kind, s, n, ':', ',', '}');
+        if (q >= n || CH(q) != ':') return tv_stop();
+        key = key_string(p, kind, s, p->trim ? rstrip_end(p, data, kind, s, q) : q);
+        if (key == NULL) return NULL;
+        *pos = q + 1;
+        return key;
+    }
+    end = expect_colon(p, kind, end, open);
+    if (end < 0) {
+        Py_DECREF(key);
+        return NULL;
+    }
+    *pos = end;
+    return key;
+}
+
+/* Whether the map or list opening at open is empty; *pos moves after it if so. */
+ALWAYS_INLINE int
+tv_empty_container(Parser *p, int kind, Py_ssize_t open, Py_ssize_t *pos, Py_UCS4 closer)
+{
+    const void *data = p->data;
+    Py_ssize_t q = skip_ws(p, data, kind, open + 1, p->n);
+    if (q < p->n && CH(q) == closer) {
+        *pos = q + 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* list[T] (and set, frozenset, tuple[T, ...]) from the list opening at open. */
+static PyObject *
+tv_list(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
+        Py_ssize_t level)
+{
+    PyObject *item_node = TV_ITEM(node, 1);
+    PyObject *factory = TV_ITEM(node, 2);
+    PyObject *list = PyList_New(0);
+    if (list == NULL) return NULL;
+    if (!tv_empty_container(p, kind, open, pos, ']')) {
+        *pos = open + 1;
+        for (;;) {
+            PyObject *item = tv_value(p, kind, item_node, pos, 0, level + 1, NULL);
+            if (item == NULL) goto error;
+            int r = PyList_Append(list, item);
+            Py_DECREF(item);
+            if (r < 0) goto error;
+            r = tv_after_value(p, kind, pos, ']');
+            if (r < 0) goto error;
+            if (r == 0) break;
+        }
+    }
+    if (factory == Py_None) return list;
+    PyObject *result = PyObject_CallOneArg(factory, list);
+    Py_DECREF(list);
+    return result;
+error:
+    Py_DECREF(list);
+    return NULL;
+}
+
+/* dict[K, V] from the map opening at open. */
+static PyObject *
+tv_dict(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
+        Py_ssize_t level)
+{
+    PyObject *key_node = TV_ITEM(node, 1);
+    PyObject *value_node = TV_ITEM(node, 2);
+    PyObject *factory = TV_ITEM(node, 3);
+    int key_is_text = key_node == Py_None;
+    int key_is_func = !key_is_text && !PyList_CheckExact(key_node);
+    PyObject *out = PyDict_New();
+    if (out == NULL) return NULL;
+    if (!tv_empty_container(p, kind, open, pos, '}')) {
+        *pos = open + 1;
+        for (;;) {
+            PyObject *text = tv_key(p, kind, pos, open, level);
+            if (text == NULL) goto error;
+            PyObject *key;
+            if (key_is_text) {
+                key = text;
+            }
+            else {
+                key = key_is_func ? tv_call(key_node, text) : tv_leaf(key_node, text);
+                Py_DECREF(text);
+                if (key == NULL) goto error;
+            }
+            PyObject *value = tv_value(p, kind, value_node, pos, 1, level + 1, NULL);
+            if (value == NULL) {
+                Py_DECREF(key);
+                goto error;
+            }
+            Py_ssize_t before = PyDict_GET_SIZE(out);
+            int r = PyDict_SetItem(out, key, value);
+            Py_DECREF(key);
+            Py_DECREF(value);
+            if (r < 0) goto error;
+            /* two texts for one key: the pure path keeps the last text's value, at the
+             * first text's place, in an order this pass does not see */
+            if (!key_is_text && PyDict_GET_SIZE(out) == before) {
+                tv_stop();
+                goto error;
+            }
+            r = tv_after_value(p, kind, pos, '}');
+            if (r < 0) goto error;
+            if (r == 0) break;
+        }
+    }
+    if (factory == Py_None) return out;
+    PyObject *result = PyObject_CallOneArg(factory, out);
+    Py_DECREF(out);
+    return result;
+error:
+    Py_DECREF(out);
+    return NULL;
+}
+
+/* Build the dataclass from kwargs as _fast_constructor() does. */
+static PyObject *
+tv_construct_fast(PyObject *cls, PyObject *fast, PyObject *kwargs)
+{
+    PyObject *defaults = PyTuple_GET_ITEM(fast, 0);
+    PyObject *factories = PyTuple_GET_ITEM(fast, 1);
+    int post_init = PyTuple_GET_ITEM(fast, 2) == Py_True;
+    PyObject *obj = PyBaseObject_Type.tp_new((PyTypeObject *)cls, tv_empty_tuple, NULL);
+    if (obj == NULL) return NULL;
+    PyObject *state = PyObject_GenericGetDict(obj, NULL);
+    if (state == NULL) goto error;
+    if (PyDict_GET_SIZE(defaults) && PyDict_Update(state, defaults) < 0) goto error_state;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(factories); i++) {
+        PyObject *pair = PyTuple_GET_ITEM(factories, i);
+        PyObject *name = PyTuple_GET_ITEM(pair, 0);
+        int has = PyDict_Contains(kwargs, name);
+        if (has < 0) goto error_state;
+        if (has) continue;
+        PyObject *value = PyObject_CallNoArgs(PyTuple_GET_ITEM(pair, 1));
+        if (value == NULL) goto error_state;
+        int r = PyDict_SetItem(state, name, value);
+        Py_DECREF(value);
+        if (r < 0) goto error_state;
+    }
+    if (PyDict_Update(state, kwargs) < 0) goto error_state;
+    Py_DECREF(state);
+    if (post_init) {
+        PyObject *r = PyObject_CallMethodNoArgs(obj, tv_str_post_init);
+        if (r == NULL) goto error;
+        Py_DECREF(r);
+    }
+    return obj;
+error_state:
+    Py_DECREF(state);
+error:
+    Py_DECREF(obj);
+    return NULL;
+}
+
+/* A dataclass or TypedDict from the map opening at open. */
+static PyObject *
+tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
+         Py_ssize_t level)
+{
+    PyObject *cls = TV_ITEM(node, 1);
+    PyObject *lookup = TV_ITEM(node, 2);
+    PyObject *miss = TV_ITEM(node, 3);
+    PyObject *fields = TV_ITEM(node, 4);
+    PyObject *required = TV_ITEM(node, 5);
+    int is_typeddict = TV_ITEM(node, 6) == Py_True;
+    PyObject *fast = TV_ITEM(node, 7);
+    Py_ssize_t nfields = PyTuple_GET_SIZE(fields);
+    char local_seen[TV_LOCAL_FIELDS];
+    char *seen = local_seen;
+    /* A plain dataclass without default factories: the fields go straight into what
+     * becomes the instance's __dict__, in the order _fast_constructor() gives them
+     * (the defaults, then the fields read, in document order). */
+    int direct = fast != Py_None && PyTuple_GET_SIZE(PyTuple_GET_ITEM(fast, 1)) == 0;
+    PyObject *kwargs = direct ? PyDict_Copy(PyTuple_GET_ITEM(fast, 0)) : PyDict_New();
+    if (kwargs == NULL) return NULL;
+    if (nfields > TV_LOCAL_FIELDS) {
+        seen = PyMem_Calloc((size_t)nfields, 1);
+        if (seen == NULL) {
+            Py_DECREF(kwargs);
+            PyErr_NoMemory();
+            return NULL;
+        }
+    }
+    else {
+        memset(local_seen, 0, sizeof(local_seen));
+    }
+    if (!tv_empty_container(p, kind, open, pos, '}')) {
+        *pos = open + 1;
+        for (;;) {
+            PyObject *key = tv_key(p, kind, pos, open, level);
+            if (key == NULL) goto error;
+            Py_ssize_t index;
+            PyObject *found = PyDict_GetItemWithError(lookup, key);
+            if (found != NULL) {
+                index = PyLong_AsSsize_t(found);
+            }
+            else if (PyErr_Occurred()) {
+                Py_DECREF(key);
+                goto error;
+            }
+            else {
+                PyObject *r = PyObject_CallOneArg(miss, key);
+                if (r == NULL) {
+                    Py_DECREF(key);
+                    goto error;
+                }
+                index = PyLong_AsSsize_t(r);
+                Py_DECREF(r);
+            }
+            Py_DECREF(key);
+            if (index < 0 || index >= nfields) {
+                if (PyErr_Occurred()) goto error;
+                /* an unknown key: its value is read (it must be well-formed) and dropped */
+                PyObject *skipped = tv_value(p, kind, NULL, pos, 1, level + 1, NULL);
+                if (skipped == NULL) goto error;
+                Py_DECREF(skipped);
+            }
+            else {
+                /* a field set twice (two spellings, or a repeated key between them): the
+                 * pure path sees only the last value of each text, in first-text order */
+                if (seen[index]) {
+                    tv_stop();
+                    goto error;
+                }
+                seen[index] = 1;
+                PyObject *field = PyTuple_GET_ITEM(fields, index);
+                PyObject *name = PyTuple_GET_ITEM(field, 0);
+                PyObject *direct = PyTuple_GET_ITEM(field, 1);
+                int empty = 0;
+                PyObject *value = tv_value(p, kind, direct == Py_None ? NULL : direct, pos, 1,
+                                           level + 1, &empty);
+                if (value == NULL) goto error;
+                int r = 0;
+                if (empty) {
+                    Py_DECREF(value);
+                    switch (PyLong_AsLong(PyTuple_GET_ITEM(field, 2))) {
+                    case TV_EMPTY_NONE:
+                        r = PyDict_SetItem(kwargs, name, Py_None);
+                        break;
+                    case TV_EMPTY_TEXT:
+                        r = PyDict_SetItem(kwargs, name, str_empty);
+                        break;
+                    case TV_EMPTY_DEFAULT:
+                        /* not set: the default applies (seen[] rules out a pop) */
+                        seen[index] = 2;
+                        break;
+                    default:
+                        tv_stop();
+                        r = -1;
+                        break;
+                    }
+                }
+                else {
+                    r = PyDict_SetItem(kwargs, name, value);
+                    Py_DECREF(value);
+                }
+                if (r < 0) goto error;
+            }
+            int r = tv_after_value(p, kind, pos, '}');
+            if (r < 0) goto error;
+            if (r == 0) break;
+        }
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(required); i++) {
+        Py_ssize_t index = PyLong_AsSsize_t(PyTuple_GET_ITEM(required, i));
+        if (index < 0 || index >= nfields || seen[index] != 1) {
+            tv_stop();
+            goto error;
+        }
+    }
+    if (seen != local_seen) PyMem_Free(seen);
+    seen = local_seen;
+    if (is_typeddict) return kwargs;
+    PyObject *obj;
+    if (direct) {
+        obj = PyBaseObject_Type.tp_new((PyTypeObject *)cls, tv_empty_tuple, NULL);
+        if (obj != NULL && PyObject_GenericSetDict(obj, kwargs, NULL) < 0) Py_CLEAR(obj);
+        if (obj != NULL && PyTuple_GET_ITEM(fast, 2) == Py_True) {
+            PyObject *r = PyObject_CallMethodNoArgs(obj, tv_str_post_init);
+            if (r == NULL) Py_CLEAR(obj);
+            Py_XDECREF(r);
+        }
+    }
+    else if (fast != Py_None) {
+        obj = tv_construct_fast(cls, fast, kwargs);
+    }
+    else {
+        obj = PyObject_Call(cls, tv_empty_tuple, kwargs);
+    }
+    Py_DECREF(kwargs);
+    return obj;
+error:
+    if (seen != local_seen) PyMem_Free(seen);
+    Py_DECREF(kwargs);
+    return NULL;
+}
+
+/* The value at *pos read by node (NULL: the text of a str field, or an untyped value to
+ * drop when empty is NULL), ending before its separator. A container opening here is at
+ * nesting level `level`. With `empty` given, an empty value sets *empty and returns None
+ * (the field decides); otherwise node converts it. */
+static PyObject *
+tv_value(Parser *p, int kind, PyObject *node, Py_ssize_t *pos, int in_map, Py_ssize_t level,
+         int *empty)
+{
+    const void *data = p->data;
+    Py_ssize_t n = p->n;
+    Py_ssize_t v = *pos;
+    Py_UCS4 c = v < n ? CH(v) : 0xFFFFFFFF;
+    if (c != 0xFFFFFFFF && ws_len(p, data, kind, v)) {
+        v = skip_ws(p, data, kind, v, n);
+        c = v < n ? CH(v) : 0xFFFFFFFF;
+    }
+    if (c == '{' || c == '[') {
+        if (level > MAX_DEPTH) return tv_stop();
+        Py_UCS4 closer = c == '{' ? '}' : ']';
+        if (node == NULL) {
+            if (empty != NULL) return tv_stop(); /* a str field */
+            if (tv_empty_container(p, kind, v, pos, closer)) {
+                return c == '{' ? PyDict_New() : PyList_New(0);
+            }
+            return tv_tree_container(p, kind, v, pos, level);
+        }
+        if (level > TV_MAX_TYPED_LEVEL) return tv_stop();
+        for (;;) {
+            switch (TV_KIND(node)) {
+            case TV_OPTIONAL:
+                node = TV_ITEM(node, 1);
+                continue;
+            case TV_ANY:
+                if (tv_empty_container(p, kind, v, pos, closer)) {
+                    return c == '{' ? PyDict_New() : PyList_New(0);
+                }
+                return tv_tree_container(p, kind, v, pos, level);
+            case TV_PY: {
+                PyObject *tree;
+                if (tv_empty_container(p, kind, v, pos, closer)) {
+                    tree = c == '{' ? PyDict_New() : PyList_New(0);
+                }
+                else {
+                    tree = tv_tree_container(p, kind, v, pos, level);
+                }
+                if (tree == NULL) return NULL;
+                PyObject *result = tv_call(TV_ITEM(node, 1), tree);
+                Py_DECREF(tree);
+                return result;
+            }
+            case TV_LIST:
+                if (c != '[') return tv_stop();
+                return tv_list(p, kind, node, v, pos, level);
+            case TV_DICT:
+                if (c != '{') return tv_stop();
+                return tv_dict(p, kind, node, v, pos, level);
+            case TV_CLASS:
+                if (c != '{') return tv_stop();
+                return tv_class(p, kind, node, v, pos, level);
+            default:
+                return tv_stop();
+            }
+        }
+    }
+    PyObject *text;
+    if (c == '"') {
+        text = parse_quoted(p, kind, v, pos, 0);
+        if (text == NULL) return NULL;
+    }
+    else {
+        Py_ssize_t s = p->trim ? v : *pos;
+        Py_ssize_t q = in_map ? scan_for(data, kind, s, n, ',', '}', '}')
+                              : scan_for(data, kind, s, n, ',', ']', ']');
+        *pos = q;
+        if (p->trim) q = rstrip_end(p, data, kind, s, q);
+        if (q == s) {
+            if (empty != NULL) {
+                *empty = 1;
+                Py_RETURN_NONE;
+            }
+            if (node == NULL) Py_RETURN_NONE;
+            return tv_leaf(node, Py_None);
+        }
+        if (node != NULL) {
+            long node_kind = TV_KIND(node);
+            if (node_kind == TV_OPTIONAL) {
+                node = TV_ITEM(node, 1);
+                node_kind = TV_KIND(node);
+            }
+            if (node_kind == TV_INT || node_kind == TV_BOOL || node_kind == TV_FLOAT) {
+                PyObject *fast = tv_bare_fast(p, kind, node_kind, s, q);
+                if (fast != NULL || PyErr_Occurred()) return fast;
+            }
+        }
+        text = value_string(p, kind, s, q);
+        if (text == NULL) return NULL;
+    }
+    if (node == NULL) return text;
+    PyObject *result = tv_leaf(node, text);
+    Py_DECREF(text);
+    return result;
+}
+
+/* The whole document read by node (parse_document() of the untyped kernel). */
+static PyObject *
+tv_document(Parser *p, int kind, PyObject *node)
+{
+    const void *data = p->data;
+    Py_ssize_t n = p->n;
+    Py_ssize_t start;
+    if (kind == PyUnicode_1BYTE_KIND && p->utf8) {
+        const Py_UCS1 *d = data;
+        start = (n >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF) ? 3 : 0;
+    }
+    else {
+        start = (n > 0 && CH(0) == 0xFEFF) ? 1 : 0;
+    }
+    start = skip_ws(p, data, kind, start, n);
+    if (start == n) return tv_leaf(node, Py_None);
+    Py_UCS4 first = CH(start);
+    PyObject *value;
+    Py_ssize_t pos = start;
+    if (first == '{' || first == '[' || first == '"') {
+        /* as a value in a list: a container at level 1, or a quoted text */
+        value = tv_value(p, kind, node, &pos, 0, 1, NULL);
+    }
+    else {
+        Py_ssize_t end = rstrip_end(p, data, kind, start, n);
+        PyObject *text = substring(p, kind, start, end);
+        if (text == NULL) return NULL;
+        value = tv_leaf(node, text);
+        Py_DECREF(text);
+        return value;
+    }
+    if (value == NULL) return NULL;
+    pos = skip_ws(p, data, kind, pos, n);
+    if (pos != n) {
+        Py_DECREF(value);
+        return tv_stop();
+    }
+    return value;
+}
+
+static PyObject *
+decode_typed_impl(PyObject *data, PyObject *trim_obj, PyObject *node, PyObject *fallback)
+{
+    if (tv_str_post_init == NULL) {
+        tv_str_post_init = PyUnicode_InternFromString("__post_init__");
+        if (tv_str_post_init == NULL) return NULL;
+    }
+    if (tv_empty_tuple == NULL) {
+        tv_empty_tuple = PyTuple_New(0);
+        if (tv_empty_tuple == NULL) return NULL;
+    }
+    if (!PyList_CheckExact(node) || PyList_GET_SIZE(node) < 1) {
+        PyErr_SetString(PyExc_TypeError, "decode_typed() needs a compact plan");
+        return NULL;
+    }
+    int trim = PyObject_IsTrue(trim_obj);
+    if (trim < 0) return NULL;
+    Parser p;
+    int kind;
+    p.trim = trim;
+    p.map_key = NULL;
+    PyObject *result = NULL;
+    if (PyBytes_CheckExact(data) &&
+        all_ascii((const unsigned char *)PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data))) {
+        p.doc = NULL;
+        p.data = PyBytes_AS_STRING(data);
+        p.n = PyBytes_GET_SIZE(data);
+        p.ascii = 1;
+        p.utf8 = 0;
+        kind = PyUnicode_1BYTE_KIND;
+    }
+    else if (PyBytes_CheckExact(data) &&
+             valid_utf8((const unsigned char *)PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data))) {
+        p.doc = NULL;
+        p.data = PyBytes_AS_STRING(data);
+        p.n = PyBytes_GET_SIZE(data);
+        p.ascii = 0;
+        p.utf8 = 1;
+        kind = PyUnicode_1BYTE_KIND;
+    }
+    else if (PyUnicode_Check(data)) {
+        p.doc = text_of(data);
+        if (p.doc == NULL) goto done;
+        p.data = PyUnicode_DATA(p.doc);
+        p.n = PyUnicode_GET_LENGTH(p.doc);
+        p.ascii = PyUnicode_IS_ASCII(p.doc);
+        p.utf8 = 0;
+        kind = PyUnicode_KIND(p.doc);
+    }
+    else {
+        /* bytearray, memoryview, invalid UTF-8, other types: the pure path */
+        return PyObject_CallOneArg(fallback, data);
+    }
+    Py_INCREF(data);
+    Py_INCREF(node);
+    result = tv_document(&p, kind, node);
+    Py_DECREF(node);
+    Py_XDECREF(p.doc);
+    Py_DECREF(data);
+done:
+    if (result != NULL) return result;
+    if (!PyErr_ExceptionMatches(PyExc_Exception) || PyErr_ExceptionMatches(PyExc_MemoryError)) {
+        return NULL;
+    }
+    PyErr_Clear();
+    return PyObject_CallOneArg(fallback, data);
+}
+
+PyDoc_STRVAR(decode_typed_doc,
+             "decode_typed($module, /, data, trim, plan, fallback)\n--\n\n"
+             "Decode data straight into the objects of a compact typed plan (see\n"
+             "jsv._typed.c_plan); fallback(data) decides whenever the text does not fit.");
+
+static PyObject *
+speedups_decode_typed(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
+                      PyObject *kwnames)
+{
+    static const char *const names[] = {"data", "trim", "plan", "fallback"};
+    PyObject *a[4];
+    if (kwnames == NULL && nargs == 4) {
+        return decode_typed_impl(args[0], args[1], args[2], args[3]);
+    }
+    if (unpack_args("decode_typed", names, 4, 4, args, nargs, kwnames, a) < 0) return NULL;
+    return decode_typed_impl(a[0], a[1], a[2], a[3]);
+}
