@@ -41,12 +41,13 @@ _MEMBER_TRIM: Final = re.compile(r'\s*([^\s"{:,}][^:,}]*):\s*([^\s"{\[,}][^,}]*)
 # A list item that is a bare value starting with an ordinary character.
 _ITEM_EXACT: Final = re.compile(r'[^\s"{\[,\]][^,\]]*')
 _ITEM_TRIM: Final = re.compile(r'\s*([^\s"{\[,\]][^,\]]*)')
-# Exact mode, the common case: a run of such members (or items) each followed by ','
-# is consumed by one match, then split into its parts by C code (findall, split). A
-# member's key holds no ':' and its value no ',', so the split cannot cut anything else.
-_MEMBER_RUN: Final = re.compile(r'(?:[^\s"{:,}][^:,}]*:[^\s"{\[,}][^,}]*,)++')
-_MEMBER_PARTS: Final = re.compile(r"([^:]*):([^,]*),")
-_ITEM_RUN: Final = re.compile(r'(?:[^\s"{\[,\]][^,\]]*,)++')
+# Exact mode, the common case: a run of such members (or items), each followed by ',' or,
+# for the last one of its container, by the closer, is consumed by one match, then split
+# into its parts by C code (findall, split). A member's key holds no ':' and its value no
+# ',', so the split cannot cut anything else.
+_MEMBER_RUN: Final = re.compile(r'(?:[^\s"{:,}][^:,}]*:[^\s"{\[,}][^,}]*(?:,|(?=})))++')
+_MEMBER_PARTS: Final = re.compile(r"([^:]*):([^,]*),?")
+_ITEM_RUN: Final = re.compile(r'(?:[^\s"{\[,\]][^,\]]*(?:,|(?=\])))++')
 # General path: a bare key runs to ':'; a bare value to ',' or the container's closer.
 _BARE_KEY: Final = re.compile(r"[^:,}]*")
 _BARE_IN_MAP: Final = re.compile(r"[^,}]*")
@@ -170,7 +171,8 @@ def _parse_container(
                         end = m.end()
                         cur.update(member_parts(doc, pos, end))
                         pos = end
-                m = member(doc, pos)
+                        stored = doc[end - 1] != ","  # the run ended at the closer
+                m = None if stored else member(doc, pos)
                 if m is not None:
                     key = m.group(1)
                     if trim:
@@ -184,7 +186,7 @@ def _parse_container(
                             pos += 1
                             continue
                         stored = True
-                else:
+                elif not stored:
                     p = ws(doc, pos).end()
                     c = doc[p] if p < n else ""
                     if c == '"':
@@ -216,9 +218,10 @@ def _parse_container(
                 m = item_run(doc, pos)
                 if m is not None:
                     end = m.end()
-                    cur.extend(doc[pos : end - 1].split(","))
+                    stored = doc[end - 1] != ","  # the run ended at the closer
+                    cur.extend(doc[pos : end if stored else end - 1].split(","))
                     pos = end
-            m = item(doc, pos)
+            m = None if stored else item(doc, pos)
             if m is not None:
                 pos = m.end()
                 cur.append(m.group(1).rstrip() if trim else m.group())
