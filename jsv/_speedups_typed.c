@@ -90,11 +90,44 @@ tv_tree_container(Parser *p, int kind, Py_ssize_t open, Py_ssize_t *end, Py_ssiz
     return result;
 }
 
-/* Call a Python parser or converter on the untyped value `value`. */
-static PyObject *
-tv_call(PyObject *func, PyObject *value)
+/* The collector is paused while a document is read (as the untyped kernel does: its
+ * passes would only traverse the objects under construction again and again), but
+ * never while Python code runs: every callback resumes it.
+ * 0: not paused; 1: paused by decode_typed; 2: a callback disabled it itself (it stays
+ * so, and decode_typed does not enable it at the end). */
+static int tv_gc_paused;
+
+ALWAYS_INLINE void
+tv_resume(void)
 {
-    return PyObject_CallOneArg(func, value);
+    if (tv_gc_paused == 1) PyGC_Enable();
+}
+
+ALWAYS_INLINE void
+tv_pause(void)
+{
+    if (tv_gc_paused == 1 && !PyGC_Disable()) tv_gc_paused = 2;
+}
+
+/* func(arg) (arg may be NULL: func()), with the collector resumed. */
+static PyObject *
+tv_call(PyObject *func, PyObject *arg)
+{
+    tv_resume();
+    PyObject *result = arg == NULL ? PyObject_CallNoArgs(func) : PyObject_CallOneArg(func, arg);
+    tv_pause();
+    return result;
+}
+
+/* obj.__post_init__(), with the collector resumed. */
+static int
+tv_post_init(PyObject *obj)
+{
+    tv_resume();
+    PyObject *r = PyObject_CallMethodNoArgs(obj, tv_str_post_init);
+    tv_pause();
+    Py_XDECREF(r);
+    return r == NULL ? -1 : 0;
 }
 
 /* A leaf (str, or None for an empty value) converted by node. */
@@ -336,7 +369,7 @@ tv_list(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
         }
     }
     if (factory == Py_None) return list;
-    PyObject *result = PyObject_CallOneArg(factory, list);
+    PyObject *result = tv_call(factory, list);
     Py_DECREF(list);
     return result;
 error:
@@ -392,7 +425,7 @@ tv_dict(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
         }
     }
     if (factory == Py_None) return out;
-    PyObject *result = PyObject_CallOneArg(factory, out);
+    PyObject *result = tv_call(factory, out);
     Py_DECREF(out);
     return result;
 error:
@@ -418,7 +451,7 @@ tv_construct_fast(PyObject *cls, PyObject *fast, PyObject *kwargs)
         int has = PyDict_Contains(kwargs, name);
         if (has < 0) goto error_state;
         if (has) continue;
-        PyObject *value = PyObject_CallNoArgs(PyTuple_GET_ITEM(pair, 1));
+        PyObject *value = tv_call(PyTuple_GET_ITEM(pair, 1), NULL);
         if (value == NULL) goto error_state;
         int r = PyDict_SetItem(state, name, value);
         Py_DECREF(value);
@@ -426,11 +459,7 @@ tv_construct_fast(PyObject *cls, PyObject *fast, PyObject *kwargs)
     }
     if (PyDict_Update(state, kwargs) < 0) goto error_state;
     Py_DECREF(state);
-    if (post_init) {
-        PyObject *r = PyObject_CallMethodNoArgs(obj, tv_str_post_init);
-        if (r == NULL) goto error;
-        Py_DECREF(r);
-    }
+    if (post_init && tv_post_init(obj) < 0) goto error;
     return obj;
 error_state:
     Py_DECREF(state);
@@ -486,7 +515,7 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
                 goto error;
             }
             else {
-                PyObject *r = PyObject_CallOneArg(miss, key);
+                PyObject *r = tv_call(miss, key);
                 if (r == NULL) {
                     Py_DECREF(key);
                     goto error;
@@ -562,17 +591,17 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
     if (direct) {
         obj = PyBaseObject_Type.tp_new((PyTypeObject *)cls, tv_empty_tuple, NULL);
         if (obj != NULL && PyObject_GenericSetDict(obj, kwargs, NULL) < 0) Py_CLEAR(obj);
-        if (obj != NULL && PyTuple_GET_ITEM(fast, 2) == Py_True) {
-            PyObject *r = PyObject_CallMethodNoArgs(obj, tv_str_post_init);
-            if (r == NULL) Py_CLEAR(obj);
-            Py_XDECREF(r);
+        if (obj != NULL && PyTuple_GET_ITEM(fast, 2) == Py_True && tv_post_init(obj) < 0) {
+            Py_CLEAR(obj);
         }
     }
     else if (fast != Py_None) {
         obj = tv_construct_fast(cls, fast, kwargs);
     }
     else {
+        tv_resume();
         obj = PyObject_Call(cls, tv_empty_tuple, kwargs);
+        tv_pause();
     }
     Py_DECREF(kwargs);
     return obj;
@@ -780,7 +809,11 @@ decode_typed_impl(PyObject *data, PyObject *trim_obj, PyObject *node, PyObject *
     }
     Py_INCREF(data);
     Py_INCREF(node);
+    int saved_paused = tv_gc_paused;
+    tv_gc_paused = PyGC_Disable() ? 1 : 0;
     result = tv_document(&p, kind, node);
+    if (tv_gc_paused == 1) PyGC_Enable();
+    tv_gc_paused = saved_paused;
     Py_DECREF(node);
     Py_XDECREF(p.doc);
     Py_DECREF(data);

@@ -575,7 +575,7 @@ class Decoder(Generic[T]):
         [Member(display_name='Me, Junior', muted=True)]
     """
 
-    __slots__ = ("_compact", "_convert", "forbid_unknown_fields", "trim", "type")
+    __slots__ = ("_compact", "_convert", "_fallback", "forbid_unknown_fields", "trim", "type")
 
     @overload
     def __init__(
@@ -594,6 +594,7 @@ class Decoder(Generic[T]):
         node = plan(type)
         self._convert = compile_plan(node, forbid_unknown_fields)
         self._compact = c_plan(node, forbid_unknown_fields)
+        self._fallback = self._decode_tree
 
     def decode(self, data: str | bytes | bytearray | memoryview) -> T:
         """Decode one document into the decoder's type.
@@ -603,7 +604,7 @@ class Decoder(Generic[T]):
         """
         decode_typed = getattr(_kernel.active, "decode_typed", None)
         if decode_typed is not None:  # the C executor, one pass from text to objects
-            return decode_typed(data, self.trim, self._compact, self._decode_tree)  # type: ignore[no-any-return]
+            return decode_typed(data, self.trim, self._compact, self._fallback)  # type: ignore[no-any-return]
         return self._decode_tree(data)
 
     def _decode_tree(self, data: str | bytes | bytearray | memoryview) -> T:

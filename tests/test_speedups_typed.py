@@ -1,0 +1,469 @@
+"""The C typed executor against the pure one: equal values or equal errors.
+
+``jsv._speedups.decode_typed`` executes the same plans as the pure converters of
+``jsv._typed``; every typed test already runs through it in the C kernel's pass (see
+conftest.py). These tests put the two executors side by side on random annotated types,
+random values of them, and random corruptions of their text, and check that the C pass
+really decodes the common documents itself instead of handing them to the pure path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import decimal
+import enum
+import gc
+import tracemalloc
+import uuid
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any, Literal, NamedTuple, Optional, TypedDict, Union
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+import jsv
+from jsv import _errors, _kernel, _pure
+from jsv._typed import Decoder
+
+C: Any = pytest.importorskip("jsv._speedups")
+
+SETTINGS = settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.data_too_large,
+    ],
+)
+
+
+@pytest.fixture(autouse=True)
+def _once(kernel: ModuleType) -> None:
+    """Run each differential test once (in the C kernel's pass of the suite)."""
+    if kernel is not C:
+        pytest.skip("differential test: runs in the C kernel's pass")
+
+
+def outcome(
+    function: Callable[..., Any], *args: Any, show: Callable[[Any], str] = repr
+) -> tuple[Any, ...]:
+    """("ok", type, repr) or ("error", type, message, position, path)."""
+    try:
+        value = function(*args)
+    except Exception as e:  # every exception is compared
+        return ("error", type(e), str(e), getattr(e, "pos", None), getattr(e, "path", None))
+    return ("ok", type(value), show(value))
+
+
+def same_typed(decoder: Decoder[Any], data: Any) -> tuple[Any, ...]:
+    """Decode with both executors; they must agree. Returns the outcome."""
+    expected = outcome(decoder._decode_tree, data)
+    assert outcome(decoder.decode, data) == expected
+    return expected
+
+
+def decoded_in_c(decoder: Decoder[Any], data: Any) -> Any:
+    """Decode with the C executor alone: fails if it hands the document to the pure path."""
+
+    def fallback(_: Any) -> Any:
+        raise AssertionError("the C executor fell back to the pure path")
+
+    return C.decode_typed(data, decoder.trim, decoder._compact, fallback)
+
+
+# ---- a menu of types and values -------------------------------------------------------
+
+
+class Color(enum.Enum):
+    RED = "Red"
+    GREEN = "Green"
+    NONE = "None"
+
+
+class Level(enum.IntEnum):
+    LOW = 1
+    HIGH = 10
+
+
+class Perm(enum.Flag):
+    R = 1
+    W = 2
+
+
+TEXT = st.text(alphabet=st.sampled_from('ab Z,:{}[]"\n\t é→😀'), max_size=8)
+
+SCALARS: list[tuple[Any, st.SearchStrategy[Any]]] = [
+    (int, st.integers(-(10**20), 10**20)),
+    (str, TEXT),
+    (bool, st.booleans()),
+    (float, st.floats(allow_nan=False)),
+    (decimal.Decimal, st.decimals(allow_nan=False, allow_infinity=False, places=3)),
+    (dt.datetime, st.datetimes()),
+    (dt.date, st.dates()),
+    (dt.timedelta, st.timedeltas()),
+    (uuid.UUID, st.uuids()),
+    (bytes, st.binary(max_size=6)),
+    (Color, st.sampled_from(Color)),
+    (Level, st.sampled_from(Level)),
+    (Perm, st.sampled_from([Perm.R, Perm.W, Perm.R | Perm.W])),
+    (Literal["x", "y"], st.sampled_from(["x", "y"])),
+    (Union[int, str], st.one_of(st.integers(), TEXT)),
+    (Any, st.one_of(TEXT, st.lists(TEXT, max_size=3), st.dictionaries(TEXT, TEXT, max_size=2))),
+]
+
+_counter = [0]
+# Subscripted at run time with types drawn by hypothesis.
+_OPTIONAL: Any = Optional
+_LIST: Any = list
+_DICT: Any = dict
+_TUPLE: Any = tuple
+
+
+def _dataclass(members: list[tuple[Any, st.SearchStrategy[Any]]], options: int) -> Any:
+    _counter[0] += 1
+    fields: list[Any] = []
+    for index, (tp, _) in enumerate(members):
+        name = f"field_{index}" if index % 2 else f"f{index}"
+        if options & 4 and index == len(members) - 1:
+            fields.append((name, _OPTIONAL[tp], dataclasses.field(default=None)))
+        elif options & 8 and index == len(members) - 1:
+            fields.append((name, _LIST[tp], dataclasses.field(default_factory=list)))
+        else:
+            fields.append((name, tp))
+    return dataclasses.make_dataclass(
+        f"Gen{_counter[0]}", fields, frozen=bool(options & 1), slots=bool(options & 2)
+    )
+
+
+@st.composite
+def dataclass_types(draw: st.DrawFn, inner: st.SearchStrategy[Any]) -> Any:
+    members = draw(st.lists(inner, min_size=1, max_size=4))
+    options = draw(st.integers(0, 15))
+    cls = _dataclass(members, options)
+    strategies = {}
+    for index, f in enumerate(dataclasses.fields(cls)):
+        strategy = members[index][1]
+        if options & 4 and index == len(members) - 1:
+            strategy = st.none() | strategy
+        elif options & 8 and index == len(members) - 1:
+            strategy = st.lists(strategy, max_size=2)
+        strategies[f.name] = strategy
+    return cls, st.builds(cls, **strategies)
+
+
+def _wrap(pair: tuple[Any, st.SearchStrategy[Any]], how: str) -> tuple[Any, Any]:
+    tp, values = pair
+    if how == "list":
+        return _LIST[tp], st.lists(values, max_size=3)
+    if how == "optional":
+        return _OPTIONAL[tp], st.none() | values
+    if how == "dict":
+        return _DICT[str, tp], st.dictionaries(TEXT, values, max_size=3)
+    if how == "intdict":
+        return _DICT[int, tp], st.dictionaries(st.integers(-5, 5), values, max_size=3)
+    return _TUPLE[tp, ...], st.lists(values, max_size=3).map(tuple)
+
+
+TYPES: st.SearchStrategy[tuple[Any, st.SearchStrategy[Any]]] = st.recursive(
+    st.sampled_from(SCALARS),
+    lambda inner: st.one_of(
+        st.tuples(inner, st.sampled_from(["list", "optional", "dict", "intdict", "tuple"])).map(
+            lambda p: _wrap(*p)
+        ),
+        dataclass_types(inner),
+    ),
+    max_leaves=6,
+)
+
+
+def _corrupt(text: str, edits: list[tuple[int, int, str]]) -> str:
+    for where, action, char in edits:
+        i = where % (len(text) + 1)
+        if action == 0:
+            text = text[:i] + char + text[i:]
+        elif action == 1:
+            text = text[:i] + text[i + 1 :]
+        else:
+            text = text[:i] + char + text[i + 1 :]
+    return text
+
+
+EDITS = st.lists(
+    st.tuples(st.integers(0, 10_000), st.integers(0, 2), st.sampled_from('{}[],:" x1\n')),
+    max_size=3,
+)
+
+
+@SETTINGS
+@given(st.data(), TYPES, st.booleans(), st.booleans(), st.booleans(), EDITS)
+def test_random_types_values_and_corruptions(
+    data: st.DataObject,
+    pair: tuple[Any, st.SearchStrategy[Any]],
+    trim: bool,
+    forbid: bool,
+    as_bytes: bool,
+    edits: list[tuple[int, int, str]],
+) -> None:
+    tp, values = pair
+    try:
+        decoder = Decoder(tp, trim=trim, forbid_unknown_fields=forbid)
+    except TypeError:  # a union that cannot be mapped, ...
+        assume(False)
+        raise
+    value = data.draw(values)
+    try:
+        text = jsv.dumps(value, indent=2 if trim else None)
+    except jsv.EncodeError:
+        assume(False)
+        raise
+    for doc in (text, _corrupt(text, edits)):
+        result = same_typed(decoder, doc.encode() if as_bytes else doc)
+        if doc is text and result[0] == "ok":
+            # a document that fits is decoded by the C executor itself
+            assert repr(decoded_in_c(decoder, doc)) == result[2]
+
+
+@SETTINGS
+@given(TYPES, st.text(alphabet=st.sampled_from('{}[],:"ab1 \n'), max_size=30), st.booleans())
+def test_random_text(pair: tuple[Any, Any], text: str, trim: bool) -> None:
+    try:
+        decoder = Decoder(pair[0], trim=trim)
+    except TypeError:
+        assume(False)
+        raise
+    same_typed(decoder, text)
+
+
+# ---- classes users rely on -----------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Checked:
+    name: str
+    count: int = 0
+    seen: list[str] = dataclasses.field(default_factory=list)
+    label: str = dataclasses.field(init=False, default="?")
+
+    def __post_init__(self) -> None:
+        if self.count < 0:
+            raise ValueError("count must not be negative")
+        self.label = f"{self.name}#{self.count}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Frozen:
+    x: int
+    y: str | None = None
+
+
+@dataclasses.dataclass(slots=True)
+class Slotted:
+    x: int
+    tags: dict[str, int] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass
+class Plain:
+    a: Color | None = None
+    b: bool = False
+    c: float | None = None
+    d: list[int] | None = None
+    e: dict[str, Any] | None = None
+    f: str = ""
+
+
+class Movie(TypedDict, total=False):
+    title: str
+    year: int
+
+
+class Pair(NamedTuple):
+    left: int
+    right: str = "r"
+
+
+@dataclasses.dataclass
+class Tree:
+    label: str
+    children: list[Tree] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class Everything:
+    checked: Checked
+    frozen: list[Frozen]
+    slotted: Slotted | None
+    plain: Plain
+    movie: Movie
+    pair: Pair
+    keyed: dict[Frozen, int]
+    levels: dict[Level, Color]
+    moment: dt.datetime | None = None
+
+
+EVERYTHING = Everything(
+    Checked("a", 2, ["x"]),
+    [Frozen(1), Frozen(2, "two")],
+    Slotted(3, {"k": 4}),
+    Plain(Color.GREEN, True, 0.5, [1, 2], {"x": ["y"]}, "text"),
+    {"title": "T", "year": 1999},
+    Pair(1),
+    {Frozen(5, "f"): 6},
+    {Level.HIGH: Color.RED},
+    dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.UTC),
+)
+
+DOCS = [
+    jsv.dumps(EVERYTHING),
+    jsv.dumps(EVERYTHING, rename="pascal"),
+    jsv.dumps(EVERYTHING, rename="snake", indent=2),
+    "{checked:{name:a,count:-1}}",
+    "{checked:{name:a,count:x}}",
+    "{checked:{name:a},frozen:[{x:1},{x:}],slotted:,plain:{},movie:{},pair:[1],keyed:{},levels:{}}",
+    "{checked:{name:a},frozen:[],slotted:{x:1,x:2},plain:{a:Blue},movie:{},pair:[1],"
+    "keyed:{},levels:{}}",
+    "{checked:{name:a,Name:b},frozen:[],plain:{},movie:{},pair:[1,x,y],keyed:{},levels:{}}",
+    "{checked:{name:a},frozen:[],plain:{},movie:{year:1,year:x},pair:[1],keyed:{"
+    "{x:1}:1,{X:01}:2},levels:{1:Red,01:Green}}",
+    "{checked:{name:a},frozen:[],plain:{},movie:{},pair:[1],keyed:{},levels:{},extra:[}",
+    "{__type:X,checked:{name:a,label:zz},frozen:[],plain:{b:true,c:1E+15},movie:{},pair:[1],"
+    "keyed:{},levels:{HIGH:none}}",
+]
+
+
+@pytest.mark.parametrize("trim", [False, True])
+@pytest.mark.parametrize("forbid", [False, True])
+@pytest.mark.parametrize("doc", DOCS)
+def test_user_classes(doc: str, trim: bool, forbid: bool) -> None:
+    decoder = Decoder(Everything, trim=trim, forbid_unknown_fields=forbid)
+    same_typed(decoder, doc)
+    same_typed(decoder, doc.encode())
+
+
+def test_the_c_executor_decodes_fitting_documents_itself() -> None:
+    decoder = Decoder(Everything)
+    value = decoded_in_c(decoder, DOCS[0])
+    assert value == EVERYTHING
+    assert value.checked.label == "a#2"  # __post_init__ ran, init=False kept its default
+    assert decoded_in_c(Decoder(Everything, trim=True), DOCS[2].encode()) == EVERYTHING
+    from jsv.examples import seed_sample
+    from jsv.examples.evovoice import SessionInfo
+
+    session = decoded_in_c(Decoder(SessionInfo, trim=True), seed_sample())
+    assert session == jsv.loads(seed_sample(), type=SessionInfo, trim=True)
+
+
+def test_fallbacks_give_the_pure_errors() -> None:
+    decoder = Decoder(Everything)
+    with pytest.raises(jsv.ValidationError) as info:
+        decoder.decode("{checked:{name:a,count:-1}}")
+    assert info.value.path == "$.checked"
+    # malformed text later in the document wins over an earlier value that does not fit
+    with pytest.raises(jsv.DecodeError):
+        decoder.decode("{checked:{name:a,count:x},frozen:[}")
+
+
+def test_instance_state_matches_the_pure_constructor() -> None:
+    decoder = Decoder(Plain)
+    doc = "{f:z,b:true,a:Red}"
+    c_value = decoder.decode(doc)
+    pure_value = decoder._decode_tree(doc)
+    assert list(vars(c_value).items()) == list(vars(pure_value).items())
+    decoder2 = Decoder(Checked)
+    doc2 = "{count:3,name:n}"
+    assert list(vars(decoder2.decode(doc2)).items()) == list(
+        vars(decoder2._decode_tree(doc2)).items()
+    )
+
+
+def _nested(depth: int, leaf: str = "x") -> str:
+    return "{label:a,children:[" * depth + "{label:" + leaf + "}" + "]}" * depth
+
+
+@pytest.mark.parametrize("depth", [1, 30, 70, 400, 499, 500, 501, 2000])
+def test_deep_typed_nesting(depth: int) -> None:
+    decoder = Decoder(Tree)
+    result = same_typed(decoder, _nested(depth))
+    if depth <= 30:
+        assert result[0] == "ok"
+
+
+@pytest.mark.parametrize("depth", [997, 998, 999, 1000, 1001])
+def test_deep_untyped_value_in_a_typed_field(depth: int) -> None:
+    decoder = Decoder(dict[str, list[Any]])
+    doc = "{a:[" + "[" * (depth - 2) + "]" * (depth - 2) + "]}"
+
+    def show(value: Any) -> str:  # repr and == recurse: the pure encoder does not
+        return _pure.encode(value, None, None, None, True)
+
+    expected = outcome(decoder._decode_tree, doc, show=show)
+    assert outcome(decoder.decode, doc, show=show) == expected
+    if expected[0] == "error":
+        assert expected[2].startswith(_errors.MSG_TOO_DEEP)
+    else:
+        assert depth <= _errors.MAX_DEPTH
+
+
+def test_the_pure_kernel_uses_the_pure_executor() -> None:
+    decoder = Decoder(Plain)
+    _kernel.use(_pure)
+    try:
+        assert decoder.decode("{a:Red}") == Plain(Color.RED)
+    finally:
+        _kernel.use(C)
+
+
+def test_no_memory_growth() -> None:
+    decoder = Decoder(Everything)
+    loose = Decoder(list[dict[str, Any] | None], trim=True)
+    docs: list[Any] = [*DOCS, *(d.encode() for d in DOCS), "", "[", 5, bytearray(b"{}")]
+
+    def run(n: int) -> None:
+        for i in range(n):
+            doc = docs[i % len(docs)]
+            for d in (decoder, loose):
+                with contextlib.suppress(jsv.JSVError, TypeError):
+                    d.decode(doc)
+
+    run(500)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        run(200)
+        gc.collect()
+        before = tracemalloc.get_traced_memory()[0]
+        run(20_000)
+        gc.collect()
+        after = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert after - before < 200_000, (before, after)
+
+
+@dataclasses.dataclass
+class WatchesTheCollector:
+    x: int = 0
+    enabled: list[bool] = dataclasses.field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.enabled.append(gc.isenabled())
+
+
+def test_the_collector_runs_in_callbacks_and_is_restored() -> None:
+    decoder = Decoder(list[WatchesTheCollector])
+    assert gc.isenabled()
+    values = decoded_in_c(decoder, "[{x:1},{x:2}]")
+    assert [v.enabled for v in values] == [[True], [True]]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        values = decoded_in_c(decoder, "[{x:1}]")
+        assert values[0].enabled == [False]
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
