@@ -2110,6 +2110,8 @@ frame_length(EncodeFrame *f)
     return PyObject_Size(f->container);
 }
 
+static int tv_write_str_enum(Writer *w, PyObject *value); /* in _speedups_typed.c */
+
 /* A value of no common type: write its token or open it (value: a new reference, consumed).
  * Mirrors the main loop of _encode.encode() around _resolve(). mark: the output length
  * before this map entry's key (to omit the entry). Returns 0 (written), 1 (opened),
@@ -2118,7 +2120,13 @@ static int
 encode_other(Encoder *e, PyObject *value, Py_ssize_t mark)
 {
     PyObject *token;
-    int c = PyObject_HasAttr((PyObject *)Py_TYPE(value), str_dataclass_fields);
+    int c = tv_write_str_enum(&e->w, value); /* an enum member with a str value, natively */
+    if (c < 0) goto fail;
+    if (c) {
+        Py_DECREF(value);
+        return 0;
+    }
+    c = PyObject_HasAttr((PyObject *)Py_TYPE(value), str_dataclass_fields);
     if (c) return open_container(e, value) < 0 ? -1 : 1;
     token = PyObject_CallOneArg(py_scalar_token, value);
     if (token == NULL) {

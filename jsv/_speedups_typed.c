@@ -843,3 +843,52 @@ speedups_decode_typed(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
     if (unpack_args("decode_typed", names, 4, 4, args, nargs, kwnames, a) < 0) return NULL;
     return decode_typed_impl(a[0], a[1], a[2], a[3]);
 }
+
+/* ------------------------------------------------------------------------------------ */
+/* Typed encoding: enum members with a str value, written by the encoder without a call  */
+/* to _scalar_token() (which writes quote(member.value) for them).                      */
+/* Called by encode_other() before anything else.                                       */
+
+static PyObject *tv_enum_class;    /* enum.Enum */
+static PyObject *tv_str_value_;    /* "_value_" */
+static PyObject *tv_enum_types;    /* type -> whether it is an Enum subclass */
+
+/* Write value if it is an enum member whose value is a str: 1 (written), 0 (not one), -1. */
+static int
+tv_write_str_enum(Writer *w, PyObject *value)
+{
+    if (tv_enum_types == NULL) {
+        PyObject *module = PyImport_ImportModule("enum");
+        if (module == NULL) return -1;
+        tv_enum_class = PyObject_GetAttrString(module, "Enum");
+        Py_DECREF(module);
+        if (tv_enum_class == NULL) return -1;
+        tv_str_value_ = PyUnicode_InternFromString("_value_");
+        if (tv_str_value_ == NULL) return -1;
+        tv_enum_types = PyDict_New();
+        if (tv_enum_types == NULL) return -1;
+    }
+    PyObject *type = (PyObject *)Py_TYPE(value);
+    PyObject *known = PyDict_GetItemWithError(tv_enum_types, type);
+    if (known == NULL) {
+        if (PyErr_Occurred()) return -1;
+        int is_enum = PyType_Check(tv_enum_class) &&
+                      PyType_IsSubtype(Py_TYPE(value), (PyTypeObject *)tv_enum_class);
+        if (PyDict_GET_SIZE(tv_enum_types) >= 4096) PyDict_Clear(tv_enum_types);
+        known = is_enum ? Py_True : Py_False;
+        if (PyDict_SetItem(tv_enum_types, type, known) < 0) return -1;
+    }
+    if (known != Py_True) return 0;
+    /* a dataclass enum is opened as a dataclass (the encoder's first check, made here
+     * without the enum metaclass's __getattr__, a Python call) */
+    if (_PyType_Lookup(Py_TYPE(value), str_dataclass_fields) != NULL) return 0;
+    PyObject *member_value = PyObject_GetAttr(value, tv_str_value_);
+    if (member_value == NULL) {
+        PyErr_Clear(); /* not a regular member: _scalar_token() decides */
+        return 0;
+    }
+    int r = 0;
+    if (PyUnicode_CheckExact(member_value)) r = write_string(w, member_value) < 0 ? -1 : 1;
+    Py_DECREF(member_value);
+    return r;
+}

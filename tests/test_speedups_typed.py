@@ -467,3 +467,43 @@ def test_the_collector_runs_in_callbacks_and_is_restored() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+class Mood(str, enum.Enum):  # noqa: UP042 (as generated DTOs write them)
+    HAPPY = "Happy"
+    ODD = "needs, quotes"
+    EDGE = " edge "
+
+
+class MyStr(str):
+    pass
+
+
+class Wrapped(enum.Enum):
+    SUB = MyStr("sub")
+    NUM = 1.5
+    DAY = dt.date(2025, 1, 2)
+
+
+@dataclasses.dataclass(frozen=True)
+class Coord:
+    x: int
+    y: int
+
+
+class Place(Coord, enum.Enum):
+    HOME = 1, 2
+
+
+@pytest.mark.parametrize(
+    "obj",
+    [
+        [Mood.HAPPY, Mood.ODD, Mood.EDGE, Color.NONE, Level.HIGH, Perm.R | Perm.W],
+        {"a": Mood.ODD, "b": [Wrapped.SUB, Wrapped.NUM, Wrapped.DAY]},
+        {Mood.HAPPY: Mood.EDGE, Color.RED: Place.HOME},
+        EVERYTHING,
+    ],
+)
+def test_encoding_enums(obj: Any) -> None:
+    for options in (("camel", None, None, False), ("pascal", 2, None, True)):
+        assert outcome(C.encode, obj, *options) == outcome(_pure.encode, obj, *options)
