@@ -1930,6 +1930,9 @@ is_container(PyObject *value)
     return is_dataclass_instance(value);
 }
 
+static int tv_write_str_enum(Writer *w, PyObject *value); /* in _speedups_typed.c */
+static PyObject *tv_field_reader(PyObject *value, PyObject *rename_fn, PyObject *colon);
+
 /* Open container value (a new reference, consumed) as a new frame. */
 static int
 open_container(Encoder *e, PyObject *value)
@@ -2039,13 +2042,8 @@ open_container(Encoder *e, PyObject *value)
         /* a dataclass: _field_reader() gives the written keys (with the colon) and the
          * function reading the values */
         if (write_char(&e->w, '{') < 0) goto fail;
-        PyObject *cls = PyObject_GetAttr(value, str_class);
-        if (cls == NULL) goto fail;
-        PyObject *reader = PyObject_CallFunctionObjArgs(py_field_reader, cls, e->rename_fn,
-                                                        e->unit != NULL ? str_colon_space
-                                                                        : str_colon,
-                                                        NULL);
-        Py_DECREF(cls);
+        PyObject *reader = tv_field_reader(value, e->rename_fn,
+                                           e->unit != NULL ? str_colon_space : str_colon);
         if (reader == NULL) goto fail;
         if (!PyTuple_CheckExact(reader) || PyTuple_GET_SIZE(reader) != 2 ||
             !PyTuple_CheckExact(PyTuple_GET_ITEM(reader, 0))) {
@@ -2109,8 +2107,6 @@ frame_length(EncodeFrame *f)
     if (f->iter_mode == ITER_TUPLE) return PyTuple_GET_SIZE(f->container);
     return PyObject_Size(f->container);
 }
-
-static int tv_write_str_enum(Writer *w, PyObject *value); /* in _speedups_typed.c */
 
 /* A value of no common type: write its token or open it (value: a new reference, consumed).
  * Mirrors the main loop of _encode.encode() around _resolve(). mark: the output length

@@ -892,3 +892,58 @@ tv_write_str_enum(Writer *w, PyObject *value)
     Py_DECREF(member_value);
     return r;
 }
+
+/* ------------------------------------------------------------------------------------ */
+/* Typed encoding: the field tables of dataclasses, cached per class in C.               */
+/* _field_reader(cls, rename, colon) (itself an lru_cache) gives the written keys and    */
+/* the function reading the values; open_container() asks here, which skips the lookup   */
+/* of value.__class__ and the call for every instance after the first of its class.      */
+
+static PyObject *tv_readers;       /* type -> (rename_fn, colon, (keys, reader)) */
+static PyObject *tv_object_class;  /* object.__class__, the descriptor */
+
+static PyObject *
+tv_field_reader(PyObject *value, PyObject *rename_fn, PyObject *colon)
+{
+    if (tv_readers == NULL) {
+        tv_readers = PyDict_New();
+        if (tv_readers == NULL) return NULL;
+        tv_object_class = _PyType_Lookup(&PyBaseObject_Type, str_class);
+        Py_XINCREF(tv_object_class);
+    }
+    PyTypeObject *type = Py_TYPE(value);
+    /* value.__class__ is type(value) unless a class says otherwise */
+    int plain = tv_object_class != NULL && type->tp_getattro == PyObject_GenericGetAttr &&
+                _PyType_Lookup(type, str_class) == tv_object_class;
+    if (!plain) {
+        PyObject *cls = PyObject_GetAttr(value, str_class);
+        if (cls == NULL) return NULL;
+        PyObject *reader = PyObject_CallFunctionObjArgs(py_field_reader, cls, rename_fn, colon,
+                                                        NULL);
+        Py_DECREF(cls);
+        return reader;
+    }
+    PyObject *entry = PyDict_GetItemWithError(tv_readers, (PyObject *)type);
+    if (entry != NULL) {
+        if (PyTuple_GET_ITEM(entry, 0) == rename_fn && PyTuple_GET_ITEM(entry, 1) == colon) {
+            PyObject *reader = PyTuple_GET_ITEM(entry, 2);
+            Py_INCREF(reader);
+            return reader;
+        }
+    }
+    else if (PyErr_Occurred()) {
+        return NULL;
+    }
+    PyObject *reader = PyObject_CallFunctionObjArgs(py_field_reader, (PyObject *)type,
+                                                    rename_fn, colon, NULL);
+    if (reader == NULL) return NULL;
+    if (PyDict_GET_SIZE(tv_readers) >= 4096) PyDict_Clear(tv_readers);
+    entry = PyTuple_Pack(3, rename_fn, colon, reader);
+    if (entry == NULL || PyDict_SetItem(tv_readers, (PyObject *)type, entry) < 0) {
+        Py_XDECREF(entry);
+        Py_DECREF(reader);
+        return NULL;
+    }
+    Py_DECREF(entry);
+    return reader;
+}

@@ -507,3 +507,26 @@ class Place(Coord, enum.Enum):
 def test_encoding_enums(obj: Any) -> None:
     for options in (("camel", None, None, False), ("pascal", 2, None, True)):
         assert outcome(C.encode, obj, *options) == outcome(_pure.encode, obj, *options)
+
+
+@dataclasses.dataclass
+class Masked:
+    user_id: int
+    display_name: str = "x"
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:  # a proxy's claim: its fields are Checked's
+        return Checked
+
+
+def test_encoding_field_tables_per_class_and_options() -> None:
+    objs = [EVERYTHING, Masked(1), [Plain(Color.RED), Checked("n")], {"k": Frozen(1, "y")}]
+    for _ in range(2):  # the second time from the cached tables
+        for obj in objs:
+            for options in (
+                ("camel", None, None, False),
+                ("pascal", 2, None, True),
+                ("snake", "\t", None, False),
+                (str.upper, None, None, False),
+            ):
+                assert outcome(C.encode, obj, *options) == outcome(_pure.encode, obj, *options)
