@@ -460,9 +460,13 @@ def c_plan(node: Node, forbid: bool) -> list[Any]:
     compact = _c_plans.get(key)
     if compact is None:
         compact = []
-        _c_plans[key] = compact
+        _c_plans[key] = compact  # before its children, so that recursive plans find it
+        try:
+            compact.extend(_c_build(node, forbid))
+        except BaseException:
+            del _c_plans[key]
+            raise
         _keepalive.append(node)
-        compact.extend(_c_build(node, forbid))
     return compact
 
 
