@@ -34,7 +34,8 @@ enum {
     TV_OPTIONAL = 7, /* [7, inner] */
     TV_LIST = 8,     /* [8, item, factory or None] */
     TV_DICT = 9,     /* [9, key: None (text) | callable (map keys) | node, value, factory] */
-    TV_CLASS = 10,   /* [10, cls, lookup, miss, fields, required indices, is_typeddict, fast] */
+    TV_CLASS = 10,   /* [10, cls, lookup, miss, fields, required indices, is_typeddict, fast,
+                      *  memo] */
     TV_PY = 11,      /* [11, converter] */
 };
 
@@ -43,11 +44,25 @@ enum { TV_EMPTY_NONE = 0, TV_EMPTY_TEXT = 1, TV_EMPTY_DEFAULT = 2, TV_EMPTY_ERRO
 
 #define TV_MAX_TYPED_LEVEL 64
 #define TV_LOCAL_FIELDS 64
+#define TV_MEMO_SIZE 256
 
 static PyObject *tv_str_post_init;
 static PyObject *tv_empty_tuple;
 
-#define TV_KIND(node) PyLong_AsLong(PyList_GET_ITEM((node), 0))
+/* The kind of a compact node (a small non-negative int). */
+ALWAYS_INLINE long
+tv_kind(PyObject *node)
+{
+    PyObject *k = PyList_GET_ITEM(node, 0);
+#if PY_VERSION_HEX < 0x030C0000
+    /* 0 has no digit; the kinds fit in one */
+    return Py_SIZE(k) == 0 ? 0 : (long)((PyLongObject *)k)->ob_digit[0];
+#else
+    return PyLong_AsLong(k);
+#endif
+}
+
+#define TV_KIND(node) tv_kind(node)
 #define TV_ITEM(node, i) PyList_GET_ITEM((node), (i))
 
 /* Stop: the fallback will tell what is wrong. */
@@ -480,6 +495,10 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
     PyObject *required = TV_ITEM(node, 5);
     int is_typeddict = TV_ITEM(node, 6) == Py_True;
     PyObject *fast = TV_ITEM(node, 7);
+    /* memo[i]: (key, field index) of the i-th entry of the last map read: documents of one
+     * shape find each field by comparing the key's (cached) str object, with no lookup */
+    PyObject *memo = TV_ITEM(node, 8);
+    Py_ssize_t position = 0;
     Py_ssize_t nfields = PyTuple_GET_SIZE(fields);
     char local_seen[TV_LOCAL_FIELDS];
     char *seen = local_seen;
@@ -506,9 +525,34 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
             PyObject *key = tv_key(p, kind, pos, open, level);
             if (key == NULL) goto error;
             Py_ssize_t index;
-            PyObject *found = PyDict_GetItemWithError(lookup, key);
-            if (found != NULL) {
+            PyObject *found = NULL;
+            PyObject *seen_before = position < PyList_GET_SIZE(memo)
+                                        ? PyList_GET_ITEM(memo, position)
+                                        : NULL;
+            if (seen_before != NULL && PyTuple_GET_ITEM(seen_before, 0) == key) {
+                index = PyLong_AsSsize_t(PyTuple_GET_ITEM(seen_before, 1));
+            }
+            else if ((found = PyDict_GetItemWithError(lookup, key)) != NULL) {
                 index = PyLong_AsSsize_t(found);
+                if (position <= PyList_GET_SIZE(memo) && position < TV_MEMO_SIZE) {
+                    PyObject *pair = PyTuple_Pack(2, key, found);
+                    if (pair == NULL) {
+                        Py_DECREF(key);
+                        goto error;
+                    }
+                    int r;
+                    if (position < PyList_GET_SIZE(memo)) {
+                        r = PyList_SetItem(memo, position, pair); /* steals pair */
+                    }
+                    else {
+                        r = PyList_Append(memo, pair);
+                        Py_DECREF(pair);
+                    }
+                    if (r < 0) {
+                        Py_DECREF(key);
+                        goto error;
+                    }
+                }
             }
             else if (PyErr_Occurred()) {
                 Py_DECREF(key);
@@ -572,6 +616,7 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
                 }
                 if (r < 0) goto error;
             }
+            position++;
             int r = tv_after_value(p, kind, pos, '}');
             if (r < 0) goto error;
             if (r == 0) break;

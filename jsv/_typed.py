@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar, overload
 
-from . import _kernel
+from . import _kernel, _pure
 from ._decode import text_of
 from ._errors import MSG_TOO_DEEP, ValidationError
 from ._locate import locate
@@ -551,7 +551,8 @@ def _c_class(node: ClassNode, forbid: bool) -> list[Any]:
             if f.default is MISSING and f.default_factory is not MISSING
         )
         fast = (defaults, factories, getattr(node.cls, "__post_init__", None) is not None)
-    return [C_CLASS, node.cls, lookup, miss, tuple(fields), required, is_typeddict, fast]
+    # The last list is the C side's memo of (key str, field index) by entry position.
+    return [C_CLASS, node.cls, lookup, miss, tuple(fields), required, is_typeddict, fast, []]
 
 
 # ---- public classes -------------------------------------------------------------------
@@ -606,9 +607,9 @@ class Decoder(Generic[T]):
         Raises DecodeError for malformed text and ValidationError (with ``.path``) for
         text that does not fit the type.
         """
-        decode_typed = getattr(_kernel.active, "decode_typed", None)
-        if decode_typed is not None:  # the C executor, one pass from text to objects
-            return decode_typed(data, self.trim, self._compact, self._fallback)  # type: ignore[no-any-return]
+        active = _kernel.active
+        if active is not _pure:  # the C executor, one pass from text to objects
+            return active.decode_typed(data, self.trim, self._compact, self._fallback)  # type: ignore[no-any-return]
         return self._decode_tree(data)
 
     def _decode_tree(self, data: str | bytes | bytearray | memoryview) -> T:

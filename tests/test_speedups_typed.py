@@ -530,3 +530,18 @@ def test_encoding_field_tables_per_class_and_options() -> None:
                 (str.upper, None, None, False),
             ):
                 assert outcome(C.encode, obj, *options) == outcome(_pure.encode, obj, *options)
+
+
+def test_documents_of_changing_shapes() -> None:
+    # the C side remembers which field each entry position held last time
+    decoder = Decoder(list[Plain], forbid_unknown_fields=True)
+    docs = [
+        "[{a:Red,b:true,f:x},{f:y,a:Green}]",
+        "[{f:x,b:true,a:Red},{A:Green,F:y}]",
+        '[{"a":Red,b:false},{b:true,a:None,zz:1}]',
+        "[{a:Red,b:true,f:x},{f:y,a:Green}]",
+        "[{b:true},{a:Red,a:Green}]",
+    ]
+    for _ in range(3):
+        for doc in docs:
+            same_typed(decoder, doc)
