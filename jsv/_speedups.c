@@ -1043,6 +1043,41 @@ parse_ucs4(Parser *p)
     return parse_document(p, PyUnicode_4BYTE_KIND);
 }
 
+/* Point the parser at the text of `data`, setting *kind to its PEP 393 kind (1 for bytes).
+ * ASCII bytes are their own text and valid UTF-8 bytes are parsed in place too (structural
+ * characters are ASCII; positions are byte offsets until an error turns one into a
+ * character position): the str is made only for an error message. A str is parsed as it
+ * is. Anything else goes through text_of() when `convert_others` is set (which raises for
+ * invalid UTF-8 or a wrong type); otherwise 0 is returned and the caller decides.
+ * Returns 1 when the parser is set, -1 with an exception. */
+static int
+parser_set_input(Parser *p, PyObject *data, int *kind, int convert_others)
+{
+    if (PyBytes_CheckExact(data)) {
+        const unsigned char *bytes = (const unsigned char *)PyBytes_AS_STRING(data);
+        Py_ssize_t size = PyBytes_GET_SIZE(data);
+        int ascii = all_ascii(bytes, size);
+        if (ascii || valid_utf8(bytes, size)) {
+            p->doc = NULL;
+            p->data = PyBytes_AS_STRING(data);
+            p->n = size;
+            p->ascii = ascii;
+            p->utf8 = !ascii;
+            *kind = PyUnicode_1BYTE_KIND;
+            return 1;
+        }
+    }
+    if (!convert_others && !PyUnicode_Check(data)) return 0;
+    p->doc = text_of(data);
+    if (p->doc == NULL) return -1;
+    p->data = PyUnicode_DATA(p->doc);
+    p->n = PyUnicode_GET_LENGTH(p->doc);
+    p->ascii = PyUnicode_IS_ASCII(p->doc);
+    p->utf8 = 0;
+    *kind = PyUnicode_KIND(p->doc);
+    return 1;
+}
+
 static PyObject *
 decode_impl(PyObject *data, PyObject *trim_obj, PyObject *map_key)
 {
@@ -1052,37 +1087,7 @@ decode_impl(PyObject *data, PyObject *trim_obj, PyObject *map_key)
     int kind;
     p.trim = trim;
     p.map_key = map_key;
-    if (PyBytes_CheckExact(data) &&
-        all_ascii((const unsigned char *)PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data))) {
-        /* ASCII bytes are their own text: parse them in place (the str is made only for
-         * an error message) */
-        p.doc = NULL;
-        p.data = PyBytes_AS_STRING(data);
-        p.n = PyBytes_GET_SIZE(data);
-        p.ascii = 1;
-        p.utf8 = 0;
-        kind = PyUnicode_1BYTE_KIND;
-    }
-    else if (PyBytes_CheckExact(data) &&
-             valid_utf8((const unsigned char *)PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data))) {
-        /* UTF-8 bytes: parsed in place too (structural characters are ASCII); positions
-         * are byte offsets until an error turns one into a character position */
-        p.doc = NULL;
-        p.data = PyBytes_AS_STRING(data);
-        p.n = PyBytes_GET_SIZE(data);
-        p.ascii = 0;
-        p.utf8 = 1;
-        kind = PyUnicode_1BYTE_KIND;
-    }
-    else {
-        p.doc = text_of(data);
-        if (p.doc == NULL) return NULL;
-        p.data = PyUnicode_DATA(p.doc);
-        p.n = PyUnicode_GET_LENGTH(p.doc);
-        p.ascii = PyUnicode_IS_ASCII(p.doc);
-        p.utf8 = 0;
-        kind = PyUnicode_KIND(p.doc);
-    }
+    if (parser_set_input(&p, data, &kind, 1) < 0) return NULL;
     Py_INCREF(data);
     PyObject *result;
     /* The tree under construction holds only new objects that cannot be garbage yet:

@@ -821,34 +821,9 @@ decode_typed_impl(PyObject *data, PyObject *trim_obj, PyObject *node, PyObject *
     p.trim = trim;
     p.map_key = NULL;
     PyObject *result = NULL;
-    if (PyBytes_CheckExact(data) &&
-        all_ascii((const unsigned char *)PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data))) {
-        p.doc = NULL;
-        p.data = PyBytes_AS_STRING(data);
-        p.n = PyBytes_GET_SIZE(data);
-        p.ascii = 1;
-        p.utf8 = 0;
-        kind = PyUnicode_1BYTE_KIND;
-    }
-    else if (PyBytes_CheckExact(data) &&
-             valid_utf8((const unsigned char *)PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data))) {
-        p.doc = NULL;
-        p.data = PyBytes_AS_STRING(data);
-        p.n = PyBytes_GET_SIZE(data);
-        p.ascii = 0;
-        p.utf8 = 1;
-        kind = PyUnicode_1BYTE_KIND;
-    }
-    else if (PyUnicode_Check(data)) {
-        p.doc = text_of(data);
-        if (p.doc == NULL) goto done;
-        p.data = PyUnicode_DATA(p.doc);
-        p.n = PyUnicode_GET_LENGTH(p.doc);
-        p.ascii = PyUnicode_IS_ASCII(p.doc);
-        p.utf8 = 0;
-        kind = PyUnicode_KIND(p.doc);
-    }
-    else {
+    int ready = parser_set_input(&p, data, &kind, 0);
+    if (ready < 0) goto done;
+    if (ready == 0) {
         /* bytearray, memoryview, invalid UTF-8, other types: the pure path */
         return PyObject_CallOneArg(fallback, data);
     }
