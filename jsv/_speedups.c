@@ -986,9 +986,9 @@ error:
     return NULL;
 }
 
-/* Parse a whole document (parse() in _decode.py). */
-ALWAYS_INLINE PyObject *
-parse_document(Parser *p, const int kind)
+/* Where a document's value starts: after a byte-order mark and edge whitespace. */
+ALWAYS_INLINE Py_ssize_t
+document_start(Parser *p, const int kind)
 {
     const void *data = p->data;
     Py_ssize_t n = p->n;
@@ -1000,7 +1000,16 @@ parse_document(Parser *p, const int kind)
     else {
         start = (n > 0 && CH(0) == 0xFEFF) ? 1 : 0;
     }
-    start = skip_ws(p, data, kind, start, n);
+    return skip_ws(p, data, kind, start, n);
+}
+
+/* Parse a whole document (parse() in _decode.py). */
+ALWAYS_INLINE PyObject *
+parse_document(Parser *p, const int kind)
+{
+    const void *data = p->data;
+    Py_ssize_t n = p->n;
+    Py_ssize_t start = document_start(p, kind);
     if (start == n) Py_RETURN_NONE;
     Py_UCS4 first = CH(start);
     PyObject *value;

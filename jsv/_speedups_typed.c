@@ -765,15 +765,7 @@ tv_document(Parser *p, int kind, PyObject *node)
 {
     const void *data = p->data;
     Py_ssize_t n = p->n;
-    Py_ssize_t start;
-    if (kind == PyUnicode_1BYTE_KIND && p->utf8) {
-        const Py_UCS1 *d = data;
-        start = (n >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF) ? 3 : 0;
-    }
-    else {
-        start = (n > 0 && CH(0) == 0xFEFF) ? 1 : 0;
-    }
-    start = skip_ws(p, data, kind, start, n);
+    Py_ssize_t start = document_start(p, kind);
     if (start == n) return tv_leaf(node, Py_None);
     Py_UCS4 first = CH(start);
     PyObject *value;
