@@ -13,6 +13,7 @@ import datetime as dt
 import enum
 import json
 import operator
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -131,15 +132,18 @@ def _field_table(cls: Any, rename: Callable[[str], str] | None) -> tuple[tuple[s
 @lru_cache(maxsize=512)
 def _field_reader(
     cls: Any, rename: Callable[[str], str] | None, colon: str
-) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
-    """The written keys of the fields of dataclass ``cls``, each followed by ``colon``, and
-    a function returning an instance's field values as a tuple, in the same order."""
+) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]], tuple[str, ...]]:
+    """The written keys of the fields of dataclass ``cls``, each followed by ``colon``, a
+    function returning an instance's field values as a tuple, and the fields' attribute
+    names, all in the same order. (The C encoder reads plain instances' ``__dict__`` by
+    those names instead of calling the function.)"""
     table = _field_table(cls, rename)
     keys = tuple(token + colon for _, token in table)
+    names = tuple(sys.intern(name) for name, _ in table)
     if len(table) == 1:
         name = table[0][0]
-        return keys, lambda obj: (getattr(obj, name),)
-    return keys, operator.attrgetter(*(name for name, _ in table)) if table else lambda obj: ()
+        return keys, lambda obj: (getattr(obj, name),), names
+    return keys, operator.attrgetter(*names) if table else lambda obj: (), names
 
 
 def _path(stack: list[tuple[Any, ...]], here: Any, kind: int) -> str:
@@ -317,7 +321,7 @@ def encode(
                 new_kind, new_items = _LIST, enumerate(value)
             else:
                 w("{")
-                keys, values_of = _field_reader(value.__class__, rename_fn, colon)
+                keys, values_of, _ = _field_reader(value.__class__, rename_fn, colon)
                 new_kind = _FIELDS
                 new_items = zip(keys, values_of(value), strict=True)
             stack.append((items, kind, container, here))

@@ -1945,7 +1945,8 @@ is_container(PyObject *value)
 }
 
 static int tv_write_str_enum(Writer *w, PyObject *value); /* in _speedups_typed.c */
-static PyObject *tv_field_reader(PyObject *value, PyObject *rename_fn, PyObject *colon);
+static PyObject *tv_field_values(PyObject *value, PyObject *rename_fn, PyObject *colon,
+                                 PyObject **keys);
 
 /* Open container value (a new reference, consumed) as a new frame. */
 static int
@@ -2053,27 +2054,12 @@ open_container(Encoder *e, PyObject *value)
         }
     }
     else {
-        /* a dataclass: _field_reader() gives the written keys (with the colon) and the
-         * function reading the values */
+        /* a dataclass: its written keys (with the colon) and its field values */
         if (write_char(&e->w, '{') < 0) goto fail;
-        PyObject *reader = tv_field_reader(value, e->rename_fn,
-                                           e->unit != NULL ? str_colon_space : str_colon);
-        if (reader == NULL) goto fail;
-        if (!PyTuple_CheckExact(reader) || PyTuple_GET_SIZE(reader) != 2 ||
-            !PyTuple_CheckExact(PyTuple_GET_ITEM(reader, 0))) {
-            PyErr_SetString(PyExc_TypeError, "_field_reader must return (keys, reader)");
-            Py_DECREF(reader);
-            goto fail;
-        }
-        nf.table = PyTuple_GET_ITEM(reader, 0);
-        Py_INCREF(nf.table);
-        PyObject *values = PyObject_CallOneArg(PyTuple_GET_ITEM(reader, 1), value);
-        Py_DECREF(reader);
+        PyObject *values = tv_field_values(value, e->rename_fn,
+                                           e->unit != NULL ? str_colon_space : str_colon,
+                                           &nf.table);
         if (values == NULL) goto fail;
-        if (!PyTuple_CheckExact(values)) {
-            Py_SETREF(values, PySequence_Tuple(values));
-            if (values == NULL) goto fail;
-        }
         nf.iter = values;
         if (PyTuple_GET_SIZE(values) != PyTuple_GET_SIZE(nf.table)) {
             PyErr_Format(PyExc_ValueError, "zip() argument 2 is %s than argument 1",
@@ -2331,6 +2317,48 @@ list_fast(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
     }
 }
 
+/* Compact output, a dataclass: as dict_fast(), for the field values read at its opening;
+ * enum members with a str value are written here too. */
+static int
+fields_fast(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
+{
+    Writer *w = &e->w;
+    Py_ssize_t size = PyTuple_GET_SIZE(f->iter);
+    for (; f->index < size; f->index++) {
+        PyObject *k = PyTuple_GET_ITEM(f->table, f->index);
+        PyObject *v = PyTuple_GET_ITEM(f->iter, f->index);
+        if (v == Py_None && !e->keep_none) continue;
+        Py_ssize_t mark = w->len;
+        if (write_str(w, k) < 0) return -1;
+        int r = write_simple(w, v);
+        if (r == 0) {
+            r = tv_write_str_enum(w, v);
+            if (r == 0) { /* the main loop writes it, key included */
+                w->len = mark;
+                w->cut = 1;
+                Py_INCREF(k);
+                Py_XSETREF(f->here, k);
+                Py_INCREF(k);
+                Py_INCREF(v);
+                *key = k;
+                *value = v;
+                f->index++;
+                return 1;
+            }
+        }
+        if (r < 0) {
+            if (Py_TYPE(v) == &PyLong_Type && PyErr_ExceptionMatches(PyExc_ValueError)) {
+                Py_INCREF(k); /* more digits than int -> str allows */
+                Py_XSETREF(f->here, k);
+                encoder_error_from_exception(e, 0);
+            }
+            return -1;
+        }
+        if (write_char(w, ',') < 0) return -1;
+    }
+    return 0;
+}
+
 static PyObject *
 encoder_run(Encoder *e)
 {
@@ -2345,6 +2373,9 @@ encoder_run(Encoder *e)
         }
         else if (e->unit == NULL && f->iter_mode == ITER_LIST) {
             r = list_fast(e, f, &key, &value);
+        }
+        else if (e->unit == NULL && f->iter_mode == ITER_FIELDS) {
+            r = fields_fast(e, f, &key, &value);
         }
         else {
             r = next_item(f, &key, &value);

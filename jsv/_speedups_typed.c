@@ -863,13 +863,30 @@ speedups_decode_typed(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
 
 static PyObject *tv_enum_class;    /* enum.Enum */
 static PyObject *tv_str_value_;    /* "_value_" */
-static PyObject *tv_enum_types;    /* type -> whether it is an Enum subclass */
 
-/* Write value if it is an enum member whose value is a str: 1 (written), 0 (not one), -1. */
+/* Whether a class is an Enum subclass that is not a dataclass, remembered per class with
+ * its version tag (which changes whenever the class or a base is modified), in a small
+ * table indexed by the class's address. */
+#define TV_ENUM_SLOTS 64
+
+typedef struct {
+    PyTypeObject *type; /* a strong reference, or NULL */
+    unsigned int tag;
+    int is_enum;
+} EnumTypeSlot;
+
+static EnumTypeSlot tv_enum_slots[TV_ENUM_SLOTS];
+
+/* 1 if instances of type are enum members for tv_write_str_enum(), 0 if not, -1. */
 static int
-tv_write_str_enum(Writer *w, PyObject *value)
+tv_is_plain_enum(PyTypeObject *type)
 {
-    if (tv_enum_types == NULL) {
+    EnumTypeSlot *slot = &tv_enum_slots[((uintptr_t)type >> 4) % TV_ENUM_SLOTS];
+    if (slot->type == type && PyType_HasFeature(type, Py_TPFLAGS_VALID_VERSION_TAG) &&
+        slot->tag == type->tp_version_tag) {
+        return slot->is_enum;
+    }
+    if (tv_enum_class == NULL) {
         PyObject *module = PyImport_ImportModule("enum");
         if (module == NULL) return -1;
         tv_enum_class = PyObject_GetAttrString(module, "Enum");
@@ -877,23 +894,27 @@ tv_write_str_enum(Writer *w, PyObject *value)
         if (tv_enum_class == NULL) return -1;
         tv_str_value_ = PyUnicode_InternFromString("_value_");
         if (tv_str_value_ == NULL) return -1;
-        tv_enum_types = PyDict_New();
-        if (tv_enum_types == NULL) return -1;
     }
-    PyObject *type = (PyObject *)Py_TYPE(value);
-    PyObject *known = PyDict_GetItemWithError(tv_enum_types, type);
-    if (known == NULL) {
-        if (PyErr_Occurred()) return -1;
-        int is_enum = PyType_Check(tv_enum_class) &&
-                      PyType_IsSubtype(Py_TYPE(value), (PyTypeObject *)tv_enum_class);
-        if (PyDict_GET_SIZE(tv_enum_types) >= 4096) PyDict_Clear(tv_enum_types);
-        known = is_enum ? Py_True : Py_False;
-        if (PyDict_SetItem(tv_enum_types, type, known) < 0) return -1;
-    }
-    if (known != Py_True) return 0;
     /* a dataclass enum is opened as a dataclass (the encoder's first check, made here
      * without the enum metaclass's __getattr__, a Python call) */
-    if (_PyType_Lookup(Py_TYPE(value), str_dataclass_fields) != NULL) return 0;
+    int is_enum = PyType_Check(tv_enum_class) &&
+                  PyType_IsSubtype(type, (PyTypeObject *)tv_enum_class) &&
+                  _PyType_Lookup(type, str_dataclass_fields) == NULL; /* assigns the tag */
+    if (PyType_HasFeature(type, Py_TPFLAGS_VALID_VERSION_TAG)) {
+        Py_INCREF(type);
+        Py_XSETREF(slot->type, type);
+        slot->tag = type->tp_version_tag;
+        slot->is_enum = is_enum;
+    }
+    return is_enum;
+}
+
+/* Write value if it is an enum member whose value is a str: 1 (written), 0 (not one), -1. */
+static int
+tv_write_str_enum(Writer *w, PyObject *value)
+{
+    int is_enum = tv_is_plain_enum(Py_TYPE(value));
+    if (is_enum <= 0) return is_enum;
     PyObject *member_value = PyObject_GetAttr(value, tv_str_value_);
     if (member_value == NULL) {
         PyErr_Clear(); /* not a regular member: _scalar_token() decides */
@@ -907,16 +928,80 @@ tv_write_str_enum(Writer *w, PyObject *value)
 
 /* ------------------------------------------------------------------------------------ */
 /* Typed encoding: the field tables of dataclasses, cached per class in C.               */
-/* _field_reader(cls, rename, colon) (itself an lru_cache) gives the written keys and    */
-/* the function reading the values; open_container() asks here, which skips the lookup   */
-/* of value.__class__ and the call for every instance after the first of its class.      */
+/* _field_reader(cls, rename, colon) (itself an lru_cache) gives the written keys, the   */
+/* function reading the values and the attribute names; open_container() asks here,     */
+/* which skips the lookup of value.__class__ and the call for every instance after the  */
+/* first of its class. For a plain class the values come straight from the instance's   */
+/* __dict__: what getattr() returns when no data descriptor on the class claims the      */
+/* name. The class's version tag, which changes whenever the class or a base is         */
+/* modified, says whether that finding still holds.                                     */
 
-static PyObject *tv_readers;       /* type -> (rename_fn, colon, (keys, reader)) */
+static PyObject *tv_readers;       /* type -> (rename_fn, colon, reader, tag or None) */
 static PyObject *tv_object_class;  /* object.__class__, the descriptor */
 
+/* The version tag of type (a PyLong) if its instances' fields can be read from their
+ * __dict__, else None. */
 static PyObject *
-tv_field_reader(PyObject *value, PyObject *rename_fn, PyObject *colon)
+tv_direct_tag(PyTypeObject *type, PyObject *names)
 {
+    if (type->tp_dictoffset == 0 || type->tp_getattro != PyObject_GenericGetAttr ||
+        !PyTuple_CheckExact(names) || PyTuple_GET_SIZE(names) == 0) {
+        Py_RETURN_NONE;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(names); i++) {
+        PyObject *name = PyTuple_GET_ITEM(names, i);
+        if (!PyUnicode_CheckExact(name)) Py_RETURN_NONE;
+        PyObject *attr = _PyType_Lookup(type, name); /* assigns the version tag */
+        if (attr != NULL && Py_TYPE(attr)->tp_descr_set != NULL) Py_RETURN_NONE;
+    }
+    if (!PyType_HasFeature(type, Py_TPFLAGS_VALID_VERSION_TAG)) Py_RETURN_NONE;
+    return PyLong_FromUnsignedLong(type->tp_version_tag);
+}
+
+/* The values of the fields of value, read from its __dict__ by names (a tuple of str):
+ * getattr() for a name the dict lacks (a class attribute, __getattr__, an error). No
+ * Python code runs between the reads but getattr()'s, as for operator.attrgetter(). */
+static PyObject *
+tv_read_dict(PyObject *value, PyObject *names)
+{
+    PyObject *dict = PyObject_GenericGetDict(value, NULL);
+    if (dict == NULL) return NULL;
+    Py_ssize_t size = PyTuple_GET_SIZE(names);
+    PyObject *values = PyTuple_New(size);
+    if (values == NULL) goto fail;
+    /* __init__ sets the fields in order: the dict's own order usually finds each name
+     * without a lookup */
+    int in_order = PyDict_CheckExact(dict);
+    Py_ssize_t pos = 0;
+    for (Py_ssize_t i = 0; i < size; i++) {
+        PyObject *name = PyTuple_GET_ITEM(names, i);
+        PyObject *k, *v = NULL;
+        if (in_order && !(PyDict_Next(dict, &pos, &k, &v) && k == name)) in_order = 0;
+        if (!in_order) v = PyDict_Check(dict) ? PyDict_GetItemWithError(dict, name) : NULL;
+        if (v != NULL) {
+            Py_INCREF(v);
+        }
+        else {
+            if (PyErr_Occurred()) goto fail;
+            v = PyObject_GetAttr(value, name);
+            if (v == NULL) goto fail;
+        }
+        PyTuple_SET_ITEM(values, i, v);
+    }
+    Py_DECREF(dict);
+    return values;
+fail:
+    Py_XDECREF(values);
+    Py_DECREF(dict);
+    return NULL;
+}
+
+/* The field values of dataclass instance value, as a tuple (a new reference), and in
+ * *keys the written keys, each followed by colon (a new reference). */
+static PyObject *
+tv_field_values(PyObject *value, PyObject *rename_fn, PyObject *colon, PyObject **keys)
+{
+    *keys = NULL;
     if (tv_readers == NULL) {
         tv_readers = PyDict_New();
         if (tv_readers == NULL) return NULL;
@@ -924,38 +1009,75 @@ tv_field_reader(PyObject *value, PyObject *rename_fn, PyObject *colon)
         Py_XINCREF(tv_object_class);
     }
     PyTypeObject *type = Py_TYPE(value);
+    PyObject *reader = NULL, *tag = Py_None, *values;
     /* value.__class__ is type(value) unless a class says otherwise */
     int plain = tv_object_class != NULL && type->tp_getattro == PyObject_GenericGetAttr &&
                 _PyType_Lookup(type, str_class) == tv_object_class;
     if (!plain) {
         PyObject *cls = PyObject_GetAttr(value, str_class);
         if (cls == NULL) return NULL;
-        PyObject *reader = PyObject_CallFunctionObjArgs(py_field_reader, cls, rename_fn, colon,
-                                                        NULL);
+        reader = PyObject_CallFunctionObjArgs(py_field_reader, cls, rename_fn, colon, NULL);
         Py_DECREF(cls);
-        return reader;
+        if (reader == NULL) return NULL;
     }
-    PyObject *entry = PyDict_GetItemWithError(tv_readers, (PyObject *)type);
-    if (entry != NULL) {
-        if (PyTuple_GET_ITEM(entry, 0) == rename_fn && PyTuple_GET_ITEM(entry, 1) == colon) {
-            PyObject *reader = PyTuple_GET_ITEM(entry, 2);
+    else {
+        PyObject *entry = PyDict_GetItemWithError(tv_readers, (PyObject *)type);
+        if (entry != NULL && PyTuple_GET_ITEM(entry, 0) == rename_fn &&
+            PyTuple_GET_ITEM(entry, 1) == colon) {
+            reader = PyTuple_GET_ITEM(entry, 2);
             Py_INCREF(reader);
-            return reader;
+            tag = PyTuple_GET_ITEM(entry, 3);
+            if (tag != Py_None &&
+                (!PyType_HasFeature(type, Py_TPFLAGS_VALID_VERSION_TAG) ||
+                 PyLong_AsUnsignedLong(tag) != type->tp_version_tag)) {
+                entry = NULL; /* the class changed since: look at it again */
+                Py_CLEAR(reader);
+            }
+        }
+        else {
+            entry = NULL;
+        }
+        if (entry == NULL) {
+            if (PyErr_Occurred()) return NULL;
+            reader = PyObject_CallFunctionObjArgs(py_field_reader, (PyObject *)type, rename_fn,
+                                                  colon, NULL);
+            if (reader == NULL) return NULL;
+            if (!PyTuple_CheckExact(reader) || PyTuple_GET_SIZE(reader) != 3) goto bad_reader;
+            tag = tv_direct_tag(type, PyTuple_GET_ITEM(reader, 2));
+            if (tag == NULL) goto fail;
+            if (PyDict_GET_SIZE(tv_readers) >= 4096) PyDict_Clear(tv_readers);
+            entry = PyTuple_Pack(4, rename_fn, colon, reader, tag);
+            Py_DECREF(tag); /* the entry keeps it */
+            if (entry == NULL) goto fail;
+            if (PyDict_SetItem(tv_readers, (PyObject *)type, entry) < 0) {
+                Py_DECREF(entry);
+                goto fail;
+            }
+            tag = PyTuple_GET_ITEM(entry, 3);
+            Py_DECREF(entry); /* the cache keeps it */
         }
     }
-    else if (PyErr_Occurred()) {
-        return NULL;
+    if (!PyTuple_CheckExact(reader) || PyTuple_GET_SIZE(reader) != 3 ||
+        !PyTuple_CheckExact(PyTuple_GET_ITEM(reader, 0))) {
+        goto bad_reader;
     }
-    PyObject *reader = PyObject_CallFunctionObjArgs(py_field_reader, (PyObject *)type,
-                                                    rename_fn, colon, NULL);
-    if (reader == NULL) return NULL;
-    if (PyDict_GET_SIZE(tv_readers) >= 4096) PyDict_Clear(tv_readers);
-    entry = PyTuple_Pack(3, rename_fn, colon, reader);
-    if (entry == NULL || PyDict_SetItem(tv_readers, (PyObject *)type, entry) < 0) {
-        Py_XDECREF(entry);
-        Py_DECREF(reader);
-        return NULL;
+    if (tag != Py_None) {
+        values = tv_read_dict(value, PyTuple_GET_ITEM(reader, 2));
     }
-    Py_DECREF(entry);
-    return reader;
+    else {
+        values = PyObject_CallOneArg(PyTuple_GET_ITEM(reader, 1), value);
+        if (values != NULL && !PyTuple_CheckExact(values)) {
+            Py_SETREF(values, PySequence_Tuple(values));
+        }
+    }
+    if (values == NULL) goto fail;
+    *keys = PyTuple_GET_ITEM(reader, 0);
+    Py_INCREF(*keys);
+    Py_DECREF(reader);
+    return values;
+bad_reader:
+    PyErr_SetString(PyExc_TypeError, "_field_reader must return (keys, reader, names)");
+fail:
+    Py_DECREF(reader);
+    return NULL;
 }
