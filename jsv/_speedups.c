@@ -1255,6 +1255,29 @@ writer_reserve(Writer *w, Py_ssize_t extra)
     return 0;
 }
 
+/* Latin-1 code units to UCS-2: what a buffer made wide by one character needs for every
+ * later ASCII key and value. */
+ALWAYS_INLINE void
+widen_1to2(Py_UCS2 *dst, const Py_UCS1 *src, Py_ssize_t n)
+{
+    Py_ssize_t i = 0;
+#if defined(__SSE2__)
+    if (n >= 8) {
+        const __m128i zero = _mm_setzero_si128();
+        for (; i + 8 <= n; i += 8) {
+            __m128i v = _mm_loadl_epi64((const __m128i *)(src + i));
+            _mm_storeu_si128((__m128i *)(dst + i), _mm_unpacklo_epi8(v, zero));
+        }
+        if (i < n) { /* the last 8, overlapping what is done */
+            __m128i v = _mm_loadl_epi64((const __m128i *)(src + n - 8));
+            _mm_storeu_si128((__m128i *)(dst + n - 8), _mm_unpacklo_epi8(v, zero));
+        }
+        return;
+    }
+#endif
+    for (; i < n; i++) dst[i] = src[i];
+}
+
 /* Copy len code units from (skind, src)[start:] to (dkind, dst)[at:]; skind <= dkind. */
 static void
 copy_units(int dkind, void *dst, Py_ssize_t at, int skind, const void *src, Py_ssize_t start,
@@ -1264,9 +1287,7 @@ copy_units(int dkind, void *dst, Py_ssize_t at, int skind, const void *src, Py_s
         memcpy((char *)dst + at * dkind, (const char *)src + start * skind, (size_t)(len * skind));
     }
     else if (dkind == PyUnicode_2BYTE_KIND) {
-        const Py_UCS1 *a = (const Py_UCS1 *)src + start;
-        Py_UCS2 *b = (Py_UCS2 *)dst + at;
-        for (Py_ssize_t i = 0; i < len; i++) b[i] = a[i];
+        widen_1to2((Py_UCS2 *)dst + at, (const Py_UCS1 *)src + start, len);
     }
     else if (skind == PyUnicode_1BYTE_KIND) {
         const Py_UCS1 *a = (const Py_UCS1 *)src + start;
@@ -1321,8 +1342,35 @@ write_char(Writer *w, Py_UCS4 c)
     return 0;
 }
 
+/* memcpy() for the short runs keys and values mostly are, without a call: two
+ * overlapping loads and stores cover any length up to twice their width. */
+ALWAYS_INLINE void
+copy_bytes(char *dst, const char *src, Py_ssize_t n)
+{
+    if (n >= 8 && n <= 16) {
+        uint64_t head, tail;
+        memcpy(&head, src, 8);
+        memcpy(&tail, src + n - 8, 8);
+        memcpy(dst, &head, 8);
+        memcpy(dst + n - 8, &tail, 8);
+    }
+    else if (n >= 4 && n < 8) {
+        uint32_t head, tail;
+        memcpy(&head, src, 4);
+        memcpy(&tail, src + n - 4, 4);
+        memcpy(dst, &head, 4);
+        memcpy(dst + n - 4, &tail, 4);
+    }
+    else if (n < 4) {
+        for (Py_ssize_t i = 0; i < n; i++) dst[i] = src[i];
+    }
+    else {
+        memcpy(dst, src, (size_t)n);
+    }
+}
+
 /* Append s[start:end]; the buffer must already be wide enough for s. */
-static int
+ALWAYS_INLINE int
 write_sub(Writer *w, PyObject *s, Py_ssize_t start, Py_ssize_t end)
 {
     Py_ssize_t len = end - start;
@@ -1330,12 +1378,17 @@ write_sub(Writer *w, PyObject *s, Py_ssize_t start, Py_ssize_t end)
     if (writer_reserve(w, len) < 0) return -1;
     int skind = PyUnicode_KIND(s);
     const void *sdata = PyUnicode_DATA(s);
-    copy_units(w->kind, w->data, w->len, skind, sdata, start, len);
+    if (LIKELY(skind == PyUnicode_1BYTE_KIND && w->kind == PyUnicode_1BYTE_KIND)) {
+        copy_bytes(w->data + w->len, (const char *)sdata + start, len);
+    }
+    else {
+        copy_units(w->kind, w->data, w->len, skind, sdata, start, len);
+    }
     w->len += len;
     return 0;
 }
 
-static int
+ALWAYS_INLINE int
 write_str(Writer *w, PyObject *s)
 {
     if (PyUnicode_READY(s) < 0) return -1;
@@ -1512,8 +1565,7 @@ write_string(Writer *w, PyObject *s)
                     memcpy(w->data + w->len, src, (size_t)n);
                 }
                 else if (w->kind == PyUnicode_2BYTE_KIND) {
-                    Py_UCS2 *dst = (Py_UCS2 *)w->data + w->len;
-                    for (Py_ssize_t i = 0; i < n; i++) dst[i] = src[i];
+                    widen_1to2((Py_UCS2 *)w->data + w->len, src, n);
                 }
                 else {
                     Py_UCS4 *dst = (Py_UCS4 *)w->data + w->len;
@@ -1945,6 +1997,7 @@ is_container(PyObject *value)
 }
 
 static int tv_write_str_enum(Writer *w, PyObject *value); /* in _speedups_typed.c */
+static int tv_is_dataclass(PyObject *value);
 static PyObject *tv_field_values(PyObject *value, PyObject *rename_fn, PyObject *colon,
                                  PyObject **keys);
 
@@ -2122,7 +2175,8 @@ encode_other(Encoder *e, PyObject *value, Py_ssize_t mark)
         Py_DECREF(value);
         return 0;
     }
-    c = PyObject_HasAttr((PyObject *)Py_TYPE(value), str_dataclass_fields);
+    c = tv_is_dataclass(value);
+    if (c < 0) goto fail;
     if (c) return open_container(e, value) < 0 ? -1 : 1;
     token = PyObject_CallOneArg(py_scalar_token, value);
     if (token == NULL) {

@@ -857,68 +857,133 @@ speedups_decode_typed(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
 }
 
 /* ------------------------------------------------------------------------------------ */
-/* Typed encoding: enum members with a str value, written by the encoder without a call  */
-/* to _scalar_token() (which writes quote(member.value) for them).                      */
-/* Called by encode_other() before anything else.                                       */
+/* Typed encoding: what the encoder needs to know of a class, found once per class.      */
+/* The encoder asks of each value of no common type: is it an enum member with a str    */
+/* value (written natively as quote(member.value), without _scalar_token()), or a       */
+/* dataclass (opened with its field table)? The answers are kept per class in a small   */
+/* table indexed by the class's address, with the class's version tag: CPython changes  */
+/* the tag whenever the class or one of its bases is modified, so a stale answer is     */
+/* never used. A class without a valid tag is looked at again each time.                */
 
 static PyObject *tv_enum_class;    /* enum.Enum */
 static PyObject *tv_str_value_;    /* "_value_" */
+static PyObject *tv_object_class;  /* object.__class__, the descriptor */
 
-/* Whether a class is an Enum subclass that is not a dataclass, remembered per class with
- * its version tag (which changes whenever the class or a base is modified), in a small
- * table indexed by the class's address. */
-#define TV_ENUM_SLOTS 64
+enum { CLASS_OTHER, CLASS_ENUM, CLASS_DATACLASS, CLASS_UNKNOWN };
 
 typedef struct {
     PyTypeObject *type; /* a strong reference, or NULL */
-    unsigned int tag;
-    int is_enum;
-} EnumTypeSlot;
+    unsigned int tag;   /* type's version tag when the slot was filled */
+    int tagged;         /* the tag was valid then */
+    int kind;           /* CLASS_*: UNKNOWN when only encode_other()'s getattr can tell */
+    int plain;          /* instances' __class__ is type(instance), from object */
+    int value_in_dict;  /* an enum: getattr() finds _value_ in the instance __dict__ */
+    int fields_in_dict; /* a dataclass: getattr() finds the fields there (see reader) */
+    /* a dataclass: its field table, for these options (or NULL) */
+    PyObject *rename_fn, *colon, *reader; /* reader: _field_reader()'s (keys, f, names) */
+} ClassSlot;
 
-static EnumTypeSlot tv_enum_slots[TV_ENUM_SLOTS];
+#define TV_CLASS_SLOTS 256
 
-/* 1 if instances of type are enum members for tv_write_str_enum(), 0 if not, -1. */
-static int
-tv_is_plain_enum(PyTypeObject *type)
+static ClassSlot tv_class_slots[TV_CLASS_SLOTS];
+
+static void
+class_slot_clear(ClassSlot *slot)
 {
-    EnumTypeSlot *slot = &tv_enum_slots[((uintptr_t)type >> 4) % TV_ENUM_SLOTS];
-    if (slot->type == type && PyType_HasFeature(type, Py_TPFLAGS_VALID_VERSION_TAG) &&
-        slot->tag == type->tp_version_tag) {
-        return slot->is_enum;
+    Py_CLEAR(slot->type);
+    Py_CLEAR(slot->rename_fn);
+    Py_CLEAR(slot->colon);
+    Py_CLEAR(slot->reader);
+}
+
+/* getattr(instance, name) is instance.__dict__[name] whenever the dict has name: no
+ * __getattribute__ of its own and no data descriptor on the class claims the name. */
+static int
+names_in_dict(PyTypeObject *type, PyObject *const *names, Py_ssize_t count)
+{
+    if (type->tp_dictoffset == 0 || type->tp_getattro != PyObject_GenericGetAttr) return 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (!PyUnicode_CheckExact(names[i])) return 0;
+        PyObject *attr = _PyType_Lookup(type, names[i]); /* assigns the version tag */
+        if (attr != NULL && Py_TYPE(attr)->tp_descr_set != NULL) return 0;
+    }
+    return 1;
+}
+
+/* The slot describing type, filled anew if stale; NULL with an exception on error. */
+static ClassSlot *
+tv_class_slot(PyTypeObject *type)
+{
+    ClassSlot *slot = &tv_class_slots[((uintptr_t)type >> 4) % TV_CLASS_SLOTS];
+    if (LIKELY(slot->type == type && slot->tagged &&
+               PyType_HasFeature(type, Py_TPFLAGS_VALID_VERSION_TAG) &&
+               slot->tag == type->tp_version_tag)) {
+        return slot;
     }
     if (tv_enum_class == NULL) {
         PyObject *module = PyImport_ImportModule("enum");
-        if (module == NULL) return -1;
+        if (module == NULL) return NULL;
         tv_enum_class = PyObject_GetAttrString(module, "Enum");
         Py_DECREF(module);
-        if (tv_enum_class == NULL) return -1;
+        if (tv_enum_class == NULL) return NULL;
         tv_str_value_ = PyUnicode_InternFromString("_value_");
-        if (tv_str_value_ == NULL) return -1;
+        if (tv_str_value_ == NULL) return NULL;
+        tv_object_class = _PyType_Lookup(&PyBaseObject_Type, str_class);
+        Py_XINCREF(tv_object_class);
     }
-    /* a dataclass enum is opened as a dataclass (the encoder's first check, made here
-     * without the enum metaclass's __getattr__, a Python call) */
-    int is_enum = PyType_Check(tv_enum_class) &&
-                  PyType_IsSubtype(type, (PyTypeObject *)tv_enum_class) &&
-                  _PyType_Lookup(type, str_dataclass_fields) == NULL; /* assigns the tag */
-    if (PyType_HasFeature(type, Py_TPFLAGS_VALID_VERSION_TAG)) {
-        Py_INCREF(type);
-        Py_XSETREF(slot->type, type);
-        slot->tag = type->tp_version_tag;
-        slot->is_enum = is_enum;
+    class_slot_clear(slot);
+    /* _PyType_Lookup() assigns the version tag read at the end */
+    int has_fields = _PyType_Lookup(type, str_dataclass_fields) != NULL;
+    int kind = CLASS_UNKNOWN;
+    if (PyType_Check(tv_enum_class) && PyType_IsSubtype(type, (PyTypeObject *)tv_enum_class) &&
+        !has_fields) {
+        /* a dataclass enum is opened as a dataclass (the encoder's first check, made here
+         * without the enum metaclass's __getattr__, a Python call) */
+        kind = CLASS_ENUM;
     }
-    return is_enum;
+    else if (Py_TYPE(type)->tp_getattro == PyType_Type.tp_getattro) {
+        /* hasattr(type, "__dataclass_fields__") without a call: the class or its
+         * metaclass has the attribute */
+        kind = has_fields || _PyType_Lookup(Py_TYPE(type), str_dataclass_fields) != NULL
+                   ? CLASS_DATACLASS
+                   : CLASS_OTHER;
+    }
+    slot->plain = tv_object_class != NULL && type->tp_getattro == PyObject_GenericGetAttr &&
+                  _PyType_Lookup(type, str_class) == tv_object_class;
+    slot->value_in_dict = kind == CLASS_ENUM && names_in_dict(type, &tv_str_value_, 1);
+    slot->fields_in_dict = 0;
+    slot->kind = kind;
+    Py_INCREF(type);
+    slot->type = type;
+    slot->tagged = PyType_HasFeature(type, Py_TPFLAGS_VALID_VERSION_TAG);
+    slot->tag = type->tp_version_tag;
+    return slot;
 }
 
 /* Write value if it is an enum member whose value is a str: 1 (written), 0 (not one), -1. */
 static int
 tv_write_str_enum(Writer *w, PyObject *value)
 {
-    int is_enum = tv_is_plain_enum(Py_TYPE(value));
-    if (is_enum <= 0) return is_enum;
-    PyObject *member_value = PyObject_GetAttr(value, tv_str_value_);
+    ClassSlot *slot = tv_class_slot(Py_TYPE(value));
+    if (slot == NULL) return -1;
+    if (slot->kind != CLASS_ENUM) return 0;
+    PyObject *member_value = NULL;
+    if (slot->value_in_dict) {
+        PyObject *dict = PyObject_GenericGetDict(value, NULL);
+        if (dict == NULL) return -1;
+        if (PyDict_CheckExact(dict)) {
+            member_value = PyDict_GetItemWithError(dict, tv_str_value_);
+            Py_XINCREF(member_value);
+        }
+        Py_DECREF(dict);
+        if (member_value == NULL && PyErr_Occurred()) return -1;
+    }
     if (member_value == NULL) {
-        PyErr_Clear(); /* not a regular member: _scalar_token() decides */
-        return 0;
+        member_value = PyObject_GetAttr(value, tv_str_value_);
+        if (member_value == NULL) {
+            PyErr_Clear(); /* not a regular member: _scalar_token() decides */
+            return 0;
+        }
     }
     int r = 0;
     if (PyUnicode_CheckExact(member_value)) r = write_string(w, member_value) < 0 ? -1 : 1;
@@ -926,37 +991,26 @@ tv_write_str_enum(Writer *w, PyObject *value)
     return r;
 }
 
-/* ------------------------------------------------------------------------------------ */
-/* Typed encoding: the field tables of dataclasses, cached per class in C.               */
-/* _field_reader(cls, rename, colon) (itself an lru_cache) gives the written keys, the   */
-/* function reading the values and the attribute names; open_container() asks here,     */
-/* which skips the lookup of value.__class__ and the call for every instance after the  */
-/* first of its class. For a plain class the values come straight from the instance's   */
-/* __dict__: what getattr() returns when no data descriptor on the class claims the      */
-/* name. The class's version tag, which changes whenever the class or a base is         */
-/* modified, says whether that finding still holds.                                     */
-
-static PyObject *tv_readers;       /* type -> (rename_fn, colon, reader, tag or None) */
-static PyObject *tv_object_class;  /* object.__class__, the descriptor */
-
-/* The version tag of type (a PyLong) if its instances' fields can be read from their
- * __dict__, else None. */
-static PyObject *
-tv_direct_tag(PyTypeObject *type, PyObject *names)
+/* Whether value is to be opened as a dataclass: hasattr(type(value),
+ * "__dataclass_fields__"), the encoder's test, answered from the class's slot. */
+static int
+tv_is_dataclass(PyObject *value)
 {
-    if (type->tp_dictoffset == 0 || type->tp_getattro != PyObject_GenericGetAttr ||
-        !PyTuple_CheckExact(names) || PyTuple_GET_SIZE(names) == 0) {
-        Py_RETURN_NONE;
-    }
-    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(names); i++) {
-        PyObject *name = PyTuple_GET_ITEM(names, i);
-        if (!PyUnicode_CheckExact(name)) Py_RETURN_NONE;
-        PyObject *attr = _PyType_Lookup(type, name); /* assigns the version tag */
-        if (attr != NULL && Py_TYPE(attr)->tp_descr_set != NULL) Py_RETURN_NONE;
-    }
-    if (!PyType_HasFeature(type, Py_TPFLAGS_VALID_VERSION_TAG)) Py_RETURN_NONE;
-    return PyLong_FromUnsignedLong(type->tp_version_tag);
+    ClassSlot *slot = tv_class_slot(Py_TYPE(value));
+    if (slot == NULL) return -1;
+    if (slot->kind == CLASS_DATACLASS) return 1;
+    if (slot->kind == CLASS_OTHER) return 0;
+    return PyObject_HasAttr((PyObject *)Py_TYPE(value), str_dataclass_fields);
 }
+
+/* ------------------------------------------------------------------------------------ */
+/* Typed encoding: the field values of dataclasses.                                     */
+/* _field_reader(cls, rename, colon) (itself an lru_cache) gives the written keys, the   */
+/* function reading the values and the attribute names; the class's slot keeps them for */
+/* the options last used, which skips the lookup of value.__class__ and the call for   */
+/* every instance after the first of its class. For a class whose fields getattr()     */
+/* finds in the instance __dict__ (see names_in_dict()), the values come straight from  */
+/* that dict.                                                                           */
 
 /* The values of the fields of value, read from its __dict__ by names (a tuple of str):
  * getattr() for a name the dict lacks (a class attribute, __getattr__, an error). No
@@ -996,72 +1050,70 @@ fail:
     return NULL;
 }
 
+/* _field_reader()'s result for cls, checked: a new reference, or NULL. */
+static PyObject *
+tv_call_field_reader(PyObject *cls, PyObject *rename_fn, PyObject *colon)
+{
+    PyObject *reader = PyObject_CallFunctionObjArgs(py_field_reader, cls, rename_fn, colon,
+                                                    NULL);
+    if (reader == NULL) return NULL;
+    if (!PyTuple_CheckExact(reader) || PyTuple_GET_SIZE(reader) != 3 ||
+        !PyTuple_CheckExact(PyTuple_GET_ITEM(reader, 0)) ||
+        !PyTuple_CheckExact(PyTuple_GET_ITEM(reader, 2))) {
+        PyErr_SetString(PyExc_TypeError, "_field_reader must return (keys, reader, names)");
+        Py_DECREF(reader);
+        return NULL;
+    }
+    return reader;
+}
+
 /* The field values of dataclass instance value, as a tuple (a new reference), and in
  * *keys the written keys, each followed by colon (a new reference). */
 static PyObject *
 tv_field_values(PyObject *value, PyObject *rename_fn, PyObject *colon, PyObject **keys)
 {
     *keys = NULL;
-    if (tv_readers == NULL) {
-        tv_readers = PyDict_New();
-        if (tv_readers == NULL) return NULL;
-        tv_object_class = _PyType_Lookup(&PyBaseObject_Type, str_class);
-        Py_XINCREF(tv_object_class);
-    }
     PyTypeObject *type = Py_TYPE(value);
-    PyObject *reader = NULL, *tag = Py_None, *values;
-    /* value.__class__ is type(value) unless a class says otherwise */
-    int plain = tv_object_class != NULL && type->tp_getattro == PyObject_GenericGetAttr &&
-                _PyType_Lookup(type, str_class) == tv_object_class;
-    if (!plain) {
+    ClassSlot *slot = tv_class_slot(type);
+    if (slot == NULL) return NULL;
+    PyObject *reader, *values;
+    int direct = 0;
+    if (!slot->plain) {
+        /* value.__class__ is not type(value): ask it */
         PyObject *cls = PyObject_GetAttr(value, str_class);
         if (cls == NULL) return NULL;
-        reader = PyObject_CallFunctionObjArgs(py_field_reader, cls, rename_fn, colon, NULL);
+        reader = tv_call_field_reader(cls, rename_fn, colon);
         Py_DECREF(cls);
         if (reader == NULL) return NULL;
     }
     else {
-        PyObject *entry = PyDict_GetItemWithError(tv_readers, (PyObject *)type);
-        if (entry != NULL && PyTuple_GET_ITEM(entry, 0) == rename_fn &&
-            PyTuple_GET_ITEM(entry, 1) == colon) {
-            reader = PyTuple_GET_ITEM(entry, 2);
-            Py_INCREF(reader);
-            tag = PyTuple_GET_ITEM(entry, 3);
-            if (tag != Py_None &&
-                (!PyType_HasFeature(type, Py_TPFLAGS_VALID_VERSION_TAG) ||
-                 PyLong_AsUnsignedLong(tag) != type->tp_version_tag)) {
-                entry = NULL; /* the class changed since: look at it again */
-                Py_CLEAR(reader);
+        if (slot->reader == NULL || slot->rename_fn != rename_fn || slot->colon != colon) {
+            reader = tv_call_field_reader((PyObject *)type, rename_fn, colon);
+            if (reader == NULL) return NULL;
+            /* the call may have run code that filled the slot for another class */
+            slot = tv_class_slot(type);
+            if (slot == NULL) {
+                Py_DECREF(reader);
+                return NULL;
             }
+            PyObject *names = PyTuple_GET_ITEM(reader, 2);
+            slot->fields_in_dict = PyTuple_GET_SIZE(names) > 0 &&
+                                  names_in_dict(type, &PyTuple_GET_ITEM(names, 0),
+                                                PyTuple_GET_SIZE(names));
+            Py_INCREF(rename_fn);
+            Py_XSETREF(slot->rename_fn, rename_fn);
+            Py_INCREF(colon);
+            Py_XSETREF(slot->colon, colon);
+            Py_INCREF(reader);
+            Py_XSETREF(slot->reader, reader);
         }
         else {
-            entry = NULL;
+            reader = slot->reader;
+            Py_INCREF(reader);
         }
-        if (entry == NULL) {
-            if (PyErr_Occurred()) return NULL;
-            reader = PyObject_CallFunctionObjArgs(py_field_reader, (PyObject *)type, rename_fn,
-                                                  colon, NULL);
-            if (reader == NULL) return NULL;
-            if (!PyTuple_CheckExact(reader) || PyTuple_GET_SIZE(reader) != 3) goto bad_reader;
-            tag = tv_direct_tag(type, PyTuple_GET_ITEM(reader, 2));
-            if (tag == NULL) goto fail;
-            if (PyDict_GET_SIZE(tv_readers) >= 4096) PyDict_Clear(tv_readers);
-            entry = PyTuple_Pack(4, rename_fn, colon, reader, tag);
-            Py_DECREF(tag); /* the entry keeps it */
-            if (entry == NULL) goto fail;
-            if (PyDict_SetItem(tv_readers, (PyObject *)type, entry) < 0) {
-                Py_DECREF(entry);
-                goto fail;
-            }
-            tag = PyTuple_GET_ITEM(entry, 3);
-            Py_DECREF(entry); /* the cache keeps it */
-        }
+        direct = slot->fields_in_dict;
     }
-    if (!PyTuple_CheckExact(reader) || PyTuple_GET_SIZE(reader) != 3 ||
-        !PyTuple_CheckExact(PyTuple_GET_ITEM(reader, 0))) {
-        goto bad_reader;
-    }
-    if (tag != Py_None) {
+    if (direct) {
         values = tv_read_dict(value, PyTuple_GET_ITEM(reader, 2));
     }
     else {
@@ -1070,14 +1122,12 @@ tv_field_values(PyObject *value, PyObject *rename_fn, PyObject *colon, PyObject 
             Py_SETREF(values, PySequence_Tuple(values));
         }
     }
-    if (values == NULL) goto fail;
+    if (values == NULL) {
+        Py_DECREF(reader);
+        return NULL;
+    }
     *keys = PyTuple_GET_ITEM(reader, 0);
     Py_INCREF(*keys);
     Py_DECREF(reader);
     return values;
-bad_reader:
-    PyErr_SetString(PyExc_TypeError, "_field_reader must return (keys, reader, names)");
-fail:
-    Py_DECREF(reader);
-    return NULL;
 }

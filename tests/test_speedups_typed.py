@@ -545,3 +545,116 @@ def test_documents_of_changing_shapes() -> None:
     for _ in range(3):
         for doc in docs:
             same_typed(decoder, doc)
+
+
+def same_encoding(obj: Any) -> str:
+    """Encode with both kernels, compact and indented; they must agree. Returns the text."""
+    for options in (("camel", None, None, False), ("pascal", 2, None, True)):
+        assert outcome(C.encode, obj, *options) == outcome(_pure.encode, obj, *options)
+    text: str = C.encode(obj, "camel", None, None, False)
+    return text
+
+
+def test_encoding_follows_a_class_changed_after_its_first_use() -> None:
+    # the C encoder reads plain instances' fields from their __dict__ and remembers that
+    # per class; a property added later claims the name, and must be what is written
+    @dataclasses.dataclass
+    class Later:
+        code: int
+        name: str = "n"
+
+    obj = Later(1)
+    assert same_encoding(obj) == "{code:1,name:n}"
+    Later.name = property(lambda self: "from the property")  # type: ignore[assignment]
+    assert same_encoding(obj) == "{code:1,name:from the property}"
+    del Later.name
+    assert same_encoding(obj) == "{code:1,name:n}"
+
+
+def test_encoding_follows_a_base_class_changed_after_its_first_use() -> None:
+    @dataclasses.dataclass
+    class Base:
+        code: int
+
+    @dataclasses.dataclass
+    class Derived(Base):
+        name: str = "n"
+
+    obj = Derived(1)
+    assert same_encoding(obj) == "{code:1,name:n}"
+    Base.code = property(lambda self: 7)  # type: ignore[assignment]
+    assert same_encoding(obj) == "{code:7,name:n}"
+
+
+def test_encoding_instances_whose_dict_is_out_of_order_or_short() -> None:
+    @dataclasses.dataclass
+    class Loose:
+        a: int
+        b: str = "class default"
+        c: list[int] = dataclasses.field(default_factory=list)
+        d: int = dataclasses.field(default=4, init=False)
+
+    moved = Loose(1, "x", [2])
+    del moved.a
+    moved.a = 10  # now last in the dict
+    missing = Loose(1)
+    del missing.b  # read from the class
+    extra = Loose(1)
+    extra.__dict__ = {"zz": 0, "c": [1], "a": 3}  # b and d from the class
+    assert same_encoding(moved) == "{a:10,b:x,c:[2],d:4}"
+    assert same_encoding(missing) == "{a:1,b:class default,c:[],d:4}"
+    assert same_encoding(extra) == "{a:3,b:class default,c:[1],d:4}"
+    gone = Loose(1)
+    del gone.a  # no attribute at all: the AttributeError of attrgetter
+    failed = outcome(C.encode, gone, "camel", None, None, False)
+    assert failed == outcome(_pure.encode, gone, "camel", None, None, False)
+    assert failed[:3] == ("error", AttributeError, "'Loose' object has no attribute 'a'")
+
+
+def test_encoding_instances_with_attribute_hooks_and_slots() -> None:
+    @dataclasses.dataclass
+    class Hooked:
+        a: int
+
+        def __getattr__(self, name: str) -> Any:
+            return f"computed {name}"
+
+    @dataclasses.dataclass
+    class Intercepted:
+        a: int = 1
+
+        def __getattribute__(self, name: str) -> Any:
+            value = object.__getattribute__(self, name)
+            return value * 2 if name == "a" else value
+
+    @dataclasses.dataclass(slots=True)
+    class Slotted:
+        a: int = 1
+        b: Mood = Mood.HAPPY
+
+    hooked = Hooked(1)
+    del hooked.a
+    assert same_encoding(hooked) == "{a:computed a}"
+    assert same_encoding(Intercepted()) == "{a:2}"
+    assert same_encoding([Slotted(), Slotted(2)]) == "[{a:1,b:Happy},{a:2,b:Happy}]"
+
+
+def test_encoding_enums_whose_class_changes_after_first_use() -> None:
+    class Shade(str, enum.Enum):  # noqa: UP042 (as generated DTOs write them)
+        DARK = "Dark"
+        LIGHT = "Light, bright"
+
+    assert same_encoding([Shade.DARK, Shade.LIGHT]) == '[Dark,"Light, bright"]'
+    object.__setattr__(Shade.DARK, "_value_", "Renamed")  # read each time, not remembered
+    assert same_encoding([Shade.DARK]) == "[Renamed]"
+    Shade._value_ = property(lambda self: "Claimed")  # type: ignore[attr-defined]
+    assert same_encoding([Shade.DARK, Shade.LIGHT]) == "[Claimed,Claimed]"
+
+
+def test_encoding_many_classes_through_the_class_table() -> None:
+    # more classes than the C side's table has slots: answers evicted and found again
+    classes = [dataclasses.make_dataclass(f"C{i}", [("v", int)]) for i in range(600)]
+    objs = [cls(i) for i, cls in enumerate(classes)]
+    for _ in range(2):
+        text = same_encoding(objs)
+    assert text == "[" + ",".join(f"{{v:{i}}}" for i in range(600)) + "]"
