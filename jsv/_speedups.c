@@ -657,8 +657,9 @@ typedef struct {
     char is_key;
 } DecodeFrame;
 
-/* The items of every open container, in document order (a map's as key, value, ...):
- * each container is built once, at its closer, with its final size. */
+/* The decoder's items of every open container, in document order (a map's as key, value,
+ * ...): each container is built once, at its closer, with its final size. The encoder
+ * keeps the field values of the dataclasses it is writing on one too. */
 typedef struct {
     PyObject **items;
     Py_ssize_t top, cap;
@@ -1677,25 +1678,39 @@ enum {
     ITER_ITEMS,   /* any iterable of items, with enumerate() indexes */
     ITER_DICT,    /* an exact dict, by PyDict_Next */
     ITER_PAIRS,   /* an iterator of (key, value) pairs: iter(d.items()) */
-    ITER_FIELDS,  /* a dataclass: (written key, value) from its field table */
+    ITER_FIELDS,  /* a dataclass: (written key, value) from its field table and values */
 };
 
 typedef struct {
     int kind;
     int iter_mode;
     PyObject *container; /* the object opened (for sets: the sorted list); owned */
-    PyObject *iter;      /* ITER_ITEMS/ITER_PAIRS: the iterator; ITER_FIELDS: the values */
-    PyObject *table;     /* ITER_FIELDS: the field table */
+    PyObject *iter;      /* ITER_ITEMS/ITER_PAIRS: the iterator */
+    PyObject *table;     /* ITER_FIELDS: the written keys, with their colon */
     Py_ssize_t index;    /* next index / PyDict_Next position */
-    Py_ssize_t size;     /* ITER_DICT: the size when iteration started */
+    Py_ssize_t size;     /* ITER_DICT: the size when iteration started; FIELDS: of table */
+    Py_ssize_t base;     /* ITER_FIELDS: where its values start in the value stack */
     PyObject *here;      /* the key of the current item (DICT, FIELDS); owned */
     Py_ssize_t here_index; /* LIST: the index of the current item, -1 for none */
 } EncodeFrame;
 
 #define ENCODE_LOCAL_FRAMES 32
+/* Make room for n more items. */
+static int
+vs_reserve(ValueStack *vs, Py_ssize_t n)
+{
+    while (vs->top + n > vs->cap) {
+        if (vs_grow(vs) < 0) return -1;
+    }
+    return 0;
+}
 
+/* The encoder's ValueStack holds the field values of the dataclasses being written,
+ * read when each is opened: one stack of strong references for all, instead of a tuple
+ * per instance. */
 typedef struct {
     Writer w;
+    ValueStack values;
     EncodeFrame local[ENCODE_LOCAL_FRAMES];
     EncodeFrame *frames;
     Py_ssize_t depth; /* the index of the current frame */
@@ -1842,7 +1857,7 @@ encoder_error_from_exception(Encoder *e, int here_none)
 /* The next item of the current frame: 1 with new references in *key (may stay NULL for
  * lists) and *value, 0 when exhausted, -1 on error. Updates here/here_index. */
 static int
-next_item(EncodeFrame *f, PyObject **key, PyObject **value)
+next_item(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
 {
     *key = NULL;
     *value = NULL;
@@ -1950,11 +1965,9 @@ next_item(EncodeFrame *f, PyObject **key, PyObject **value)
         return 1;
     }
     case ITER_FIELDS: {
-        if (f->index >= PyTuple_GET_SIZE(f->iter) || f->index >= PyTuple_GET_SIZE(f->table)) {
-            return 0;
-        }
+        if (f->index >= f->size) return 0;
         PyObject *k = PyTuple_GET_ITEM(f->table, f->index);
-        PyObject *v = PyTuple_GET_ITEM(f->iter, f->index);
+        PyObject *v = e->values.items[f->base + f->index];
         f->index++;
         Py_INCREF(k);
         Py_INCREF(v);
@@ -1998,8 +2011,8 @@ is_container(PyObject *value)
 
 static int tv_write_str_enum(Writer *w, PyObject *value); /* in _speedups_typed.c */
 static int tv_is_dataclass(PyObject *value);
-static PyObject *tv_field_values(PyObject *value, PyObject *rename_fn, PyObject *colon,
-                                 PyObject **keys);
+static Py_ssize_t tv_field_values(PyObject *value, PyObject *rename_fn, PyObject *colon,
+                                  PyObject **keys, ValueStack *values);
 
 /* Open container value (a new reference, consumed) as a new frame. */
 static int
@@ -2109,15 +2122,16 @@ open_container(Encoder *e, PyObject *value)
     else {
         /* a dataclass: its written keys (with the colon) and its field values */
         if (write_char(&e->w, '{') < 0) goto fail;
-        PyObject *values = tv_field_values(value, e->rename_fn,
+        nf.base = e->values.top;
+        Py_ssize_t count = tv_field_values(value, e->rename_fn,
                                            e->unit != NULL ? str_colon_space : str_colon,
-                                           &nf.table);
-        if (values == NULL) goto fail;
-        nf.iter = values;
-        if (PyTuple_GET_SIZE(values) != PyTuple_GET_SIZE(nf.table)) {
+                                           &nf.table, &e->values);
+        if (count < 0) goto fail;
+        nf.size = PyTuple_GET_SIZE(nf.table);
+        if (count != nf.size) {
+            vs_drop(&e->values, nf.base);
             PyErr_Format(PyExc_ValueError, "zip() argument 2 is %s than argument 1",
-                         PyTuple_GET_SIZE(values) < PyTuple_GET_SIZE(nf.table) ? "shorter"
-                                                                                 : "longer");
+                         count < nf.size ? "shorter" : "longer");
             goto fail;
         }
         nf.kind = KIND_FIELDS;
@@ -2136,6 +2150,7 @@ open_container(Encoder *e, PyObject *value)
         }
         if (grown == NULL) {
             PyErr_NoMemory();
+            if (nf.iter_mode == ITER_FIELDS) vs_drop(&e->values, nf.base);
             frame_clear(&nf);
             return -1;
         }
@@ -2377,10 +2392,10 @@ static int
 fields_fast(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
 {
     Writer *w = &e->w;
-    Py_ssize_t size = PyTuple_GET_SIZE(f->iter);
-    for (; f->index < size; f->index++) {
+    PyObject **values = e->values.items + f->base;
+    for (; f->index < f->size; f->index++) {
         PyObject *k = PyTuple_GET_ITEM(f->table, f->index);
-        PyObject *v = PyTuple_GET_ITEM(f->iter, f->index);
+        PyObject *v = values[f->index];
         if (v == Py_None && !e->keep_none) continue;
         Py_ssize_t mark = w->len;
         if (write_str(w, k) < 0) return -1;
@@ -2432,7 +2447,7 @@ encoder_run(Encoder *e)
             r = fields_fast(e, f, &key, &value);
         }
         else {
-            r = next_item(f, &key, &value);
+            r = next_item(e, f, &key, &value);
         }
         if (r < 0) return NULL;
         if (r == 0) {
@@ -2447,6 +2462,7 @@ encoder_run(Encoder *e)
             else if (write_char(w, closer) < 0) {
                 return NULL;
             }
+            if (f->iter_mode == ITER_FIELDS) vs_drop(&e->values, f->base);
             frame_clear(f);
             e->depth--;
             if (write_char(w, ',') < 0) return NULL;
@@ -2609,6 +2625,9 @@ encode_impl(PyObject *obj, PyObject *rename, PyObject *indent, PyObject *default
     }
     e.frames = e.local;
     e.capacity = ENCODE_LOCAL_FRAMES;
+    e.values.items = e.values.local;
+    e.values.top = 0;
+    e.values.cap = sizeof(e.values.local) / sizeof(e.values.local[0]);
     e.depth = 0;
     e.obj = obj;
     e.rename = rename;
@@ -2628,6 +2647,8 @@ encode_impl(PyObject *obj, PyObject *rename, PyObject *indent, PyObject *default
 
     for (Py_ssize_t i = 0; i <= e.depth; i++) frame_clear(&e.frames[i]);
     if (e.frames != e.local) PyMem_Free(e.frames);
+    vs_drop(&e.values, 0);
+    if (e.values.items != e.values.local) PyMem_Free(e.values.items);
     writer_free(&e.w);
     Py_DECREF(rename_fn);
     Py_XDECREF(unit);

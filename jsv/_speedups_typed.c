@@ -1012,17 +1012,17 @@ tv_is_dataclass(PyObject *value)
 /* finds in the instance __dict__ (see names_in_dict()), the values come straight from  */
 /* that dict.                                                                           */
 
-/* The values of the fields of value, read from its __dict__ by names (a tuple of str):
- * getattr() for a name the dict lacks (a class attribute, __getattr__, an error). No
- * Python code runs between the reads but getattr()'s, as for operator.attrgetter(). */
-static PyObject *
-tv_read_dict(PyObject *value, PyObject *names)
+/* Push the values of the fields of value, read from its __dict__ by names (a tuple of
+ * str): getattr() for a name the dict lacks (a class attribute, __getattr__, an error).
+ * No Python code runs between the reads but getattr()'s, as for operator.attrgetter(). */
+static int
+tv_read_dict(PyObject *value, PyObject *names, ValueStack *values)
 {
-    PyObject *dict = PyObject_GenericGetDict(value, NULL);
-    if (dict == NULL) return NULL;
     Py_ssize_t size = PyTuple_GET_SIZE(names);
-    PyObject *values = PyTuple_New(size);
-    if (values == NULL) goto fail;
+    if (vs_reserve(values, size) < 0) return -1;
+    PyObject *dict = PyObject_GenericGetDict(value, NULL);
+    if (dict == NULL) return -1;
+    Py_ssize_t base = values->top;
     /* __init__ sets the fields in order: the dict's own order usually finds each name
      * without a lookup */
     int in_order = PyDict_CheckExact(dict);
@@ -1040,14 +1040,14 @@ tv_read_dict(PyObject *value, PyObject *names)
             v = PyObject_GetAttr(value, name);
             if (v == NULL) goto fail;
         }
-        PyTuple_SET_ITEM(values, i, v);
+        values->items[values->top++] = v;
     }
     Py_DECREF(dict);
-    return values;
+    return 0;
 fail:
-    Py_XDECREF(values);
+    vs_drop(values, base);
     Py_DECREF(dict);
-    return NULL;
+    return -1;
 }
 
 /* _field_reader()'s result for cls, checked: a new reference, or NULL. */
@@ -1067,34 +1067,36 @@ tv_call_field_reader(PyObject *cls, PyObject *rename_fn, PyObject *colon)
     return reader;
 }
 
-/* The field values of dataclass instance value, as a tuple (a new reference), and in
- * *keys the written keys, each followed by colon (a new reference). */
-static PyObject *
-tv_field_values(PyObject *value, PyObject *rename_fn, PyObject *colon, PyObject **keys)
+/* Push the field values of dataclass instance value on values, and set *keys to the
+ * written keys, each followed by colon (a new reference). Returns the number of values
+ * pushed, or -1 (nothing pushed). */
+static Py_ssize_t
+tv_field_values(PyObject *value, PyObject *rename_fn, PyObject *colon, PyObject **keys,
+                ValueStack *values)
 {
     *keys = NULL;
     PyTypeObject *type = Py_TYPE(value);
     ClassSlot *slot = tv_class_slot(type);
-    if (slot == NULL) return NULL;
-    PyObject *reader, *values;
+    if (slot == NULL) return -1;
+    PyObject *reader;
     int direct = 0;
     if (!slot->plain) {
         /* value.__class__ is not type(value): ask it */
         PyObject *cls = PyObject_GetAttr(value, str_class);
-        if (cls == NULL) return NULL;
+        if (cls == NULL) return -1;
         reader = tv_call_field_reader(cls, rename_fn, colon);
         Py_DECREF(cls);
-        if (reader == NULL) return NULL;
+        if (reader == NULL) return -1;
     }
     else {
         if (slot->reader == NULL || slot->rename_fn != rename_fn || slot->colon != colon) {
             reader = tv_call_field_reader((PyObject *)type, rename_fn, colon);
-            if (reader == NULL) return NULL;
+            if (reader == NULL) return -1;
             /* the call may have run code that filled the slot for another class */
             slot = tv_class_slot(type);
             if (slot == NULL) {
                 Py_DECREF(reader);
-                return NULL;
+                return -1;
             }
             PyObject *names = PyTuple_GET_ITEM(reader, 2);
             slot->fields_in_dict = PyTuple_GET_SIZE(names) > 0 &&
@@ -1113,21 +1115,31 @@ tv_field_values(PyObject *value, PyObject *rename_fn, PyObject *colon, PyObject 
         }
         direct = slot->fields_in_dict;
     }
+    Py_ssize_t base = values->top;
     if (direct) {
-        values = tv_read_dict(value, PyTuple_GET_ITEM(reader, 2));
+        if (tv_read_dict(value, PyTuple_GET_ITEM(reader, 2), values) < 0) goto fail;
     }
     else {
-        values = PyObject_CallOneArg(PyTuple_GET_ITEM(reader, 1), value);
-        if (values != NULL && !PyTuple_CheckExact(values)) {
-            Py_SETREF(values, PySequence_Tuple(values));
+        PyObject *read = PyObject_CallOneArg(PyTuple_GET_ITEM(reader, 1), value);
+        if (read != NULL && !PyTuple_CheckExact(read)) Py_SETREF(read, PySequence_Tuple(read));
+        if (read == NULL) goto fail;
+        Py_ssize_t size = PyTuple_GET_SIZE(read);
+        if (vs_reserve(values, size) < 0) {
+            Py_DECREF(read);
+            goto fail;
         }
-    }
-    if (values == NULL) {
-        Py_DECREF(reader);
-        return NULL;
+        for (Py_ssize_t i = 0; i < size; i++) {
+            PyObject *v = PyTuple_GET_ITEM(read, i);
+            Py_INCREF(v);
+            values->items[values->top++] = v;
+        }
+        Py_DECREF(read);
     }
     *keys = PyTuple_GET_ITEM(reader, 0);
     Py_INCREF(*keys);
     Py_DECREF(reader);
-    return values;
+    return values->top - base;
+fail:
+    Py_DECREF(reader);
+    return -1;
 }
