@@ -2397,26 +2397,23 @@ fields_fast(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
         PyObject *k = PyTuple_GET_ITEM(f->table, f->index);
         PyObject *v = values[f->index];
         if (v == Py_None && !e->keep_none) continue;
+        PyTypeObject *t = Py_TYPE(v);
+        if (t == &PyList_Type || t == &PyDict_Type || t == &PyTuple_Type) goto other;
         Py_ssize_t mark = w->len;
         if (write_str(w, k) < 0) return -1;
         int r = write_simple(w, v);
         if (r == 0) {
             r = tv_write_str_enum(w, v);
-            if (r == 0) { /* the main loop writes it, key included */
+            if (r == 0) {
+                /* the main loop writes it, key included (the same key again: the text
+                 * stays as wide as the buffer unless the entry is omitted, which marks
+                 * the buffer cut) */
                 w->len = mark;
-                w->cut = 1;
-                Py_INCREF(k);
-                Py_XSETREF(f->here, k);
-                Py_INCREF(k);
-                Py_INCREF(v);
-                *key = k;
-                *value = v;
-                f->index++;
-                return 1;
+                goto other;
             }
         }
         if (r < 0) {
-            if (Py_TYPE(v) == &PyLong_Type && PyErr_ExceptionMatches(PyExc_ValueError)) {
+            if (t == &PyLong_Type && PyErr_ExceptionMatches(PyExc_ValueError)) {
                 Py_INCREF(k); /* more digits than int -> str allows */
                 Py_XSETREF(f->here, k);
                 encoder_error_from_exception(e, 0);
@@ -2424,6 +2421,16 @@ fields_fast(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
             return -1;
         }
         if (write_char(w, ',') < 0) return -1;
+        continue;
+    other:
+        Py_INCREF(k);
+        Py_XSETREF(f->here, k);
+        Py_INCREF(k);
+        Py_INCREF(v);
+        *key = k;
+        *value = v;
+        f->index++;
+        return 1;
     }
     return 0;
 }

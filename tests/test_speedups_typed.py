@@ -658,3 +658,19 @@ def test_encoding_many_classes_through_the_class_table() -> None:
     for _ in range(2):
         text = same_encoding(objs)
     assert text == "[" + ",".join(f"{{v:{i}}}" for i in range(600)) + "]"
+
+
+def test_encoding_gives_canonical_text_after_an_omitted_wide_key() -> None:
+    # a field whose written key widens the text, then omitted (default= gives None): the
+    # result must still be the narrowest str, which == compares (kinds differ otherwise)
+    @dataclasses.dataclass
+    class Wide:
+        größe: Any
+        name: str = "x"
+
+    obj = [Wide(object()), Wide(dt.timezone.utc)]
+    for options in (("camel", None, lambda o: None, False), ("pascal", None, str, False)):
+        assert outcome(C.encode, obj, *options) == outcome(_pure.encode, obj, *options)
+    text = C.encode(obj, "camel", None, lambda o: None, False)
+    assert text == "[{name:x},{name:x}]"
+    assert text.isascii()
