@@ -668,7 +668,7 @@ def test_encoding_gives_canonical_text_after_an_omitted_wide_key() -> None:
         größe: Any
         name: str = "x"
 
-    obj = [Wide(object()), Wide(dt.timezone.utc)]
+    obj = [Wide(object()), Wide(dt.UTC)]
     for options in (("camel", None, lambda o: None, False), ("pascal", None, str, False)):
         assert outcome(C.encode, obj, *options) == outcome(_pure.encode, obj, *options)
     text = C.encode(obj, "camel", None, lambda o: None, False)
