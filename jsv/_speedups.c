@@ -1382,6 +1382,9 @@ write_sub(Writer *w, PyObject *s, Py_ssize_t start, Py_ssize_t end)
     if (LIKELY(skind == PyUnicode_1BYTE_KIND && w->kind == PyUnicode_1BYTE_KIND)) {
         copy_bytes(w->data + w->len, (const char *)sdata + start, len);
     }
+    else if (skind == PyUnicode_1BYTE_KIND && w->kind == PyUnicode_2BYTE_KIND) {
+        widen_1to2((Py_UCS2 *)w->data + w->len, (const Py_UCS1 *)sdata + start, len);
+    }
     else {
         copy_units(w->kind, w->data, w->len, skind, sdata, start, len);
     }

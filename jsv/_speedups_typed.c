@@ -910,8 +910,10 @@ names_in_dict(PyTypeObject *type, PyObject *const *names, Py_ssize_t count)
     return 1;
 }
 
+static ClassSlot *class_slot_fill(ClassSlot *slot, PyTypeObject *type);
+
 /* The slot describing type, filled anew if stale; NULL with an exception on error. */
-static ClassSlot *
+ALWAYS_INLINE ClassSlot *
 tv_class_slot(PyTypeObject *type)
 {
     ClassSlot *slot = &tv_class_slots[((uintptr_t)type >> 4) % TV_CLASS_SLOTS];
@@ -920,6 +922,12 @@ tv_class_slot(PyTypeObject *type)
                slot->tag == type->tp_version_tag)) {
         return slot;
     }
+    return class_slot_fill(slot, type);
+}
+
+static ClassSlot *
+class_slot_fill(ClassSlot *slot, PyTypeObject *type)
+{
     if (tv_enum_class == NULL) {
         PyObject *module = PyImport_ImportModule("enum");
         if (module == NULL) return NULL;
