@@ -1579,6 +1579,29 @@ write_string(Writer *w, PyObject *s)
                 return 0;
             }
         }
+        if (n > 0 && memchr(src, '"', (size_t)n) == NULL) {
+            /* the common quoted text (a time, a name with a comma): no '"' to double */
+            if (writer_reserve(w, n + 2) < 0) return -1;
+            if (LIKELY(w->kind == PyUnicode_1BYTE_KIND)) {
+                char *dst = w->data + w->len;
+                dst[0] = '"';
+                copy_bytes(dst + 1, (const char *)src, n);
+                dst[n + 1] = '"';
+            }
+            else if (w->kind == PyUnicode_2BYTE_KIND) {
+                Py_UCS2 *dst = (Py_UCS2 *)w->data + w->len;
+                dst[0] = '"';
+                widen_1to2(dst + 1, src, n);
+                dst[n + 1] = '"';
+            }
+            else {
+                PyUnicode_WRITE(w->kind, w->data, w->len, '"');
+                copy_units(w->kind, w->data, w->len + 1, PyUnicode_1BYTE_KIND, src, 0, n);
+                PyUnicode_WRITE(w->kind, w->data, w->len + n + 1, '"');
+            }
+            w->len += n + 2;
+            return 0;
+        }
         return write_quoted(w, s);
     }
     return write_string_general(w, s);
