@@ -44,7 +44,7 @@ enum { TV_EMPTY_NONE = 0, TV_EMPTY_TEXT = 1, TV_EMPTY_DEFAULT = 2, TV_EMPTY_ERRO
 
 #define TV_MAX_TYPED_LEVEL 64
 #define TV_LOCAL_FIELDS 64
-#define TV_MEMO_SIZE 256
+#define TV_GUESSES 8 /* fields tried by their learned key before a key is looked up */
 
 static PyObject *tv_str_post_init;
 static PyObject *tv_empty_tuple;
@@ -448,6 +448,25 @@ error:
     return NULL;
 }
 
+/* Whether key, read from a map, is read back from its own text followed by ':' in any
+ * mode: ASCII, not empty, no quote or brace to start it, no separator in it, no space
+ * at either end (trimmed, or not, by the mode). */
+static int
+tv_bare_key(PyObject *key)
+{
+    if (!PyUnicode_CheckExact(key) || !PyUnicode_IS_ASCII(key)) return 0;
+    Py_ssize_t len = PyUnicode_GET_LENGTH(key);
+    const Py_UCS1 *d = PyUnicode_1BYTE_DATA(key);
+    if (len == 0 || d[0] == '"' || d[0] == '{' || _Py_ascii_whitespace[d[0]] ||
+        _Py_ascii_whitespace[d[len - 1]]) {
+        return 0;
+    }
+    for (Py_ssize_t i = 0; i < len; i++) {
+        if (d[i] == ':' || d[i] == ',' || d[i] == '}') return 0;
+    }
+    return 1;
+}
+
 /* Build the dataclass from kwargs as _fast_constructor() does. */
 static PyObject *
 tv_construct_fast(PyObject *cls, PyObject *fast, PyObject *kwargs)
@@ -495,11 +514,12 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
     PyObject *required = TV_ITEM(node, 5);
     int is_typeddict = TV_ITEM(node, 6) == Py_True;
     PyObject *fast = TV_ITEM(node, 7);
-    /* memo[i]: (key, field index) of the i-th entry of the last map read: documents of one
-     * shape find each field by comparing the key's (cached) str object, with no lookup */
-    PyObject *memo = TV_ITEM(node, 8);
-    Py_ssize_t position = 0;
+    /* learned[i]: the key that last named field i, if its text followed by ':' reads as
+     * it (see tv_bare_key()), else None: documents that write their fields in declared
+     * order, however many they leave out, find each key by comparing text */
+    PyObject *learned = TV_ITEM(node, 8);
     Py_ssize_t nfields = PyTuple_GET_SIZE(fields);
+    Py_ssize_t previous = -1; /* the field of the entry before */
     char local_seen[TV_LOCAL_FIELDS];
     char *seen = local_seen;
     /* A plain dataclass without default factories: the fields go straight into what
@@ -521,38 +541,33 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
     }
     if (!tv_empty_container(p, kind, open, pos, '}')) {
         *pos = open + 1;
+        while (PyList_GET_SIZE(learned) < nfields) {
+            if (PyList_Append(learned, Py_None) < 0) goto error;
+        }
         for (;;) {
-            PyObject *key = tv_key(p, kind, pos, open, level);
-            if (key == NULL) goto error;
-            Py_ssize_t index;
-            PyObject *found = NULL;
-            PyObject *seen_before = position < PyList_GET_SIZE(memo)
-                                        ? PyList_GET_ITEM(memo, position)
-                                        : NULL;
-            if (seen_before != NULL && PyTuple_GET_ITEM(seen_before, 0) == key) {
-                index = PyLong_AsSsize_t(PyTuple_GET_ITEM(seen_before, 1));
-            }
-            else if ((found = PyDict_GetItemWithError(lookup, key)) != NULL) {
-                index = PyLong_AsSsize_t(found);
-                if (position <= PyList_GET_SIZE(memo) && position < TV_MEMO_SIZE) {
-                    PyObject *pair = PyTuple_Pack(2, key, found);
-                    if (pair == NULL) {
-                        Py_DECREF(key);
-                        goto error;
-                    }
-                    int r;
-                    if (position < PyList_GET_SIZE(memo)) {
-                        r = PyList_SetItem(memo, position, pair); /* steals pair */
-                    }
-                    else {
-                        r = PyList_Append(memo, pair);
-                        Py_DECREF(pair);
-                    }
-                    if (r < 0) {
-                        Py_DECREF(key);
-                        goto error;
+            Py_ssize_t index = -1;
+            if (kind == PyUnicode_1BYTE_KIND) {
+                /* the fields after the previous one, a few of them, by their learned keys */
+                Py_ssize_t s = p->trim ? skip_ws(p, p->data, kind, *pos, p->n) : *pos;
+                const char *d = (const char *)p->data;
+                Py_ssize_t last = Py_MIN(nfields, previous + 1 + TV_GUESSES);
+                for (Py_ssize_t i = previous + 1; i < last; i++) {
+                    PyObject *text = PyList_GET_ITEM(learned, i);
+                    if (text == Py_None) continue;
+                    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+                    if (s + len < p->n && d[s + len] == ':' &&
+                        memcmp(d + s, PyUnicode_1BYTE_DATA(text), (size_t)len) == 0) {
+                        *pos = s + len + 1;
+                        index = i;
+                        goto field;
                     }
                 }
+            }
+            PyObject *key = tv_key(p, kind, pos, open, level);
+            if (key == NULL) goto error;
+            PyObject *found = PyDict_GetItemWithError(lookup, key);
+            if (found != NULL) {
+                index = PyLong_AsSsize_t(found);
             }
             else if (PyErr_Occurred()) {
                 Py_DECREF(key);
@@ -567,7 +582,17 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
                 index = PyLong_AsSsize_t(r);
                 Py_DECREF(r);
             }
+            if (index >= 0 && index < PyList_GET_SIZE(learned) &&
+                PyList_GET_ITEM(learned, index) != key) {
+                PyObject *text = tv_bare_key(key) ? key : Py_None;
+                Py_INCREF(text);
+                if (PyList_SetItem(learned, index, text) < 0) { /* steals text */
+                    Py_DECREF(key);
+                    goto error;
+                }
+            }
             Py_DECREF(key);
+        field:
             if (index < 0 || index >= nfields) {
                 if (PyErr_Occurred()) goto error;
                 /* an unknown key: its value is read (it must be well-formed) and dropped */
@@ -578,6 +603,7 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
             else {
                 /* a field set twice (two spellings, or a repeated key between them): the
                  * pure path sees only the last value of each text, in first-text order */
+                previous = index;
                 if (seen[index]) {
                     tv_stop();
                     goto error;
@@ -616,7 +642,6 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
                 }
                 if (r < 0) goto error;
             }
-            position++;
             int r = tv_after_value(p, kind, pos, '}');
             if (r < 0) goto error;
             if (r == 0) break;

@@ -551,7 +551,7 @@ def _c_class(node: ClassNode, forbid: bool) -> list[Any]:
             if f.default is MISSING and f.default_factory is not MISSING
         )
         fast = (defaults, factories, getattr(node.cls, "__post_init__", None) is not None)
-    # The last list is the C side's memo of (key str, field index) by entry position.
+    # The last list is the C side's memo: for each field, the key that last named it.
     return [C_CLASS, node.cls, lookup, miss, tuple(fields), required, is_typeddict, fast, []]
 
 
