@@ -2040,9 +2040,10 @@ static int tv_is_dataclass(PyObject *value);
 static Py_ssize_t tv_field_values(PyObject *value, PyObject *rename_fn, PyObject *colon,
                                   PyObject **keys, ValueStack *values);
 
-/* Open container value (a new reference, consumed) as a new frame. */
+/* Open container value (a new reference, consumed) as a new frame; plain_dataclass: it
+ * is known to be a dataclass that is no dict, list, tuple or set. */
 static int
-open_container(Encoder *e, PyObject *value)
+open_container_as(Encoder *e, PyObject *value, int plain_dataclass)
 {
     EncodeFrame nf;
     memset(&nf, 0, sizeof(nf));
@@ -2057,7 +2058,10 @@ open_container(Encoder *e, PyObject *value)
             goto fail;
         }
     }
-    if (PyDict_Check(value)) {
+    if (plain_dataclass) {
+        goto dataclass;
+    }
+    else if (PyDict_Check(value)) {
         if (write_char(&e->w, '{') < 0) goto fail;
         nf.kind = KIND_DICT;
         if (PyDict_CheckExact(value)) {
@@ -2146,6 +2150,7 @@ open_container(Encoder *e, PyObject *value)
         }
     }
     else {
+    dataclass:
         /* a dataclass: its written keys (with the colon) and its field values */
         if (write_char(&e->w, '{') < 0) goto fail;
         nf.base = e->values.top;
@@ -2193,6 +2198,12 @@ fail:
     return -1;
 }
 
+static int
+open_container(Encoder *e, PyObject *value)
+{
+    return open_container_as(e, value, 0);
+}
+
 /* The size of the list being written by the current frame (len(container)). */
 static Py_ssize_t
 frame_length(EncodeFrame *f)
@@ -2218,7 +2229,7 @@ encode_other(Encoder *e, PyObject *value, Py_ssize_t mark)
     }
     c = tv_is_dataclass(value);
     if (c < 0) goto fail;
-    if (c) return open_container(e, value) < 0 ? -1 : 1;
+    if (c) return open_container_as(e, value, c == 2) < 0 ? -1 : 1;
     token = PyObject_CallOneArg(py_scalar_token, value);
     if (token == NULL) {
         if (!PyErr_ExceptionMatches(ScalarError)) goto fail;

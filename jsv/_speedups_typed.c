@@ -901,6 +901,7 @@ typedef struct {
     unsigned int tag;   /* type's version tag when the slot was filled */
     int tagged;         /* the tag was valid then */
     int kind;           /* CLASS_*: UNKNOWN when only encode_other()'s getattr can tell */
+    int container_base; /* a subclass of dict, list, tuple, set or frozenset */
     int plain;          /* instances' __class__ is type(instance), from object */
     int value_in_dict;  /* an enum: getattr() finds _value_ in the instance __dict__ */
     int fields_in_dict; /* a dataclass: getattr() finds the fields there (see reader) */
@@ -983,6 +984,10 @@ class_slot_fill(ClassSlot *slot, PyTypeObject *type)
     }
     slot->plain = tv_object_class != NULL && type->tp_getattro == PyObject_GenericGetAttr &&
                   _PyType_Lookup(type, str_class) == tv_object_class;
+    slot->container_base =
+        PyType_FastSubclass(type, Py_TPFLAGS_DICT_SUBCLASS | Py_TPFLAGS_LIST_SUBCLASS |
+                                      Py_TPFLAGS_TUPLE_SUBCLASS) ||
+        PyType_IsSubtype(type, &PySet_Type) || PyType_IsSubtype(type, &PyFrozenSet_Type);
     slot->value_in_dict = kind == CLASS_ENUM && names_in_dict(type, &tv_str_value_, 1);
     slot->fields_in_dict = 0;
     slot->kind = kind;
@@ -1025,13 +1030,14 @@ tv_write_str_enum(Writer *w, PyObject *value)
 }
 
 /* Whether value is to be opened as a dataclass: hasattr(type(value),
- * "__dataclass_fields__"), the encoder's test, answered from the class's slot. */
+ * "__dataclass_fields__"), the encoder's test, answered from the class's slot. 2: yes,
+ * and it is no dict, list, tuple or set either. */
 static int
 tv_is_dataclass(PyObject *value)
 {
     ClassSlot *slot = tv_class_slot(Py_TYPE(value));
     if (slot == NULL) return -1;
-    if (slot->kind == CLASS_DATACLASS) return 1;
+    if (slot->kind == CLASS_DATACLASS) return slot->container_base ? 1 : 2;
     if (slot->kind == CLASS_OTHER) return 0;
     return PyObject_HasAttr((PyObject *)Py_TYPE(value), str_dataclass_fields);
 }

@@ -682,3 +682,24 @@ def test_encoding_gives_canonical_text_after_an_omitted_wide_key() -> None:
     text = C.encode(obj, "camel", None, lambda o: None, False)
     assert text == "[{name:x},{name:x}]"
     assert text.isascii()
+
+
+def test_encoding_dataclasses_that_are_containers_too() -> None:
+    # the pure encoder asks isinstance(dict), then list/tuple/set, before the dataclass
+    @dataclasses.dataclass
+    class Mapping(dict):  # type: ignore[type-arg]
+        x: int = 1
+
+    @dataclasses.dataclass(eq=False)
+    class Bag(set):  # type: ignore[type-arg]
+        x: int = 1
+
+    @dataclasses.dataclass
+    class Row(list):  # type: ignore[type-arg]
+        x: int = 1
+
+    mapping, bag, row = Mapping(), Bag(), Row()
+    mapping["k"] = "v"
+    bag.add(3)
+    row.append(4)
+    assert same_encoding([mapping, bag, row, Mapping()]) == "[{k:v},[3],[4],{}]"
