@@ -703,3 +703,53 @@ def test_encoding_dataclasses_that_are_containers_too() -> None:
     bag.add(3)
     row.append(4)
     assert same_encoding([mapping, bag, row, Mapping()]) == "[{k:v},[3],[4],{}]"
+
+
+@dataclasses.dataclass
+class Leaky:
+    name: str
+    items: list[Any]
+    mood: Mood = Mood.HAPPY
+
+
+def test_no_memory_growth_encoding() -> None:
+    # dataclass values held on the encoder's stack must be released on every path: a
+    # finished document, an unsupported value, a circular one, a missing attribute (fresh
+    # objects each time, so that a value kept alive by a lost reference shows as growth)
+    def fresh(i: int) -> Any:
+        kind = i % 6
+        if kind == 0:
+            return Leaky(f"a{i}", [Leaky(f"b{i}", [i, 2.5, None]), {f"k{i}": Mood.ODD}])
+        if kind == 1:
+            return Leaky(f"x{i}", [object()])
+        if kind == 2:
+            circular = Leaky(f"c{i}", [])
+            circular.items.append(circular)
+            return circular
+        if kind == 3:
+            missing = Leaky(f"m{i}", [f"v{i}"])
+            del missing.name
+            return missing
+        if kind == 4:  # more values than the stack holds at first
+            return [Leaky(f"{i}.{j}", [f"{j}"] * j) for j in range(40)]
+        return EVERYTHING
+
+    def run(n: int) -> None:
+        for i in range(n):
+            for indent in (None, 2):
+                with contextlib.suppress(jsv.JSVError, AttributeError):
+                    C.encode(fresh(i), "camel", indent, None, False)
+
+    run(600)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        run(200)
+        gc.collect()
+        before = tracemalloc.get_traced_memory()[0]
+        run(6_000)
+        gc.collect()
+        after = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert after - before < 200_000, (before, after)
