@@ -913,13 +913,15 @@ typedef struct {
 
 static ClassSlot tv_class_slots[TV_CLASS_SLOTS];
 
+/* Empty the slot; what it held is released last, once the slot is consistent (releasing
+ * can run code, which can encode and so fill this slot). */
 static void
 class_slot_clear(ClassSlot *slot)
 {
-    Py_CLEAR(slot->type);
-    Py_CLEAR(slot->rename_fn);
-    Py_CLEAR(slot->colon);
-    Py_CLEAR(slot->reader);
+    PyObject *held[4] = {(PyObject *)slot->type, slot->rename_fn, slot->colon, slot->reader};
+    slot->type = NULL;
+    slot->rename_fn = slot->colon = slot->reader = NULL;
+    for (int i = 0; i < 4; i++) Py_XDECREF(held[i]);
 }
 
 /* getattr(instance, name) is instance.__dict__[name] whenever the dict has name: no
@@ -965,7 +967,6 @@ class_slot_fill(ClassSlot *slot, PyTypeObject *type)
         tv_object_class = _PyType_Lookup(&PyBaseObject_Type, str_class);
         Py_XINCREF(tv_object_class);
     }
-    class_slot_clear(slot);
     /* _PyType_Lookup() assigns the version tag read at the end */
     int has_fields = _PyType_Lookup(type, str_dataclass_fields) != NULL;
     int kind = CLASS_UNKNOWN;
@@ -982,13 +983,20 @@ class_slot_fill(ClassSlot *slot, PyTypeObject *type)
                    ? CLASS_DATACLASS
                    : CLASS_OTHER;
     }
-    slot->plain = tv_object_class != NULL && type->tp_getattro == PyObject_GenericGetAttr &&
-                  _PyType_Lookup(type, str_class) == tv_object_class;
-    slot->container_base =
+    int plain = tv_object_class != NULL && type->tp_getattro == PyObject_GenericGetAttr &&
+                _PyType_Lookup(type, str_class) == tv_object_class;
+    int container_base =
         PyType_FastSubclass(type, Py_TPFLAGS_DICT_SUBCLASS | Py_TPFLAGS_LIST_SUBCLASS |
                                       Py_TPFLAGS_TUPLE_SUBCLASS) ||
         PyType_IsSubtype(type, &PySet_Type) || PyType_IsSubtype(type, &PyFrozenSet_Type);
-    slot->value_in_dict = kind == CLASS_ENUM && names_in_dict(type, &tv_str_value_, 1);
+    int value_in_dict = kind == CLASS_ENUM && names_in_dict(type, &tv_str_value_, 1);
+    for (;;) {
+        class_slot_clear(slot);
+        if (slot->type == NULL) break; /* else code run by the release filled it again */
+    }
+    slot->plain = plain;
+    slot->container_base = container_base;
+    slot->value_in_dict = value_in_dict;
     slot->fields_in_dict = 0;
     slot->kind = kind;
     Py_INCREF(type);
@@ -1138,21 +1146,24 @@ tv_field_values(PyObject *value, PyObject *rename_fn, PyObject *colon, PyObject 
                 return -1;
             }
             PyObject *names = PyTuple_GET_ITEM(reader, 2);
-            slot->fields_in_dict = PyTuple_GET_SIZE(names) > 0 &&
-                                  names_in_dict(type, &PyTuple_GET_ITEM(names, 0),
-                                                PyTuple_GET_SIZE(names));
+            direct = PyTuple_GET_SIZE(names) > 0 &&
+                     names_in_dict(type, &PyTuple_GET_ITEM(names, 0), PyTuple_GET_SIZE(names));
+            /* what the slot held is released last (releasing can run code) */
+            PyObject *held[3] = {slot->rename_fn, slot->colon, slot->reader};
+            slot->fields_in_dict = direct;
             Py_INCREF(rename_fn);
-            Py_XSETREF(slot->rename_fn, rename_fn);
+            slot->rename_fn = rename_fn;
             Py_INCREF(colon);
-            Py_XSETREF(slot->colon, colon);
+            slot->colon = colon;
             Py_INCREF(reader);
-            Py_XSETREF(slot->reader, reader);
+            slot->reader = reader;
+            for (int i = 0; i < 3; i++) Py_XDECREF(held[i]);
         }
         else {
             reader = slot->reader;
             Py_INCREF(reader);
+            direct = slot->fields_in_dict;
         }
-        direct = slot->fields_in_dict;
     }
     Py_ssize_t base = values->top;
     if (direct) {
