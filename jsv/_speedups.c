@@ -1499,33 +1499,47 @@ write_string_general(Writer *w, PyObject *s)
     return write_sub(w, s, 0, PyUnicode_GET_LENGTH(s));
 }
 
-/* Any of '":,{}[]' CR LF among the n ASCII characters at s? */
+#if defined(__SSE2__)
+/* The bytes of v that are one of '":,{}[]' CR LF, as a bit mask. */
+ALWAYS_INLINE int
+special_mask(__m128i v)
+{
+    const __m128i quote = _mm_set1_epi8('"'), comma = _mm_set1_epi8(','),
+                  colon = _mm_set1_epi8(':'), cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n'),
+                  lower = _mm_set1_epi8(0x20), open = _mm_set1_epi8('{'),
+                  close = _mm_set1_epi8('}');
+    /* '[' and ']' differ from '{' and '}' only in bit 0x20 */
+    __m128i u = _mm_or_si128(v, lower);
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, comma)),
+                               _mm_or_si128(_mm_cmpeq_epi8(v, colon), _mm_cmpeq_epi8(v, cr)));
+    hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, lf),
+                                         _mm_or_si128(_mm_cmpeq_epi8(u, open),
+                                                      _mm_cmpeq_epi8(u, close))));
+    return _mm_movemask_epi8(hit);
+}
+#endif
+
+/* Any of '":,{}[]' CR LF among the n ASCII characters at s? Short texts are read in two
+ * overlapping halves, long ones 16 bytes at a time and the rest as the last 16. */
 ALWAYS_INLINE int
 ascii_has_special(const Py_UCS1 *s, Py_ssize_t n)
 {
-    Py_ssize_t i = 0;
 #if defined(__SSE2__)
     if (n >= 16) {
-        const __m128i quote = _mm_set1_epi8('"'), comma = _mm_set1_epi8(','),
-                      colon = _mm_set1_epi8(':'), cr = _mm_set1_epi8('\r'),
-                      lf = _mm_set1_epi8('\n'), lower = _mm_set1_epi8(0x20),
-                      open = _mm_set1_epi8('{'), close = _mm_set1_epi8('}');
+        Py_ssize_t i = 0;
         for (; i + 16 <= n; i += 16) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
-            /* '[' and ']' differ from '{' and '}' only in bit 0x20 */
-            __m128i u = _mm_or_si128(v, lower);
-            __m128i hit = _mm_or_si128(
-                _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, comma)),
-                _mm_or_si128(_mm_cmpeq_epi8(v, colon), _mm_cmpeq_epi8(v, cr)));
-            hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, lf),
-                                                 _mm_or_si128(_mm_cmpeq_epi8(u, open),
-                                                              _mm_cmpeq_epi8(u, close))));
-            if (_mm_movemask_epi8(hit)) return 1;
+            if (special_mask(_mm_loadu_si128((const __m128i *)(s + i)))) return 1;
         }
+        return i < n && special_mask(_mm_loadu_si128((const __m128i *)(s + n - 16)));
+    }
+    if (n >= 8) {
+        __m128i v = _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)s),
+                                       _mm_loadl_epi64((const __m128i *)(s + n - 8)));
+        return special_mask(v) != 0;
     }
 #endif
     unsigned char bad = 0;
-    for (; i < n; i++) bad |= special_ascii[s[i]];
+    for (Py_ssize_t i = 0; i < n; i++) bad |= special_ascii[s[i]];
     return bad;
 }
 
@@ -1547,7 +1561,7 @@ write_string(Writer *w, PyObject *s)
         const Py_UCS1 *src = (const Py_UCS1 *)(((PyASCIIObject *)s) + 1);
         if (n > 0 && !_Py_ascii_whitespace[src[0]] && !_Py_ascii_whitespace[src[n - 1]]) {
             if (writer_reserve(w, n) < 0) return -1;
-            if (n < 16) {
+            if (n < 8) {
                 /* short: copy while checking; the copy counts only if nothing is special */
                 unsigned char bad = 0;
                 if (LIKELY(w->kind == PyUnicode_1BYTE_KIND)) {
@@ -1566,7 +1580,7 @@ write_string(Writer *w, PyObject *s)
             }
             else if (!ascii_has_special(src, n)) {
                 if (LIKELY(w->kind == PyUnicode_1BYTE_KIND)) {
-                    memcpy(w->data + w->len, src, (size_t)n);
+                    copy_bytes(w->data + w->len, (const char *)src, n);
                 }
                 else if (w->kind == PyUnicode_2BYTE_KIND) {
                     widen_1to2((Py_UCS2 *)w->data + w->len, src, n);
