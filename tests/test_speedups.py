@@ -849,3 +849,18 @@ def test_json_and_jsv_agree_on_a_large_document() -> None:
     assert text == _pure.encode(records)
     assert C.decode(text, False) == records == json.loads(json.dumps(records))
     assert C.decode(text.encode(), True) == _pure.decode(text.encode(), True)
+
+
+def test_encoding_finds_a_special_character_at_every_place() -> None:
+    # the C encoder checks short texts in overlapping halves and long ones in 16-byte
+    # blocks ending on an overlapping one: every length and place must quote alike
+    texts = []
+    for length in range(1, 41):
+        for place in range(length):
+            for special in '":,{}[]\r\n':
+                texts.append("a" * place + special + "a" * (length - place - 1))
+    wide = [text + "→" for text in texts[::7]]
+    for options in (("camel", None, None, False), ("camel", 2, None, False)):
+        same_encode(texts, *options)
+        same_encode(wide, *options)
+        same_encode({text: text for text in texts[::3]}, *options)
