@@ -280,8 +280,11 @@ def encode(
                 w("True" if value else "False")
             elif t is dict or t is list or hasattr(t, "__dataclass_fields__"):
                 pass  # a container: opened below
-            elif _str_enums.get(t) or (isinstance(value, enum.Enum) and _is_str_enum(t)):
-                text = value._value_  # the common ServiceStack enum: its value, as a string
+            elif (
+                _str_enums.get(t) or (isinstance(value, enum.Enum) and _is_str_enum(t))
+            ) and type(text := value._value_) is str:
+                # the common ServiceStack enum: its value, as a string (a member whose value
+                # was changed to something else is written by _resolve() below)
                 w(text if text.isalnum() or (text and needs_quotes(text) is None) else quote(text))
                 w(",")
                 continue

@@ -909,7 +909,8 @@ typedef struct {
     PyObject *rename_fn, *colon, *reader; /* reader: _field_reader()'s (keys, f, names) */
 } ClassSlot;
 
-#define TV_CLASS_SLOTS 256
+#define TV_CLASS_BITS 8 /* the table's size is 1 << TV_CLASS_BITS; see tv_class_slot() */
+#define TV_CLASS_SLOTS (1 << TV_CLASS_BITS)
 
 static ClassSlot tv_class_slots[TV_CLASS_SLOTS];
 
@@ -944,7 +945,9 @@ static ClassSlot *class_slot_fill(ClassSlot *slot, PyTypeObject *type);
 ALWAYS_INLINE ClassSlot *
 tv_class_slot(PyTypeObject *type)
 {
-    ClassSlot *slot = &tv_class_slots[((uintptr_t)type >> 4) % TV_CLASS_SLOTS];
+    ClassSlot *slot =
+        &tv_class_slots[(((uintptr_t)type >> 4) * (uintptr_t)0x9E3779B97F4A7C15ull) >>
+                        (sizeof(uintptr_t) * 8 - TV_CLASS_BITS)];
     if (LIKELY(slot->type == type && slot->tagged &&
                PyType_HasFeature(type, Py_TPFLAGS_VALID_VERSION_TAG) &&
                slot->tag == type->tp_version_tag)) {
@@ -1006,6 +1009,70 @@ class_slot_fill(ClassSlot *slot, PyTypeObject *type)
     return slot;
 }
 
+#if PY_VERSION_HEX < 0x030C0000
+/* The _value_ of the enum members written last, by the member's address: valid while the
+ * member's __dict__ is the same dict at the same version (CPython 3.11 gives every dict a
+ * new version tag on each change; later versions deprecate it, and look the value up). */
+#define TV_MEMBER_BITS 8
+#define TV_MEMBER_SLOTS (1 << TV_MEMBER_BITS)
+
+typedef struct {
+    PyObject *member; /* strong references, or NULL */
+    PyObject *dict;
+    PyObject *value;
+    PyObject **dict_ptr; /* where member keeps its __dict__ */
+    uint64_t version;
+} MemberSlot;
+
+static MemberSlot tv_member_slots[TV_MEMBER_SLOTS];
+#endif
+
+/* member.__dict__["_value_"] (a new reference), or NULL: not there (no exception set) or
+ * an error. */
+static PyObject *
+tv_member_value(PyObject *member)
+{
+#if PY_VERSION_HEX < 0x030C0000
+    /* members sit close together in memory: mix the address's bits (Fibonacci hashing) */
+    MemberSlot *slot =
+        &tv_member_slots[(((uintptr_t)member >> 4) * (uintptr_t)0x9E3779B97F4A7C15ull) >>
+                         (sizeof(uintptr_t) * 8 - TV_MEMBER_BITS)];
+    if (slot->member == member && *slot->dict_ptr == slot->dict &&
+        ((PyDictObject *)slot->dict)->ma_version_tag == slot->version) {
+        Py_INCREF(slot->value);
+        return slot->value;
+    }
+    PyObject **dict_ptr = _PyObject_GetDictPtr(member);
+    if (dict_ptr == NULL || *dict_ptr == NULL || !PyDict_CheckExact(*dict_ptr)) return NULL;
+    PyObject *dict = *dict_ptr;
+    PyObject *value = PyDict_GetItemWithError(dict, tv_str_value_);
+    if (value == NULL) return NULL;
+    /* what the slot held is released last (releasing can run code) */
+    PyObject *held[3] = {slot->member, slot->dict, slot->value};
+    Py_INCREF(member);
+    slot->member = member;
+    Py_INCREF(dict);
+    slot->dict = dict;
+    Py_INCREF(value);
+    slot->value = value;
+    slot->dict_ptr = dict_ptr;
+    slot->version = ((PyDictObject *)dict)->ma_version_tag;
+    for (int i = 0; i < 3; i++) Py_XDECREF(held[i]);
+    Py_INCREF(value);
+    return value;
+#else
+    PyObject *dict = PyObject_GenericGetDict(member, NULL);
+    if (dict == NULL) return NULL;
+    PyObject *value = NULL;
+    if (PyDict_CheckExact(dict)) {
+        value = PyDict_GetItemWithError(dict, tv_str_value_);
+        Py_XINCREF(value);
+    }
+    Py_DECREF(dict);
+    return value;
+#endif
+}
+
 /* Write value if it is an enum member whose value is a str: 1 (written), 0 (not one), -1. */
 static int
 tv_write_str_enum(Writer *w, PyObject *value)
@@ -1015,13 +1082,7 @@ tv_write_str_enum(Writer *w, PyObject *value)
     if (slot->kind != CLASS_ENUM) return 0;
     PyObject *member_value = NULL;
     if (slot->value_in_dict) {
-        PyObject *dict = PyObject_GenericGetDict(value, NULL);
-        if (dict == NULL) return -1;
-        if (PyDict_CheckExact(dict)) {
-            member_value = PyDict_GetItemWithError(dict, tv_str_value_);
-            Py_XINCREF(member_value);
-        }
-        Py_DECREF(dict);
+        member_value = tv_member_value(value);
         if (member_value == NULL && PyErr_Occurred()) return -1;
     }
     if (member_value == NULL) {

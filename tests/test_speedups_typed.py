@@ -655,6 +655,11 @@ def test_encoding_enums_whose_class_changes_after_first_use() -> None:
     assert same_encoding([Shade.DARK, Shade.LIGHT]) == '[Dark,"Light, bright"]'
     object.__setattr__(Shade.DARK, "_value_", "Renamed")  # read each time, not remembered
     assert same_encoding([Shade.DARK]) == "[Renamed]"
+    object.__setattr__(Shade.DARK, "__dict__", {**vars(Shade.DARK), "_value_": "Replaced"})
+    assert same_encoding([Shade.DARK, Shade.LIGHT]) == '[Replaced,"Light, bright"]'
+    object.__setattr__(Shade.DARK, "_value_", 7)  # no longer a str: _scalar_token() writes it
+    assert same_encoding([Shade.DARK]) == "[7]"
+    object.__setattr__(Shade.DARK, "_value_", "Dark")
     Shade._value_ = property(lambda self: "Claimed")
     assert same_encoding([Shade.DARK, Shade.LIGHT]) == "[Claimed,Claimed]"
 
