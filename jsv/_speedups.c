@@ -202,7 +202,7 @@ is_space(Py_UCS4 c)
 }
 
 /* True when the n bytes at s are all ASCII. */
-static int
+ALWAYS_INLINE int
 all_ascii(const unsigned char *s, Py_ssize_t n)
 {
     Py_ssize_t i = 0;
@@ -220,7 +220,23 @@ all_ascii(const unsigned char *s, Py_ssize_t n)
         memcpy(&word, s + i, 8);
         acc |= word;
     }
-    for (; i < n; i++) acc |= s[i];
+    if (i < n) {
+        /* the rest (the whole of a short key or value) in overlapping loads, no loop */
+        if (n >= 8) {
+            uint64_t word;
+            memcpy(&word, s + n - 8, 8);
+            acc |= word;
+        }
+        else if (n >= 4) {
+            uint32_t head, tail;
+            memcpy(&head, s, 4);
+            memcpy(&tail, s + n - 4, 4);
+            acc |= head | tail;
+        }
+        else {
+            for (; i < n; i++) acc |= s[i];
+        }
+    }
     return (acc & 0x8080808080808080ull) == 0;
 }
 
