@@ -864,3 +864,16 @@ def test_encoding_finds_a_special_character_at_every_place() -> None:
         same_encode(texts, *options)
         same_encode(wide, *options)
         same_encode({text: text for text in texts[::3]}, *options)
+
+
+def test_decoding_utf8_finds_a_wide_character_at_every_place() -> None:
+    # bytes input: keys and values are checked for non-ASCII bytes in overlapping 4- and
+    # 8-byte loads; a character of 2, 3 or 4 bytes at every place of every length must read
+    # as the pure decoder reads it
+    for length in range(1, 21):
+        for place in range(length):
+            for wide in ("é", "→", "😀"):
+                text = "a" * place + wide + "a" * (length - place - 1)
+                for doc in (f"{{{text}:{text}}}", f"[{text},{text}]", f'{{"{text}":"{text}"}}'):
+                    for trim in (False, True):
+                        same_decode(doc.encode(), trim)
