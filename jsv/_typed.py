@@ -155,28 +155,23 @@ def _scalar(node: ScalarNode) -> Converter:
     return convert
 
 
-def _find_failure(items: list[Any], converters: Callable[[int], Converter]) -> _Invalid:
-    """Re-run item conversions to learn the index of the one that failed."""
-    for index, item in enumerate(items):
-        try:
-            converters(index)(item)
-        except _Invalid as e:
-            e.path.append(index)
-            return e
-    raise AssertionError("a conversion failed once and then succeeded")  # pragma: no cover
-
-
 def _sequence(node: SequenceNode, item: Converter) -> Converter:
     factory = node.factory
 
     def convert(value: Any) -> Any:
         if type(value) is not list:
             raise _expected(node, value)
+        # Each item is converted once (a __post_init__ runs once per object, even when a
+        # later item fails): the failing item's index is the count of those converted.
+        items: list[Any] = []
+        append = items.append
         try:
-            items = [item(x) for x in value]
+            for x in value:
+                append(item(x))
             return items if factory is list else factory(items)
-        except _Invalid:
-            raise _find_failure(value, lambda _: item) from None
+        except _Invalid as e:
+            e.path.append(len(items))
+            raise
         except TypeError as e:  # an unhashable item for a set
             raise _Invalid(MSG_REJECTED.format(type=node.name, error=e)) from None
 
@@ -193,10 +188,14 @@ def _tuple(node: TupleNode, items: list[Converter]) -> Converter:
             raise _expected(node, value)
         if not least <= len(value) <= count:
             raise _Invalid(MSG_LENGTH.format(expected=node.name, count=count, found=len(value)))
+        converted: list[Any] = []
+        append = converted.append
         try:
-            converted = [conv(x) for conv, x in zip(items, value, strict=False)]
-        except _Invalid:
-            raise _find_failure(value, lambda index: items[index]) from None
+            for conv, x in zip(items, value, strict=False):
+                append(conv(x))
+        except _Invalid as e:
+            e.path.append(len(converted))
+            raise
         return tuple(converted) if factory is tuple else factory(*converted)
 
     return convert

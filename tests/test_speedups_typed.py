@@ -751,3 +751,29 @@ def test_no_memory_growth_encoding() -> None:
                     C.encode(fresh(i), "camel", indent, None, False)
 
     assert memory_growth(run, 6_000) < 200_000
+
+
+CALLS: list[str] = []
+
+
+@dataclasses.dataclass
+class Counted:
+    name: str
+    size: int = 0
+
+    def __post_init__(self) -> None:
+        CALLS.append(self.name)
+
+
+def test_post_init_runs_once_per_object_of_a_document_that_decodes() -> None:
+    # docs/typed.md: once for a document that decodes; for one that does not fit, the
+    # objects the C pass built before the misfit have run it, and the pure pass runs it again
+    decoder = Decoder(list[Counted])
+    CALLS.clear()
+    assert [c.name for c in decoder.decode("[{name:a},{name:b,size:2}]")] == ["a", "b"]
+    assert CALLS == ["a", "b"]
+    CALLS.clear()
+    with pytest.raises(jsv.ValidationError) as info:
+        decoder.decode("[{name:a},{name:b,size:x}]")
+    assert info.value.path == "$[1].size"
+    assert CALLS == ["a", "a"]
