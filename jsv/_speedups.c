@@ -2067,6 +2067,7 @@ is_container(PyObject *value)
 
 static int tv_write_str_enum(Writer *w, PyObject *value); /* in _speedups_typed.c */
 static int tv_is_dataclass(PyObject *value);
+static int tv_enum_or_dataclass(Writer *w, PyObject *value);
 static Py_ssize_t tv_field_values(PyObject *value, PyObject *rename_fn, PyObject *colon,
                                   PyObject **keys, ValueStack *values);
 
@@ -2425,7 +2426,8 @@ dict_fast(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
     }
 }
 
-/* Compact output, an exact list: as dict_fast(). */
+/* Compact output, an exact list: as dict_fast(); a plain dataclass item is opened here
+ * (2), and enum members with a str value are written here. */
 static int
 list_fast(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
 {
@@ -2443,10 +2445,22 @@ list_fast(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
             return -1;
         }
         if (r == 0) {
-            Py_INCREF(v);
-            *value = v;
-            f->here_index = f->index++;
-            return 1;
+            Py_INCREF(v); /* the class table may run code that changes the list */
+            r = tv_enum_or_dataclass(w, v);
+            if (r < 0) {
+                Py_DECREF(v);
+                return -1;
+            }
+            if (r == 2) { /* a plain dataclass: opened here, without the main loop's tests */
+                f->here_index = f->index++;
+                return open_container_as(e, v, 1) < 0 ? -1 : 2;
+            }
+            if (r == 0) { /* for the main loop */
+                *value = v;
+                f->here_index = f->index++;
+                return 1;
+            }
+            Py_DECREF(v); /* an enum member, written */
         }
         f->index++;
         if (write_char(w, ',') < 0) return -1;
@@ -2454,7 +2468,8 @@ list_fast(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
 }
 
 /* Compact output, a dataclass: as dict_fast(), for the field values read at its opening;
- * enum members with a str value are written here too. */
+ * enum members with a str value are written here too, and a plain dataclass value is
+ * opened here (2). */
 static int
 fields_fast(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
 {
@@ -2470,7 +2485,14 @@ fields_fast(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
         if (write_str(w, k) < 0) return -1;
         int r = write_simple(w, v);
         if (r == 0) {
-            r = tv_write_str_enum(w, v);
+            r = tv_enum_or_dataclass(w, v);
+            if (r == 2) { /* a plain dataclass: opened here, its key written */
+                Py_INCREF(k);
+                Py_XSETREF(f->here, k);
+                Py_INCREF(v);
+                f->index++;
+                return open_container_as(e, v, 1) < 0 ? -1 : 2;
+            }
             if (r == 0) {
                 /* the main loop writes it, key included (the same key again: the text
                  * stays as wide as the buffer unless the entry is omitted, which marks
@@ -2524,6 +2546,7 @@ encoder_run(Encoder *e)
             r = next_item(e, f, &key, &value);
         }
         if (r < 0) return NULL;
+        if (r == 2) continue; /* a container was opened: its frame is the current one */
         if (r == 0) {
             /* f is exhausted: close it */
             if (e->depth == 0) break;

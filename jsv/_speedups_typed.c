@@ -1098,6 +1098,17 @@ tv_write_str_enum(Writer *w, PyObject *value)
     return r;
 }
 
+/* For the compact loops: write value if it is an enum member with a str value (1), or
+ * say that it is a plain dataclass, to be opened (2); 0 for anything else, -1 on error. */
+static int
+tv_enum_or_dataclass(Writer *w, PyObject *value)
+{
+    ClassSlot *slot = tv_class_slot(Py_TYPE(value));
+    if (slot == NULL) return -1;
+    if (slot->kind == CLASS_DATACLASS) return slot->container_base ? 0 : 2;
+    return slot->kind == CLASS_ENUM ? tv_write_str_enum(w, value) : 0;
+}
+
 /* Whether value is to be opened as a dataclass: hasattr(type(value),
  * "__dataclass_fields__"), the encoder's test, answered from the class's slot. 2: yes,
  * and it is no dict, list, tuple or set either. */

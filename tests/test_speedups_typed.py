@@ -777,3 +777,23 @@ def test_post_init_runs_once_per_object_of_a_document_that_decodes() -> None:
         decoder.decode("[{name:a},{name:b,size:x}]")
     assert info.value.path == "$[1].size"
     assert CALLS == ["a", "a"]
+
+
+def test_encoding_dataclasses_opened_from_lists_and_fields_report_the_same_errors() -> None:
+    # the compact loops open a plain dataclass item or field themselves: circular and too
+    # deep structures, and bad values inside, must fail as in the pure encoder, same paths
+    loop = Tree("root")
+    loop.children.append(Tree("child", [loop]))
+    bad = Tree("a", [Tree("b"), Tree("c", [Tree(object())])])  # type: ignore[arg-type]
+    deep = Tree("0")
+    node = deep
+    for i in range(1, 1200):
+        node.children.append(Tree(str(i)))
+        node = node.children[0]
+    holder = Leaky("h", [])
+    holder.items.append([holder])
+    for obj in (loop, [loop], bad, [bad], deep, holder, {"k": [bad]}):
+        for options in (("camel", None, None, False), ("camel", None, str, False)):
+            assert outcome(C.encode, obj, *options) == outcome(_pure.encode, obj, *options)
+    message = outcome(C.encode, bad, "camel", None, None, False)[2]
+    assert message.endswith("(at $.children[1].children[0].label)"), message
