@@ -909,20 +909,25 @@ typedef struct {
     PyObject *rename_fn, *colon, *reader; /* reader: _field_reader()'s (keys, f, names) */
 } ClassSlot;
 
-#define TV_CLASS_BITS 8 /* the table's size is 1 << TV_CLASS_BITS; see tv_class_slot() */
-#define TV_CLASS_SLOTS (1 << TV_CLASS_BITS)
+/* The table has 1 << TV_CLASS_BITS sets of two slots; a class's address picks its set
+ * (Fibonacci hashing mixes the address's bits). Two ways keep two busy classes that
+ * share a set from taking each other's place on every lookup, which would make the speed
+ * of a run depend on where the classes happen to sit in memory. */
+#define TV_CLASS_BITS 7
+#define TV_FIBONACCI ((uintptr_t)0x9E3779B97F4A7C15ull)
+#define TV_SET_OF(address, bits) \
+    ((((uintptr_t)(address) >> 4) * TV_FIBONACCI) >> (sizeof(uintptr_t) * 8 - (bits)))
 
-static ClassSlot tv_class_slots[TV_CLASS_SLOTS];
+static ClassSlot tv_class_slots[1 << TV_CLASS_BITS][2];
 
-/* Empty the slot; what it held is released last, once the slot is consistent (releasing
- * can run code, which can encode and so fill this slot). */
+/* Release what a slot held (which can run code, and so encode and fill slots). */
 static void
-class_slot_clear(ClassSlot *slot)
+class_slot_release(ClassSlot *held)
 {
-    PyObject *held[4] = {(PyObject *)slot->type, slot->rename_fn, slot->colon, slot->reader};
-    slot->type = NULL;
-    slot->rename_fn = slot->colon = slot->reader = NULL;
-    for (int i = 0; i < 4; i++) Py_XDECREF(held[i]);
+    Py_XDECREF(held->type);
+    Py_XDECREF(held->rename_fn);
+    Py_XDECREF(held->colon);
+    Py_XDECREF(held->reader);
 }
 
 /* getattr(instance, name) is instance.__dict__[name] whenever the dict has name: no
@@ -939,25 +944,29 @@ names_in_dict(PyTypeObject *type, PyObject *const *names, Py_ssize_t count)
     return 1;
 }
 
-static ClassSlot *class_slot_fill(ClassSlot *slot, PyTypeObject *type);
+static ClassSlot *class_slot_fill(ClassSlot *set, PyTypeObject *type);
+
+/* Whether slot describes type as it is now. */
+ALWAYS_INLINE int
+class_slot_holds(const ClassSlot *slot, PyTypeObject *type)
+{
+    return slot->type == type && slot->tagged &&
+           PyType_HasFeature(type, Py_TPFLAGS_VALID_VERSION_TAG) &&
+           slot->tag == type->tp_version_tag;
+}
 
 /* The slot describing type, filled anew if stale; NULL with an exception on error. */
 ALWAYS_INLINE ClassSlot *
 tv_class_slot(PyTypeObject *type)
 {
-    ClassSlot *slot =
-        &tv_class_slots[(((uintptr_t)type >> 4) * (uintptr_t)0x9E3779B97F4A7C15ull) >>
-                        (sizeof(uintptr_t) * 8 - TV_CLASS_BITS)];
-    if (LIKELY(slot->type == type && slot->tagged &&
-               PyType_HasFeature(type, Py_TPFLAGS_VALID_VERSION_TAG) &&
-               slot->tag == type->tp_version_tag)) {
-        return slot;
-    }
-    return class_slot_fill(slot, type);
+    ClassSlot *set = tv_class_slots[TV_SET_OF(type, TV_CLASS_BITS)];
+    if (LIKELY(class_slot_holds(&set[0], type))) return &set[0];
+    if (class_slot_holds(&set[1], type)) return &set[1];
+    return class_slot_fill(set, type);
 }
 
 static ClassSlot *
-class_slot_fill(ClassSlot *slot, PyTypeObject *type)
+class_slot_fill(ClassSlot *set, PyTypeObject *type)
 {
     if (tv_enum_class == NULL) {
         PyObject *module = PyImport_ImportModule("enum");
@@ -993,10 +1002,20 @@ class_slot_fill(ClassSlot *slot, PyTypeObject *type)
                                       Py_TPFLAGS_TUPLE_SUBCLASS) ||
         PyType_IsSubtype(type, &PySet_Type) || PyType_IsSubtype(type, &PyFrozenSet_Type);
     int value_in_dict = kind == CLASS_ENUM && names_in_dict(type, &tv_str_value_, 1);
-    for (;;) {
-        class_slot_clear(slot);
-        if (slot->type == NULL) break; /* else code run by the release filled it again */
+    /* A stale slot of this class is filled again in place; otherwise the new class takes
+     * the first way, what was there moves to the second, and the second's class leaves. */
+    ClassSlot *slot, held;
+    if (set[1].type == type) {
+        slot = &set[1];
+        held = set[1];
     }
+    else {
+        slot = &set[0];
+        held = set[1];
+        if (set[0].type == type) held = set[0];
+        else set[1] = set[0];
+    }
+    memset(slot, 0, sizeof(*slot));
     slot->plain = plain;
     slot->container_base = container_base;
     slot->value_in_dict = value_in_dict;
@@ -1006,15 +1025,18 @@ class_slot_fill(ClassSlot *slot, PyTypeObject *type)
     slot->type = type;
     slot->tagged = PyType_HasFeature(type, Py_TPFLAGS_VALID_VERSION_TAG);
     slot->tag = type->tp_version_tag;
-    return slot;
+    class_slot_release(&held);
+    /* the release may have run code that filled this set again */
+    if (class_slot_holds(&set[0], type)) return &set[0];
+    if (class_slot_holds(&set[1], type)) return &set[1];
+    return slot->type == type ? slot : class_slot_fill(set, type);
 }
 
 #if PY_VERSION_HEX < 0x030C0000
 /* The _value_ of the enum members written last, by the member's address: valid while the
  * member's __dict__ is the same dict at the same version (CPython 3.11 gives every dict a
  * new version tag on each change; later versions deprecate it, and look the value up). */
-#define TV_MEMBER_BITS 8
-#define TV_MEMBER_SLOTS (1 << TV_MEMBER_BITS)
+#define TV_MEMBER_BITS 7 /* sets of two slots, as the class table */
 
 typedef struct {
     PyObject *member; /* strong references, or NULL */
@@ -1024,7 +1046,14 @@ typedef struct {
     uint64_t version;
 } MemberSlot;
 
-static MemberSlot tv_member_slots[TV_MEMBER_SLOTS];
+static MemberSlot tv_member_slots[1 << TV_MEMBER_BITS][2];
+
+ALWAYS_INLINE int
+member_slot_holds(const MemberSlot *slot, PyObject *member)
+{
+    return slot->member == member && *slot->dict_ptr == slot->dict &&
+           ((PyDictObject *)slot->dict)->ma_version_tag == slot->version;
+}
 #endif
 
 /* member.__dict__["_value_"] (a new reference), or NULL: not there (no exception set) or
@@ -1033,32 +1062,40 @@ static PyObject *
 tv_member_value(PyObject *member)
 {
 #if PY_VERSION_HEX < 0x030C0000
-    /* members sit close together in memory: mix the address's bits (Fibonacci hashing) */
-    MemberSlot *slot =
-        &tv_member_slots[(((uintptr_t)member >> 4) * (uintptr_t)0x9E3779B97F4A7C15ull) >>
-                         (sizeof(uintptr_t) * 8 - TV_MEMBER_BITS)];
-    if (slot->member == member && *slot->dict_ptr == slot->dict &&
-        ((PyDictObject *)slot->dict)->ma_version_tag == slot->version) {
-        Py_INCREF(slot->value);
-        return slot->value;
+    MemberSlot *set = tv_member_slots[TV_SET_OF(member, TV_MEMBER_BITS)];
+    for (int way = 0; way < 2; way++) {
+        if (member_slot_holds(&set[way], member)) {
+            Py_INCREF(set[way].value);
+            return set[way].value;
+        }
     }
     PyObject **dict_ptr = _PyObject_GetDictPtr(member);
     if (dict_ptr == NULL || *dict_ptr == NULL || !PyDict_CheckExact(*dict_ptr)) return NULL;
     PyObject *dict = *dict_ptr;
     PyObject *value = PyDict_GetItemWithError(dict, tv_str_value_);
     if (value == NULL) return NULL;
-    /* what the slot held is released last (releasing can run code) */
-    PyObject *held[3] = {slot->member, slot->dict, slot->value};
+    Py_INCREF(value); /* the caller's */
+    /* the member takes the first way (its own stale slot, if it has one, is dropped), the
+     * first way's moves to the second; what leaves is released last (that can run code) */
+    MemberSlot held;
+    if (set[0].member == member) {
+        held = set[0];
+    }
+    else {
+        held = set[1];
+        set[1] = set[0];
+    }
     Py_INCREF(member);
-    slot->member = member;
     Py_INCREF(dict);
-    slot->dict = dict;
     Py_INCREF(value);
-    slot->value = value;
-    slot->dict_ptr = dict_ptr;
-    slot->version = ((PyDictObject *)dict)->ma_version_tag;
-    for (int i = 0; i < 3; i++) Py_XDECREF(held[i]);
-    Py_INCREF(value);
+    set[0].member = member;
+    set[0].dict = dict;
+    set[0].value = value;
+    set[0].dict_ptr = dict_ptr;
+    set[0].version = ((PyDictObject *)dict)->ma_version_tag;
+    Py_XDECREF(held.member);
+    Py_XDECREF(held.dict);
+    Py_XDECREF(held.value);
     return value;
 #else
     PyObject *dict = PyObject_GenericGetDict(member, NULL);

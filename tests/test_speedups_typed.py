@@ -670,12 +670,19 @@ def test_encoding_enums_whose_class_changes_after_first_use() -> None:
 
 
 def test_encoding_many_classes_through_the_class_table() -> None:
-    # more classes than the C side's table has slots: answers evicted and found again
+    # more classes and enum members than the C side's tables have slots: answers evicted
+    # and found again, in any order
     classes = [dataclasses.make_dataclass(f"C{i}", [("v", int)]) for i in range(600)]
     objs = [cls(i) for i, cls in enumerate(classes)]
     for _ in range(2):
         text = same_encoding(objs)
     assert text == "[" + ",".join(f"{{v:{i}}}" for i in range(600)) + "]"
+    enums: list[Any] = [
+        enum.Enum(f"E{i}", {"A": f"a{i}", "B": f"b{i}"}, type=str) for i in range(300)
+    ]
+    members = [member for cls in enums for member in cls]
+    for order in (members, members[::-1], members[::7] + members[::3]):
+        assert same_encoding(order) == "[" + ",".join(m.value for m in order) + "]"
 
 
 def test_encoding_gives_canonical_text_after_an_omitted_wide_key() -> None:
