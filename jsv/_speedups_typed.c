@@ -35,7 +35,7 @@ enum {
     TV_LIST = 8,     /* [8, item, factory or None] */
     TV_DICT = 9,     /* [9, key: None (text) | callable (map keys) | node, value, factory] */
     TV_CLASS = 10,   /* [10, cls, lookup, miss, fields, required indices, is_typeddict, fast,
-                      *  memo] */
+                      *  learned keys] */
     TV_PY = 11,      /* [11, converter] */
 };
 
