@@ -703,6 +703,16 @@ vs_grow(ValueStack *vs)
     return 0;
 }
 
+/* Make room for n more items. */
+static int
+vs_reserve(ValueStack *vs, Py_ssize_t n)
+{
+    while (vs->top + n > vs->cap) {
+        if (vs_grow(vs) < 0) return -1;
+    }
+    return 0;
+}
+
 /* Push a new reference (consumed, also on failure). */
 ALWAYS_INLINE int
 vs_push(ValueStack *vs, PyObject *obj)
@@ -722,6 +732,23 @@ vs_drop(ValueStack *vs, Py_ssize_t base)
         vs->top--;
         Py_DECREF(vs->items[vs->top]);
     }
+}
+
+static void
+vs_init(ValueStack *vs)
+{
+    vs->items = vs->local;
+    vs->top = 0;
+    vs->cap = sizeof(vs->local) / sizeof(vs->local[0]);
+}
+
+/* Release what the stack holds, and its memory. */
+static void
+vs_free(ValueStack *vs)
+{
+    vs_drop(vs, 0);
+    if (vs->items != vs->local) PyMem_Free(vs->items);
+    vs->items = vs->local;
 }
 
 /* The map or list whose items are vs[base:top]; the items are consumed. */
@@ -781,9 +808,7 @@ parse_container(Parser *p, const int kind, Py_ssize_t pos, Py_ssize_t *end_out)
     DecodeFrame *stack = local;
     Py_ssize_t depth = 0, capacity = DECODE_LOCAL_FRAMES;
     ValueStack vs;
-    vs.items = vs.local;
-    vs.top = 0;
-    vs.cap = 64;
+    vs_init(&vs);
 
     Py_ssize_t open_pos = pos;
     Py_ssize_t base = 0;
@@ -980,7 +1005,7 @@ parse_container(Parser *p, const int kind, Py_ssize_t pos, Py_ssize_t *end_out)
             if (done == NULL) goto error;
             if (depth == 0) {
                 if (stack != local) PyMem_Free(stack);
-                if (vs.items != vs.local) PyMem_Free(vs.items);
+                vs_free(&vs);
                 *end_out = pos;
                 return done;
             }
@@ -997,8 +1022,7 @@ parse_container(Parser *p, const int kind, Py_ssize_t pos, Py_ssize_t *end_out)
 
 error:
     Py_XDECREF(value);
-    vs_drop(&vs, 0);
-    if (vs.items != vs.local) PyMem_Free(vs.items);
+    vs_free(&vs);
     if (stack != local) PyMem_Free(stack);
     return NULL;
 }
@@ -1386,6 +1410,21 @@ copy_bytes(char *dst, const char *src, Py_ssize_t n)
     }
 }
 
+/* Put the n Latin-1 code units at src into the buffer at index at (room reserved). */
+ALWAYS_INLINE void
+put_latin1(Writer *w, Py_ssize_t at, const Py_UCS1 *src, Py_ssize_t n)
+{
+    if (LIKELY(w->kind == PyUnicode_1BYTE_KIND)) {
+        copy_bytes(w->data + at, (const char *)src, n);
+    }
+    else if (w->kind == PyUnicode_2BYTE_KIND) {
+        widen_1to2((Py_UCS2 *)w->data + at, src, n);
+    }
+    else {
+        copy_units(w->kind, w->data, at, PyUnicode_1BYTE_KIND, src, 0, n);
+    }
+}
+
 /* Append s[start:end]; the buffer must already be wide enough for s. */
 ALWAYS_INLINE int
 write_sub(Writer *w, PyObject *s, Py_ssize_t start, Py_ssize_t end)
@@ -1395,11 +1434,8 @@ write_sub(Writer *w, PyObject *s, Py_ssize_t start, Py_ssize_t end)
     if (writer_reserve(w, len) < 0) return -1;
     int skind = PyUnicode_KIND(s);
     const void *sdata = PyUnicode_DATA(s);
-    if (LIKELY(skind == PyUnicode_1BYTE_KIND && w->kind == PyUnicode_1BYTE_KIND)) {
-        copy_bytes(w->data + w->len, (const char *)sdata + start, len);
-    }
-    else if (skind == PyUnicode_1BYTE_KIND && w->kind == PyUnicode_2BYTE_KIND) {
-        widen_1to2((Py_UCS2 *)w->data + w->len, (const Py_UCS1 *)sdata + start, len);
+    if (LIKELY(skind == PyUnicode_1BYTE_KIND)) {
+        put_latin1(w, w->len, (const Py_UCS1 *)sdata + start, len);
     }
     else {
         copy_units(w->kind, w->data, w->len, skind, sdata, start, len);
@@ -1595,16 +1631,7 @@ write_string(Writer *w, PyObject *s)
                 }
             }
             else if (!ascii_has_special(src, n)) {
-                if (LIKELY(w->kind == PyUnicode_1BYTE_KIND)) {
-                    copy_bytes(w->data + w->len, (const char *)src, n);
-                }
-                else if (w->kind == PyUnicode_2BYTE_KIND) {
-                    widen_1to2((Py_UCS2 *)w->data + w->len, src, n);
-                }
-                else {
-                    Py_UCS4 *dst = (Py_UCS4 *)w->data + w->len;
-                    for (Py_ssize_t i = 0; i < n; i++) dst[i] = src[i];
-                }
+                put_latin1(w, w->len, src, n);
                 w->len += n;
                 return 0;
             }
@@ -1612,23 +1639,9 @@ write_string(Writer *w, PyObject *s)
         if (n > 0 && memchr(src, '"', (size_t)n) == NULL) {
             /* the common quoted text (a time, a name with a comma): no '"' to double */
             if (writer_reserve(w, n + 2) < 0) return -1;
-            if (LIKELY(w->kind == PyUnicode_1BYTE_KIND)) {
-                char *dst = w->data + w->len;
-                dst[0] = '"';
-                copy_bytes(dst + 1, (const char *)src, n);
-                dst[n + 1] = '"';
-            }
-            else if (w->kind == PyUnicode_2BYTE_KIND) {
-                Py_UCS2 *dst = (Py_UCS2 *)w->data + w->len;
-                dst[0] = '"';
-                widen_1to2(dst + 1, src, n);
-                dst[n + 1] = '"';
-            }
-            else {
-                PyUnicode_WRITE(w->kind, w->data, w->len, '"');
-                copy_units(w->kind, w->data, w->len + 1, PyUnicode_1BYTE_KIND, src, 0, n);
-                PyUnicode_WRITE(w->kind, w->data, w->len + n + 1, '"');
-            }
+            PyUnicode_WRITE(w->kind, w->data, w->len, '"');
+            put_latin1(w, w->len + 1, src, n);
+            PyUnicode_WRITE(w->kind, w->data, w->len + n + 1, '"');
             w->len += n + 2;
             return 0;
         }
@@ -1751,21 +1764,11 @@ typedef struct {
 } EncodeFrame;
 
 #define ENCODE_LOCAL_FRAMES 32
-/* Make room for n more items. */
-static int
-vs_reserve(ValueStack *vs, Py_ssize_t n)
-{
-    while (vs->top + n > vs->cap) {
-        if (vs_grow(vs) < 0) return -1;
-    }
-    return 0;
-}
 
-/* The encoder's ValueStack holds the field values of the dataclasses being written,
- * read when each is opened: one stack of strong references for all, instead of a tuple
- * per instance. */
 typedef struct {
     Writer w;
+    /* the field values of the dataclasses being written, read when each is opened: one
+     * stack of strong references for all, instead of a tuple per instance */
     ValueStack values;
     EncodeFrame local[ENCODE_LOCAL_FRAMES];
     EncodeFrame *frames;
@@ -2722,9 +2725,7 @@ encode_impl(PyObject *obj, PyObject *rename, PyObject *indent, PyObject *default
     }
     e.frames = e.local;
     e.capacity = ENCODE_LOCAL_FRAMES;
-    e.values.items = e.values.local;
-    e.values.top = 0;
-    e.values.cap = sizeof(e.values.local) / sizeof(e.values.local[0]);
+    vs_init(&e.values);
     e.depth = 0;
     e.obj = obj;
     e.rename = rename;
@@ -2744,8 +2745,7 @@ encode_impl(PyObject *obj, PyObject *rename, PyObject *indent, PyObject *default
 
     for (Py_ssize_t i = 0; i <= e.depth; i++) frame_clear(&e.frames[i]);
     if (e.frames != e.local) PyMem_Free(e.frames);
-    vs_drop(&e.values, 0);
-    if (e.values.items != e.values.local) PyMem_Free(e.values.items);
+    vs_free(&e.values);
     writer_free(&e.w);
     Py_DECREF(rename_fn);
     Py_XDECREF(unit);

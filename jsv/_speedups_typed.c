@@ -467,6 +467,41 @@ tv_bare_key(PyObject *key)
     return 1;
 }
 
+/* The field, among the few after previous, whose learned key (see tv_class()) is the text
+ * at *pos followed by ':'; *pos moves after the ':'. -1 when none is: the key is read and
+ * looked up then. */
+ALWAYS_INLINE Py_ssize_t
+tv_learned_field(Parser *p, int kind, PyObject *learned, Py_ssize_t previous,
+                 Py_ssize_t nfields, Py_ssize_t *pos)
+{
+    if (kind != PyUnicode_1BYTE_KIND) return -1;
+    Py_ssize_t s = p->trim ? skip_ws(p, p->data, kind, *pos, p->n) : *pos;
+    const char *d = (const char *)p->data;
+    Py_ssize_t last = Py_MIN(nfields, previous + 1 + TV_GUESSES);
+    for (Py_ssize_t i = previous + 1; i < last; i++) {
+        PyObject *text = PyList_GET_ITEM(learned, i);
+        if (text == Py_None) continue;
+        Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+        if (s + len < p->n && d[s + len] == ':' &&
+            memcmp(d + s, PyUnicode_1BYTE_DATA(text), (size_t)len) == 0) {
+            *pos = s + len + 1;
+            return i;
+        }
+    }
+    return -1;
+}
+
+/* Remember key as the one that named field index (None if it is no bare key). */
+static int
+tv_learn_key(PyObject *learned, Py_ssize_t index, PyObject *key)
+{
+    if (index < 0 || index >= PyList_GET_SIZE(learned)) return 0;
+    if (PyList_GET_ITEM(learned, index) == key) return 0;
+    PyObject *text = tv_bare_key(key) ? key : Py_None;
+    Py_INCREF(text);
+    return PyList_SetItem(learned, index, text); /* steals text */
+}
+
 /* Build the dataclass from kwargs as _fast_constructor() does. */
 static PyObject *
 tv_construct_fast(PyObject *cls, PyObject *fast, PyObject *kwargs)
@@ -545,24 +580,8 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
             if (PyList_Append(learned, Py_None) < 0) goto error;
         }
         for (;;) {
-            Py_ssize_t index = -1;
-            if (kind == PyUnicode_1BYTE_KIND) {
-                /* the fields after the previous one, a few of them, by their learned keys */
-                Py_ssize_t s = p->trim ? skip_ws(p, p->data, kind, *pos, p->n) : *pos;
-                const char *d = (const char *)p->data;
-                Py_ssize_t last = Py_MIN(nfields, previous + 1 + TV_GUESSES);
-                for (Py_ssize_t i = previous + 1; i < last; i++) {
-                    PyObject *text = PyList_GET_ITEM(learned, i);
-                    if (text == Py_None) continue;
-                    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
-                    if (s + len < p->n && d[s + len] == ':' &&
-                        memcmp(d + s, PyUnicode_1BYTE_DATA(text), (size_t)len) == 0) {
-                        *pos = s + len + 1;
-                        index = i;
-                        goto field;
-                    }
-                }
-            }
+            Py_ssize_t index = tv_learned_field(p, kind, learned, previous, nfields, pos);
+            if (index >= 0) goto field;
             PyObject *key = tv_key(p, kind, pos, open, level);
             if (key == NULL) goto error;
             PyObject *found = PyDict_GetItemWithError(lookup, key);
@@ -582,16 +601,9 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
                 index = PyLong_AsSsize_t(r);
                 Py_DECREF(r);
             }
-            if (index >= 0 && index < PyList_GET_SIZE(learned) &&
-                PyList_GET_ITEM(learned, index) != key) {
-                PyObject *text = tv_bare_key(key) ? key : Py_None;
-                Py_INCREF(text);
-                if (PyList_SetItem(learned, index, text) < 0) { /* steals text */
-                    Py_DECREF(key);
-                    goto error;
-                }
-            }
+            int learn = tv_learn_key(learned, index, key);
             Py_DECREF(key);
+            if (learn < 0) goto error;
         field:
             if (index < 0 || index >= nfields) {
                 if (PyErr_Occurred()) goto error;
