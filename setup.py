@@ -66,7 +66,7 @@ setup(
         Extension(
             "jsv._speedups",
             ["jsv/_speedups.c"],
-            depends=["jsv/_speedups_typed.c"],
+            depends=["jsv/_speedups_typed.c", "jsv/_compat.h"],
             optional=not _required(),
         )
     ],

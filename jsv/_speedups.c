@@ -14,6 +14,7 @@
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include "_compat.h"
 
 #include <math.h>
 #if defined(__SSE2__)
@@ -173,19 +174,110 @@ typedef struct {
     uint16_t kind;
 } KeyCacheEntry;
 
-/* Map keys, and short bare values ("None", "False", "0", "String", ... repeat a lot). */
-static KeyCacheEntry key_cache[KEY_CACHE_SIZE];
-static KeyCacheEntry value_cache[KEY_CACHE_SIZE];
 #define VALUE_CACHE_MAX_LEN 16
 
+/* What the encoder knows of a class, found once per class (see _speedups_typed.c). */
+typedef struct {
+    PyTypeObject *type; /* a strong reference, or NULL */
+    unsigned int tag;   /* type's version tag when the slot was filled */
+    int tagged;         /* the tag was valid then */
+    int kind;           /* CLASS_*: UNKNOWN when only encode_other()'s getattr can tell */
+    int container_base; /* a subclass of dict, list, tuple, set or frozenset */
+    int plain;          /* instances' __class__ is type(instance), from object */
+    int value_in_dict;  /* an enum: getattr() finds _value_ in the instance __dict__ */
+    int fields_in_dict; /* a dataclass: getattr() finds the fields there (see reader) */
+    /* a dataclass: its field table, for these options (or NULL) */
+    PyObject *rename_fn, *colon, *reader; /* reader: _field_reader()'s (keys, f, names) */
+} ClassSlot;
+
+/* The class table has 1 << TV_CLASS_BITS sets of two slots (see tv_class_slot()). */
+#define TV_CLASS_BITS 7
+
+/* The caches that decoding and encoding fill as they go: map keys and short bare values
+ * ("None", "False", "0", "String", ... repeat a lot), and the encoder's class table.
+ * With the GIL there is one set for the process. On a free-threaded build every thread
+ * has its own set, kept in its thread state dict and released with it, so that no cache
+ * is ever written by two threads at once; caches_enter() makes it the current one at
+ * the start of every call. */
+typedef struct {
+    KeyCacheEntry keys[KEY_CACHE_SIZE];
+    KeyCacheEntry values[KEY_CACHE_SIZE];
+    ClassSlot classes[1 << TV_CLASS_BITS][2];
+} Caches;
+
+/* Release what the caches hold. Each entry is emptied before its objects are released
+ * (which can run code, and so decode or encode and fill entries again). */
 static void
-key_cache_clear(void)
+caches_clear(Caches *caches)
 {
     for (size_t i = 0; i < KEY_CACHE_SIZE; i++) {
-        Py_CLEAR(key_cache[i].key);
-        Py_CLEAR(value_cache[i].key);
+        Py_CLEAR(caches->keys[i].key);
+        Py_CLEAR(caches->values[i].key);
+    }
+    for (size_t i = 0; i < (1 << TV_CLASS_BITS); i++) {
+        for (int way = 0; way < 2; way++) {
+            ClassSlot held = caches->classes[i][way];
+            memset(&caches->classes[i][way], 0, sizeof(ClassSlot));
+            Py_XDECREF(held.type);
+            Py_XDECREF(held.rename_fn);
+            Py_XDECREF(held.colon);
+            Py_XDECREF(held.reader);
+        }
     }
 }
+
+#ifdef Py_GIL_DISABLED
+static PyObject *caches_key; /* the caches' key in the thread state dict */
+static JSV_THREAD_LOCAL Caches *current_caches;
+#define CACHES current_caches
+
+static void
+caches_release(PyObject *capsule)
+{
+    Caches *caches = PyCapsule_GetPointer(capsule, "jsv._speedups.caches");
+    if (caches == NULL) return;
+    if (current_caches == caches) current_caches = NULL;
+    caches_clear(caches);
+    PyMem_RawFree(caches);
+}
+
+/* Make this thread's caches current (created on its first call). 0, or -1 with an
+ * exception. */
+static int
+caches_enter(void)
+{
+    PyObject *thread_dict = PyThreadState_GetDict();
+    if (thread_dict == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "jsv._speedups: no thread state");
+        return -1;
+    }
+    PyObject *capsule = PyDict_GetItemWithError(thread_dict, caches_key);
+    if (capsule != NULL) {
+        current_caches = PyCapsule_GetPointer(capsule, "jsv._speedups.caches");
+        return current_caches == NULL ? -1 : 0;
+    }
+    if (PyErr_Occurred()) return -1;
+    Caches *caches = PyMem_RawCalloc(1, sizeof(Caches));
+    if (caches == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    capsule = PyCapsule_New(caches, "jsv._speedups.caches", caches_release);
+    if (capsule == NULL) {
+        PyMem_RawFree(caches);
+        return -1;
+    }
+    int r = PyDict_SetItem(thread_dict, caches_key, capsule);
+    Py_DECREF(capsule); /* the dict keeps it, and so the caches, for the thread's life */
+    if (r < 0) return -1;
+    current_caches = caches;
+    return 0;
+}
+#else
+static Caches process_caches;
+#define CACHES (&process_caches)
+#define caches_enter() 0
+#endif
 
 /* ------------------------------------------------------------------------------------ */
 /* Decoding: the parser, specialised per PEP 393 kind                                   */
@@ -197,8 +289,8 @@ key_cache_clear(void)
 ALWAYS_INLINE int
 is_space(Py_UCS4 c)
 {
-    if (LIKELY(c < 128)) return _Py_ascii_whitespace[c];
-    return _PyUnicode_IsWhitespace(c);
+    if (LIKELY(c < 128)) return JSV_ASCII_SPACE[c];
+    return jsv_is_space(c);
 }
 
 /* True when the n bytes at s are all ASCII. */
@@ -315,6 +407,8 @@ typedef struct {
     int utf8;          /* data is (valid, non-ASCII) UTF-8: positions are byte offsets */
     int trim;
     PyObject *map_key; /* NULL: the key text as is */
+    Py_ssize_t max_depth; /* the nesting parse_container() allows (MAX_DEPTH, or less for
+                           * a typed decode's untyped subtree) */
 } Parser;
 
 /* The document as a str (created on demand when parsing bytes directly). */
@@ -349,10 +443,10 @@ ws_len(Parser *p, const void *data, int kind, Py_ssize_t pos)
 {
     if (kind == PyUnicode_1BYTE_KIND && p->utf8) {
         const Py_UCS1 *d = data;
-        if (d[pos] < 0x80) return _Py_ascii_whitespace[d[pos]];
+        if (d[pos] < 0x80) return JSV_ASCII_SPACE[d[pos]];
         int len;
         Py_UCS4 c = utf8_at(d, pos, &len);
-        return _PyUnicode_IsWhitespace(c) ? len : 0;
+        return jsv_is_space(c) ? len : 0;
     }
     return is_space(CH(pos));
 }
@@ -379,14 +473,14 @@ rstrip_end(Parser *p, const void *data, int kind, Py_ssize_t start, Py_ssize_t e
         const Py_UCS1 *d = data;
         while (end > start) {
             if (d[end - 1] < 0x80) {
-                if (!_Py_ascii_whitespace[d[end - 1]]) break;
+                if (!JSV_ASCII_SPACE[d[end - 1]]) break;
                 end--;
                 continue;
             }
             Py_ssize_t j = end - 1;
             while (j > start && (d[j] & 0xC0) == 0x80) j--;
             int len;
-            if (!_PyUnicode_IsWhitespace(utf8_at(d, j, &len))) break;
+            if (!jsv_is_space(utf8_at(d, j, &len))) break;
             end = j;
         }
         return end;
@@ -536,7 +630,7 @@ key_string(Parser *p, int kind, Py_ssize_t start, Py_ssize_t end)
         (p->utf8 && !all_ascii((const unsigned char *)p->data + start, len))) {
         return substring(p, kind, start, end);
     }
-    return cached_string(p, kind, start, end, key_cache);
+    return cached_string(p, kind, start, end, CACHES->keys);
 }
 
 /* A new str of doc[start:end] (start < end) for a bare value. */
@@ -547,7 +641,7 @@ value_string(Parser *p, int kind, Py_ssize_t start, Py_ssize_t end)
         (p->utf8 && !all_ascii((const unsigned char *)p->data + start, end - start))) {
         return substring(p, kind, start, end);
     }
-    return cached_string(p, kind, start, end, value_cache);
+    return cached_string(p, kind, start, end, CACHES->values);
 }
 
 /* In 1-byte text: the first index >= i of byte a, b or c (n if none), 8 bytes at a time. */
@@ -759,7 +853,7 @@ vs_build(ValueStack *vs, Py_ssize_t base, int is_map)
     PyObject **items = vs->items + base;
     PyObject *result;
     if (is_map) {
-        result = n > 10 ? _PyDict_NewPresized(n / 2) : PyDict_New();
+        result = jsv_new_dict(n / 2);
         if (result == NULL) {
             vs_drop(vs, base);
             return NULL;
@@ -874,7 +968,7 @@ parse_container(Parser *p, const int kind, Py_ssize_t pos, Py_ssize_t *end_out)
                     if (pos < 0) goto error;
                 }
                 else if (c == '{') {
-                    if (depth + 2 > MAX_DEPTH) {
+                    if (depth + 2 > p->max_depth) {
                         parser_error(p, MSG_TOO_DEEP, k);
                         goto error;
                     }
@@ -917,7 +1011,7 @@ parse_container(Parser *p, const int kind, Py_ssize_t pos, Py_ssize_t *end_out)
                 c = v < n ? CH(v) : 0xFFFFFFFF;
             }
             if (c == '{' || c == '[') {
-                if (depth + 2 > MAX_DEPTH) {
+                if (depth + 2 > p->max_depth) {
                     parser_error(p, MSG_TOO_DEEP, v);
                     goto error;
                 }
@@ -1137,12 +1231,10 @@ decode_impl(PyObject *data, PyObject *trim_obj, PyObject *map_key)
     int kind;
     p.trim = trim;
     p.map_key = map_key;
-    if (parser_set_input(&p, data, &kind, 1) < 0) return NULL;
+    p.max_depth = MAX_DEPTH;
+    if (caches_enter() < 0 || parser_set_input(&p, data, &kind, 1) < 0) return NULL;
     Py_INCREF(data);
     PyObject *result;
-    /* The tree under construction holds only new objects that cannot be garbage yet:
-     * collections triggered by its allocations would only traverse it again and again. */
-    int gc_was_enabled = PyGC_Disable();
     switch (kind) {
     case PyUnicode_1BYTE_KIND:
         result = parse_ucs1(&p);
@@ -1154,7 +1246,6 @@ decode_impl(PyObject *data, PyObject *trim_obj, PyObject *map_key)
         result = parse_ucs4(&p);
         break;
     }
-    if (gc_was_enabled) PyGC_Enable();
     Py_XDECREF(p.doc);
     Py_DECREF(data);
     return result;
@@ -1611,7 +1702,7 @@ write_string(Writer *w, PyObject *s)
     if (LIKELY(PyUnicode_IS_COMPACT_ASCII(s))) {
         Py_ssize_t n = PyUnicode_GET_LENGTH(s);
         const Py_UCS1 *src = (const Py_UCS1 *)(((PyASCIIObject *)s) + 1);
-        if (n > 0 && !_Py_ascii_whitespace[src[0]] && !_Py_ascii_whitespace[src[n - 1]]) {
+        if (n > 0 && !JSV_ASCII_SPACE[src[0]] && !JSV_ASCII_SPACE[src[n - 1]]) {
             if (writer_reserve(w, n) < 0) return -1;
             if (n < 8) {
                 /* short: copy while checking; the copy counts only if nothing is special */
@@ -2718,7 +2809,7 @@ encode_impl(PyObject *obj, PyObject *rename, PyObject *indent, PyObject *default
     }
 
     Encoder e;
-    if (writer_init(&e.w) < 0) {
+    if (caches_enter() < 0 || writer_init(&e.w) < 0) {
         Py_DECREF(rename_fn);
         Py_XDECREF(unit);
         return NULL;
@@ -2788,7 +2879,9 @@ static PyMethodDef speedups_methods[] = {
 static void
 speedups_free(void *module)
 {
-    key_cache_clear();
+#ifndef Py_GIL_DISABLED
+    caches_clear(&process_caches);
+#endif
 }
 
 static struct PyModuleDef speedups_module = {
@@ -2900,6 +2993,12 @@ PyInit__speedups(void)
     failed = get_attr(builtins, "sorted", &py_sorted) < 0;
     Py_DECREF(builtins);
     if (failed) return NULL;
+    if (typed_init() < 0) return NULL;
+#ifdef Py_GIL_DISABLED
+    if (intern("jsv._speedups.caches", &caches_key) < 0) return NULL;
+#endif
 
-    return PyModule_Create(&speedups_module);
+    PyObject *module = PyModule_Create(&speedups_module);
+    if (module != NULL && jsv_module_gil_not_used(module) < 0) Py_CLEAR(module);
+    return module;
 }

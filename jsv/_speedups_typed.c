@@ -53,13 +53,7 @@ static PyObject *tv_empty_tuple;
 ALWAYS_INLINE long
 tv_kind(PyObject *node)
 {
-    PyObject *k = PyList_GET_ITEM(node, 0);
-#if PY_VERSION_HEX < 0x030C0000
-    /* 0 has no digit; the kinds fit in one */
-    return Py_SIZE(k) == 0 ? 0 : (long)((PyLongObject *)k)->ob_digit[0];
-#else
-    return PyLong_AsLong(k);
-#endif
+    return jsv_small_int(PyList_GET_ITEM(node, 0));
 }
 
 #define TV_KIND(node) tv_kind(node)
@@ -82,12 +76,10 @@ static PyObject *
 tv_tree_container(Parser *p, int kind, Py_ssize_t open, Py_ssize_t *end, Py_ssize_t level)
 {
     if (level > MAX_DEPTH) return tv_stop();
-    Py_ssize_t saved = MAX_DEPTH;
+    Py_ssize_t saved = p->max_depth;
     /* parse_container counts its own depth from 0: a child of a container at `level`
      * must be refused exactly when level + 1 > MAX_DEPTH */
-    MAX_DEPTH = saved - level + 1;
-    /* no collection may run Python code (a nested decode) while the limit is lowered */
-    int gc_was_enabled = PyGC_Disable();
+    p->max_depth = MAX_DEPTH - level + 1;
     PyObject *result;
     switch (kind) {
     case PyUnicode_1BYTE_KIND:
@@ -100,47 +92,22 @@ tv_tree_container(Parser *p, int kind, Py_ssize_t open, Py_ssize_t *end, Py_ssiz
         result = parse_container(p, PyUnicode_4BYTE_KIND, open, end);
         break;
     }
-    MAX_DEPTH = saved;
-    if (gc_was_enabled) PyGC_Enable();
+    p->max_depth = saved;
     return result;
 }
 
-/* The collector is paused while a document is read (as the untyped kernel does: its
- * passes would only traverse the objects under construction again and again), but
- * never while Python code runs: every callback resumes it.
- * 0: not paused; 1: paused by decode_typed; 2: a callback disabled it itself (it stays
- * so, and decode_typed does not enable it at the end). */
-static int tv_gc_paused;
-
-ALWAYS_INLINE void
-tv_resume(void)
-{
-    if (tv_gc_paused == 1) PyGC_Enable();
-}
-
-ALWAYS_INLINE void
-tv_pause(void)
-{
-    if (tv_gc_paused == 1 && !PyGC_Disable()) tv_gc_paused = 2;
-}
-
-/* func(arg) (arg may be NULL: func()), with the collector resumed. */
+/* func(arg) (arg may be NULL: func()). */
 static PyObject *
 tv_call(PyObject *func, PyObject *arg)
 {
-    tv_resume();
-    PyObject *result = arg == NULL ? PyObject_CallNoArgs(func) : PyObject_CallOneArg(func, arg);
-    tv_pause();
-    return result;
+    return arg == NULL ? PyObject_CallNoArgs(func) : PyObject_CallOneArg(func, arg);
 }
 
-/* obj.__post_init__(), with the collector resumed. */
+/* obj.__post_init__(). */
 static int
 tv_post_init(PyObject *obj)
 {
-    tv_resume();
     PyObject *r = PyObject_CallMethodNoArgs(obj, tv_str_post_init);
-    tv_pause();
     Py_XDECREF(r);
     return r == NULL ? -1 : 0;
 }
@@ -457,8 +424,8 @@ tv_bare_key(PyObject *key)
     if (!PyUnicode_CheckExact(key) || !PyUnicode_IS_ASCII(key)) return 0;
     Py_ssize_t len = PyUnicode_GET_LENGTH(key);
     const Py_UCS1 *d = PyUnicode_1BYTE_DATA(key);
-    if (len == 0 || d[0] == '"' || d[0] == '{' || _Py_ascii_whitespace[d[0]] ||
-        _Py_ascii_whitespace[d[len - 1]]) {
+    if (len == 0 || d[0] == '"' || d[0] == '{' || JSV_ASCII_SPACE[d[0]] ||
+        JSV_ASCII_SPACE[d[len - 1]]) {
         return 0;
     }
     for (Py_ssize_t i = 0; i < len; i++) {
@@ -491,49 +458,72 @@ tv_learned_field(Parser *p, int kind, PyObject *learned, Py_ssize_t previous,
     return -1;
 }
 
-/* Remember key as the one that named field index (None if it is no bare key). */
+/* Remember key as the one that named field index, if it is a bare key and the field has
+ * none yet. A learned key is never replaced: on a free-threaded build other threads read
+ * the list without a lock, so an item, once published, must stay alive as long as the
+ * list (the critical section only keeps two threads from publishing at once). */
 static int
 tv_learn_key(PyObject *learned, Py_ssize_t index, PyObject *key)
 {
     if (index < 0 || index >= PyList_GET_SIZE(learned)) return 0;
-    if (PyList_GET_ITEM(learned, index) == key) return 0;
-    PyObject *text = tv_bare_key(key) ? key : Py_None;
-    Py_INCREF(text);
-    return PyList_SetItem(learned, index, text); /* steals text */
+    if (PyList_GET_ITEM(learned, index) != Py_None || !tv_bare_key(key)) return 0;
+    int r = 0;
+    Py_BEGIN_CRITICAL_SECTION(learned);
+    if (PyList_GET_ITEM(learned, index) == Py_None) {
+        Py_INCREF(key);
+        r = PyList_SetItem(learned, index, key); /* steals key; releases None */
+    }
+    Py_END_CRITICAL_SECTION();
+    return r;
+}
+
+/* Make fields (a dict: attribute name -> value, in the order __init__ would set them) the
+ * attributes of obj, a fresh instance of a plain dataclass (see _fast_constructor()). */
+static int
+tv_fill_fresh(PyObject *obj, PyObject *fields)
+{
+#ifdef JSV_SET_DICT_CONSTRUCTS
+    /* fields becomes the instance __dict__ itself */
+    return PyObject_GenericSetDict(obj, fields, NULL);
+#else
+    Py_ssize_t pos = 0;
+    PyObject *name, *value;
+    while (PyDict_Next(fields, &pos, &name, &value)) {
+        if (PyObject_GenericSetAttr(obj, name, value) < 0) return -1;
+    }
+    return 0;
+#endif
 }
 
 /* Build the dataclass from kwargs as _fast_constructor() does. */
 static PyObject *
 tv_construct_fast(PyObject *cls, PyObject *fast, PyObject *kwargs)
 {
-    PyObject *defaults = PyTuple_GET_ITEM(fast, 0);
     PyObject *factories = PyTuple_GET_ITEM(fast, 1);
     int post_init = PyTuple_GET_ITEM(fast, 2) == Py_True;
-    PyObject *obj = PyBaseObject_Type.tp_new((PyTypeObject *)cls, tv_empty_tuple, NULL);
-    if (obj == NULL) return NULL;
-    PyObject *state = PyObject_GenericGetDict(obj, NULL);
-    if (state == NULL) goto error;
-    if (PyDict_GET_SIZE(defaults) && PyDict_Update(state, defaults) < 0) goto error_state;
+    /* the attributes in _fast_constructor()'s order: defaults, factories' values, kwargs */
+    PyObject *state = PyDict_Copy(PyTuple_GET_ITEM(fast, 0));
+    if (state == NULL) return NULL;
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(factories); i++) {
         PyObject *pair = PyTuple_GET_ITEM(factories, i);
         PyObject *name = PyTuple_GET_ITEM(pair, 0);
         int has = PyDict_Contains(kwargs, name);
-        if (has < 0) goto error_state;
+        if (has < 0) goto error;
         if (has) continue;
         PyObject *value = tv_call(PyTuple_GET_ITEM(pair, 1), NULL);
-        if (value == NULL) goto error_state;
+        if (value == NULL) goto error;
         int r = PyDict_SetItem(state, name, value);
         Py_DECREF(value);
-        if (r < 0) goto error_state;
+        if (r < 0) goto error;
     }
-    if (PyDict_Update(state, kwargs) < 0) goto error_state;
+    if (PyDict_Update(state, kwargs) < 0) goto error;
+    PyObject *obj = PyBaseObject_Type.tp_new((PyTypeObject *)cls, tv_empty_tuple, NULL);
+    if (obj != NULL && tv_fill_fresh(obj, state) < 0) Py_CLEAR(obj);
     Py_DECREF(state);
-    if (post_init && tv_post_init(obj) < 0) goto error;
+    if (obj != NULL && post_init && tv_post_init(obj) < 0) Py_CLEAR(obj);
     return obj;
-error_state:
-    Py_DECREF(state);
 error:
-    Py_DECREF(obj);
+    Py_DECREF(state);
     return NULL;
 }
 
@@ -549,9 +539,9 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
     PyObject *required = TV_ITEM(node, 5);
     int is_typeddict = TV_ITEM(node, 6) == Py_True;
     PyObject *fast = TV_ITEM(node, 7);
-    /* learned[i]: the key that last named field i, if its text followed by ':' reads as
-     * it (see tv_bare_key()), else None: documents that write their fields in declared
-     * order, however many they leave out, find each key by comparing text */
+    /* learned[i]: the first key that named field i and reads as it from its own text
+     * followed by ':' (see tv_bare_key()), else None: documents that write their fields
+     * in declared order, however many they leave out, find each key by comparing text */
     PyObject *learned = TV_ITEM(node, 8);
     Py_ssize_t nfields = PyTuple_GET_SIZE(fields);
     Py_ssize_t previous = -1; /* the field of the entry before */
@@ -576,11 +566,11 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
     }
     if (!tv_empty_container(p, kind, open, pos, '}')) {
         *pos = open + 1;
-        while (PyList_GET_SIZE(learned) < nfields) {
-            if (PyList_Append(learned, Py_None) < 0) goto error;
-        }
+        /* c_plan() makes the list, one None per field; it never changes size */
+        int learning = PyList_GET_SIZE(learned) == nfields;
         for (;;) {
-            Py_ssize_t index = tv_learned_field(p, kind, learned, previous, nfields, pos);
+            Py_ssize_t index =
+                learning ? tv_learned_field(p, kind, learned, previous, nfields, pos) : -1;
             if (index >= 0) goto field;
             PyObject *key = tv_key(p, kind, pos, open, level);
             if (key == NULL) goto error;
@@ -672,7 +662,7 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
     PyObject *obj;
     if (direct) {
         obj = PyBaseObject_Type.tp_new((PyTypeObject *)cls, tv_empty_tuple, NULL);
-        if (obj != NULL && PyObject_GenericSetDict(obj, kwargs, NULL) < 0) Py_CLEAR(obj);
+        if (obj != NULL && tv_fill_fresh(obj, kwargs) < 0) Py_CLEAR(obj);
         if (obj != NULL && PyTuple_GET_ITEM(fast, 2) == Py_True && tv_post_init(obj) < 0) {
             Py_CLEAR(obj);
         }
@@ -681,9 +671,7 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
         obj = tv_construct_fast(cls, fast, kwargs);
     }
     else {
-        tv_resume();
         obj = PyObject_Call(cls, tv_empty_tuple, kwargs);
-        tv_pause();
     }
     Py_DECREF(kwargs);
     return obj;
@@ -831,14 +819,6 @@ tv_document(Parser *p, int kind, PyObject *node)
 static PyObject *
 decode_typed_impl(PyObject *data, PyObject *trim_obj, PyObject *node, PyObject *fallback)
 {
-    if (tv_str_post_init == NULL) {
-        tv_str_post_init = PyUnicode_InternFromString("__post_init__");
-        if (tv_str_post_init == NULL) return NULL;
-    }
-    if (tv_empty_tuple == NULL) {
-        tv_empty_tuple = PyTuple_New(0);
-        if (tv_empty_tuple == NULL) return NULL;
-    }
     if (!PyList_CheckExact(node) || PyList_GET_SIZE(node) < 1) {
         PyErr_SetString(PyExc_TypeError, "decode_typed() needs a compact plan");
         return NULL;
@@ -849,7 +829,9 @@ decode_typed_impl(PyObject *data, PyObject *trim_obj, PyObject *node, PyObject *
     int kind;
     p.trim = trim;
     p.map_key = NULL;
+    p.max_depth = MAX_DEPTH;
     PyObject *result = NULL;
+    if (caches_enter() < 0) return NULL;
     int ready = parser_set_input(&p, data, &kind, 0);
     if (ready < 0) goto done;
     if (ready == 0) {
@@ -858,11 +840,7 @@ decode_typed_impl(PyObject *data, PyObject *trim_obj, PyObject *node, PyObject *
     }
     Py_INCREF(data);
     Py_INCREF(node);
-    int saved_paused = tv_gc_paused;
-    tv_gc_paused = PyGC_Disable() ? 1 : 0;
     result = tv_document(&p, kind, node);
-    if (tv_gc_paused == 1) PyGC_Enable();
-    tv_gc_paused = saved_paused;
     Py_DECREF(node);
     Py_XDECREF(p.doc);
     Py_DECREF(data);
@@ -908,29 +886,14 @@ static PyObject *tv_object_class;  /* object.__class__, the descriptor */
 
 enum { CLASS_OTHER, CLASS_ENUM, CLASS_DATACLASS, CLASS_UNKNOWN };
 
-typedef struct {
-    PyTypeObject *type; /* a strong reference, or NULL */
-    unsigned int tag;   /* type's version tag when the slot was filled */
-    int tagged;         /* the tag was valid then */
-    int kind;           /* CLASS_*: UNKNOWN when only encode_other()'s getattr can tell */
-    int container_base; /* a subclass of dict, list, tuple, set or frozenset */
-    int plain;          /* instances' __class__ is type(instance), from object */
-    int value_in_dict;  /* an enum: getattr() finds _value_ in the instance __dict__ */
-    int fields_in_dict; /* a dataclass: getattr() finds the fields there (see reader) */
-    /* a dataclass: its field table, for these options (or NULL) */
-    PyObject *rename_fn, *colon, *reader; /* reader: _field_reader()'s (keys, f, names) */
-} ClassSlot;
 
-/* The table has 1 << TV_CLASS_BITS sets of two slots; a class's address picks its set
- * (Fibonacci hashing mixes the address's bits). Two ways keep two busy classes that
- * share a set from taking each other's place on every lookup, which would make the speed
- * of a run depend on where the classes happen to sit in memory. */
-#define TV_CLASS_BITS 7
+/* The table (CACHES->classes) has 1 << TV_CLASS_BITS sets of two slots; a class's
+ * address picks its set (Fibonacci hashing mixes the address's bits). Two ways keep two
+ * busy classes that share a set from taking each other's place on every lookup, which
+ * would make the speed of a run depend on where the classes happen to sit in memory. */
 #define TV_FIBONACCI ((uintptr_t)0x9E3779B97F4A7C15ull)
 #define TV_SET_OF(address, bits) \
     ((((uintptr_t)(address) >> 4) * TV_FIBONACCI) >> (sizeof(uintptr_t) * 8 - (bits)))
-
-static ClassSlot tv_class_slots[1 << TV_CLASS_BITS][2];
 
 /* Release what a slot held (which can run code, and so encode and fill slots). */
 static void
@@ -950,7 +913,7 @@ names_in_dict(PyTypeObject *type, PyObject *const *names, Py_ssize_t count)
     if (type->tp_dictoffset == 0 || type->tp_getattro != PyObject_GenericGetAttr) return 0;
     for (Py_ssize_t i = 0; i < count; i++) {
         if (!PyUnicode_CheckExact(names[i])) return 0;
-        PyObject *attr = _PyType_Lookup(type, names[i]); /* assigns the version tag */
+        PyObject *attr = jsv_type_lookup(type, names[i]); /* assigns the version tag */
         if (attr != NULL && Py_TYPE(attr)->tp_descr_set != NULL) return 0;
     }
     return 1;
@@ -971,7 +934,7 @@ class_slot_holds(const ClassSlot *slot, PyTypeObject *type)
 ALWAYS_INLINE ClassSlot *
 tv_class_slot(PyTypeObject *type)
 {
-    ClassSlot *set = tv_class_slots[TV_SET_OF(type, TV_CLASS_BITS)];
+    ClassSlot *set = CACHES->classes[TV_SET_OF(type, TV_CLASS_BITS)];
     if (LIKELY(class_slot_holds(&set[0], type))) return &set[0];
     if (class_slot_holds(&set[1], type)) return &set[1];
     return class_slot_fill(set, type);
@@ -980,19 +943,8 @@ tv_class_slot(PyTypeObject *type)
 static ClassSlot *
 class_slot_fill(ClassSlot *set, PyTypeObject *type)
 {
-    if (tv_enum_class == NULL) {
-        PyObject *module = PyImport_ImportModule("enum");
-        if (module == NULL) return NULL;
-        tv_enum_class = PyObject_GetAttrString(module, "Enum");
-        Py_DECREF(module);
-        if (tv_enum_class == NULL) return NULL;
-        tv_str_value_ = PyUnicode_InternFromString("_value_");
-        if (tv_str_value_ == NULL) return NULL;
-        tv_object_class = _PyType_Lookup(&PyBaseObject_Type, str_class);
-        Py_XINCREF(tv_object_class);
-    }
-    /* _PyType_Lookup() assigns the version tag read at the end */
-    int has_fields = _PyType_Lookup(type, str_dataclass_fields) != NULL;
+    /* jsv_type_lookup() assigns the version tag read at the end */
+    int has_fields = jsv_type_lookup(type, str_dataclass_fields) != NULL;
     int kind = CLASS_UNKNOWN;
     if (PyType_Check(tv_enum_class) && PyType_IsSubtype(type, (PyTypeObject *)tv_enum_class) &&
         !has_fields) {
@@ -1003,12 +955,12 @@ class_slot_fill(ClassSlot *set, PyTypeObject *type)
     else if (Py_TYPE(type)->tp_getattro == PyType_Type.tp_getattro) {
         /* hasattr(type, "__dataclass_fields__") without a call: the class or its
          * metaclass has the attribute */
-        kind = has_fields || _PyType_Lookup(Py_TYPE(type), str_dataclass_fields) != NULL
+        kind = has_fields || jsv_type_lookup(Py_TYPE(type), str_dataclass_fields) != NULL
                    ? CLASS_DATACLASS
                    : CLASS_OTHER;
     }
     int plain = tv_object_class != NULL && type->tp_getattro == PyObject_GenericGetAttr &&
-                _PyType_Lookup(type, str_class) == tv_object_class;
+                jsv_type_lookup(type, str_class) == tv_object_class;
     int container_base =
         PyType_FastSubclass(type, Py_TPFLAGS_DICT_SUBCLASS | Py_TPFLAGS_LIST_SUBCLASS |
                                       Py_TPFLAGS_TUPLE_SUBCLASS) ||
@@ -1044,7 +996,7 @@ class_slot_fill(ClassSlot *set, PyTypeObject *type)
     return slot->type == type ? slot : class_slot_fill(set, type);
 }
 
-#if PY_VERSION_HEX < 0x030C0000
+#ifdef JSV_HAVE_DICT_VERSION
 /* The _value_ of the enum members written last, by the member's address: valid while the
  * member's __dict__ is the same dict at the same version (CPython 3.11 gives every dict a
  * new version tag on each change; later versions deprecate it, and look the value up). */
@@ -1064,7 +1016,7 @@ ALWAYS_INLINE int
 member_slot_holds(const MemberSlot *slot, PyObject *member)
 {
     return slot->member == member && *slot->dict_ptr == slot->dict &&
-           ((PyDictObject *)slot->dict)->ma_version_tag == slot->version;
+           jsv_dict_version(slot->dict) == slot->version;
 }
 #endif
 
@@ -1073,7 +1025,7 @@ member_slot_holds(const MemberSlot *slot, PyObject *member)
 static PyObject *
 tv_member_value(PyObject *member)
 {
-#if PY_VERSION_HEX < 0x030C0000
+#ifdef JSV_HAVE_DICT_VERSION
     MemberSlot *set = tv_member_slots[TV_SET_OF(member, TV_MEMBER_BITS)];
     for (int way = 0; way < 2; way++) {
         if (member_slot_holds(&set[way], member)) {
@@ -1081,7 +1033,7 @@ tv_member_value(PyObject *member)
             return set[way].value;
         }
     }
-    PyObject **dict_ptr = _PyObject_GetDictPtr(member);
+    PyObject **dict_ptr = jsv_object_dict_ptr(member);
     if (dict_ptr == NULL || *dict_ptr == NULL || !PyDict_CheckExact(*dict_ptr)) return NULL;
     PyObject *dict = *dict_ptr;
     PyObject *value = PyDict_GetItemWithError(dict, tv_str_value_);
@@ -1104,7 +1056,7 @@ tv_member_value(PyObject *member)
     set[0].dict = dict;
     set[0].value = value;
     set[0].dict_ptr = dict_ptr;
-    set[0].version = ((PyDictObject *)dict)->ma_version_tag;
+    set[0].version = jsv_dict_version(dict);
     Py_XDECREF(held.member);
     Py_XDECREF(held.dict);
     Py_XDECREF(held.value);
@@ -1313,4 +1265,25 @@ tv_field_values(PyObject *value, PyObject *rename_fn, PyObject *colon, PyObject 
 fail:
     Py_DECREF(reader);
     return -1;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* The typed path's constants, made when the module is initialised (never lazily: two    */
+/* threads could both make them). 0, or -1 with an exception.                            */
+
+static int
+typed_init(void)
+{
+    tv_str_post_init = PyUnicode_InternFromString("__post_init__");
+    tv_str_value_ = PyUnicode_InternFromString("_value_");
+    tv_empty_tuple = PyTuple_New(0);
+    if (tv_str_post_init == NULL || tv_str_value_ == NULL || tv_empty_tuple == NULL) return -1;
+    PyObject *module = PyImport_ImportModule("enum");
+    if (module == NULL) return -1;
+    tv_enum_class = PyObject_GetAttrString(module, "Enum");
+    Py_DECREF(module);
+    if (tv_enum_class == NULL) return -1;
+    tv_object_class = jsv_type_lookup(&PyBaseObject_Type, str_class);
+    Py_XINCREF(tv_object_class);
+    return 0;
 }
