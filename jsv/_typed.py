@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import inspect
 import json
+import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar, overload
 
@@ -90,20 +91,43 @@ def render_path(parts: list[PathPart]) -> str:
 
 _compiled: dict[tuple[int, bool], Converter] = {}
 
+# Plans are compiled once per node and shared by every thread. Only finished converters
+# and compact plans are published in _compiled and _c_plans (read without a lock). A build
+# in progress, whose recursive parts refer to themselves before they are finished, stays
+# in a pending dict that only the thread holding _build_lock sees, and is published when
+# its outermost call returns.
+_build_lock = threading.RLock()
+_compiled_pending: dict[tuple[int, bool], Converter] = {}
+
 
 def compile_plan(node: Node, forbid_unknown: bool) -> Converter:
     """The converter of a plan node (cached)."""
     key = (id(node), forbid_unknown)
     converter = _compiled.get(key)
-    if converter is None:
+    if converter is not None:
+        return converter
+    with _build_lock:
+        converter = _compiled.get(key) or _compiled_pending.get(key)
+        if converter is not None:
+            return converter
+        outermost = not _compiled_pending
         # A forwarding stub first, so that recursive plans find a converter.
         slot: list[Converter] = []
-        _compiled[key] = lambda value: slot[0](value)
-        converter = _build(node, forbid_unknown)
+        _compiled_pending[key] = lambda value: slot[0](value)
+        try:
+            converter = _build(node, forbid_unknown)
+        except BaseException:
+            _compiled_pending.pop(key, None)
+            if outermost:
+                _compiled_pending.clear()
+            raise
         slot.append(converter)
-        _compiled[key] = converter
+        _compiled_pending[key] = converter
         _keepalive.append(node)
-    return converter
+        if outermost:
+            _compiled.update(_compiled_pending)
+            _compiled_pending.clear()
+        return converter
 
 
 # Compiled converters are keyed by id(node): keep their nodes alive so ids stay unique.
@@ -451,22 +475,34 @@ C_ANY, C_STR, C_INT, C_FLOAT, C_BOOL, C_PARSE, C_ENUM, C_OPTIONAL = range(8)
 C_LIST, C_DICT, C_CLASS, C_PY = range(8, 12)
 
 _c_plans: dict[tuple[int, bool], list[Any]] = {}
+_c_pending: dict[tuple[int, bool], list[Any]] = {}  # see _build_lock
 
 
 def c_plan(node: Node, forbid: bool) -> list[Any]:
     """The compact form of ``node`` for the C executor (cached; cyclic for recursive plans)."""
     key = (id(node), forbid)
     compact = _c_plans.get(key)
-    if compact is None:
+    if compact is not None:
+        return compact
+    with _build_lock:
+        compact = _c_plans.get(key) or _c_pending.get(key)
+        if compact is not None:
+            return compact
+        outermost = not _c_pending
         compact = []
-        _c_plans[key] = compact  # before its children, so that recursive plans find it
+        _c_pending[key] = compact  # before its children, so that recursive plans find it
         try:
             compact.extend(_c_build(node, forbid))
         except BaseException:
-            del _c_plans[key]
+            _c_pending.pop(key, None)
+            if outermost:
+                _c_pending.clear()
             raise
         _keepalive.append(node)
-    return compact
+        if outermost:
+            _c_plans.update(_c_pending)
+            _c_pending.clear()
+        return compact
 
 
 _C_SCALARS = {str: C_STR, int: C_INT, float: C_FLOAT, bool: C_BOOL}
@@ -550,8 +586,10 @@ def _c_class(node: ClassNode, forbid: bool) -> list[Any]:
             if f.default is MISSING and f.default_factory is not MISSING
         )
         fast = (defaults, factories, getattr(node.cls, "__post_init__", None) is not None)
-    # The last list is the C side's memo: for each field, the key that last named it.
-    return [C_CLASS, node.cls, lookup, miss, tuple(fields), required, is_typeddict, fast, []]
+    # The last list is the C side's memo: for each field, the first bare key that named it
+    # (None until then). Its size never changes: threads read it without a lock.
+    learned = [None] * len(fields)
+    return [C_CLASS, node.cls, lookup, miss, tuple(fields), required, is_typeddict, fast, learned]
 
 
 # ---- public classes -------------------------------------------------------------------
