@@ -13,8 +13,7 @@ from . import _kernel
 from ._api import dump, dumps, load, loads, reformat
 from ._errors import MAX_DEPTH, DecodeError, EncodeError, JSVError, ValidationError
 from ._typed import Decoder, Encoder
-
-__version__ = "0.1.0"
+from ._version import __version__
 
 #: True when the C accelerator is the active implementation.
 speedups: bool = _kernel.active.__name__ == "jsv._speedups"
