@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import jsv
+from jsv import _kernel
 
 PROG = "jsv"
 STDIN_NAME = "<stdin>"
@@ -266,6 +267,60 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if invalid else 0
 
 
+# --- version --------------------------------------------------------------------------
+
+
+def _import_speedups() -> None:
+    importlib.import_module("jsv._speedups")
+
+
+def _kernel_description() -> str:
+    """Which kernel is active and, for the pure one, why (shown by ``jsv --version``)."""
+    name = _kernel.active.__name__
+    if name == "jsv._speedups":
+        return "C accelerator"
+    if name != "jsv._pure":
+        return name
+    if os.environ.get("JSV_PURE", "") not in ("", "0"):
+        return "pure Python: JSV_PURE is set"
+    try:
+        _import_speedups()
+    except ImportError as e:
+        if isinstance(e, ModuleNotFoundError) and e.name == "jsv._speedups":
+            return "pure Python: the C accelerator is not built; see docs/development.md"
+        return f"pure Python: the C accelerator cannot be loaded ({e}); see docs/development.md"
+    return "pure Python: the C accelerator is built but not in use"
+
+
+def _version_line() -> str:
+    """``jsv VERSION (KERNEL)``: what ``jsv --version`` prints."""
+    return f"{PROG} {jsv.__version__} ({_kernel_description()})"
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: print :func:`_version_line` on stdout and exit 0.
+
+    argparse's own ``version`` action takes a fixed text and wraps it to the terminal's
+    width; this one works out the kernel when it is asked, and prints one line.
+    """
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(
+            option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help
+        )
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        sys.stdout.write(_version_line() + "\n")
+        sys.stdout.flush()
+        parser.exit()
+
+
 # --- argument parsing -----------------------------------------------------------------
 
 
@@ -388,7 +443,11 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {jsv.__version__}")
+    parser.add_argument(
+        "--version",
+        action=_VersionAction,
+        help="show the version and the kernel in use (C or pure Python)",
+    )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
 
     def command(name: str, help: str, epilog: str) -> argparse.ArgumentParser:

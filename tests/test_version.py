@@ -1,15 +1,104 @@
-"""The version has one source, jsv/_version.py, which pyproject.toml reads when building."""
+"""``jsv --version``: the version, from its one source, and the kernel in use."""
 
 from __future__ import annotations
 
 import ast
+import sys
 import tomllib
 from pathlib import Path
+from types import ModuleType
+
+import pytest
 
 import jsv
-from jsv import _version
+from jsv import _cli, _kernel, _pure, _version
 
 ROOT = Path(__file__).parent.parent
+NOT_BUILT = "pure Python: the C accelerator is not built; see docs/development.md"
+
+
+def _version_output(capsys: pytest.CaptureFixture[str]) -> str:
+    with pytest.raises(SystemExit) as exit_info:
+        _cli.main(["--version"])
+    assert exit_info.value.code in (0, None)
+    out, err = capsys.readouterr()
+    assert err == ""
+    return out
+
+
+@pytest.fixture(autouse=True)
+def _no_jsv_pure(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("JSV_PURE", raising=False)
+
+
+def test_version_names_the_kernel_of_this_run(
+    kernel: ModuleType, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if kernel.__name__ == "jsv._speedups":
+        expected = "C accelerator"
+    elif len(_kernel.available()) > 1:
+        expected = "pure Python: the C accelerator is built but not in use"
+    else:
+        expected = NOT_BUILT
+    assert _version_output(capsys) == f"jsv {jsv.__version__} ({expected})\n"
+
+
+def test_c_accelerator(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(_kernel, "active", ModuleType("jsv._speedups"))
+    assert _version_output(capsys) == f"jsv {jsv.__version__} (C accelerator)\n"
+
+
+def test_jsv_pure(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(_kernel, "active", _pure)
+    monkeypatch.setenv("JSV_PURE", "1")
+    assert _version_output(capsys) == f"jsv {jsv.__version__} (pure Python: JSV_PURE is set)\n"
+
+
+def test_jsv_pure_zero_is_unset(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(_kernel, "active", _pure)
+    monkeypatch.setenv("JSV_PURE", "0")
+    monkeypatch.setitem(sys.modules, "jsv._speedups", None)
+    assert _version_output(capsys) == f"jsv {jsv.__version__} ({NOT_BUILT})\n"
+
+
+def test_not_built(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(_kernel, "active", _pure)
+    monkeypatch.setitem(sys.modules, "jsv._speedups", None)  # the import fails as if absent
+    assert _version_output(capsys) == f"jsv {jsv.__version__} ({NOT_BUILT})\n"
+
+
+def test_built_but_cannot_be_loaded(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken() -> None:
+        raise ImportError("undefined symbol: PyFoo_Bar")
+
+    monkeypatch.setattr(_kernel, "active", _pure)
+    monkeypatch.setattr(_cli, "_import_speedups", broken)
+    assert _version_output(capsys) == (
+        f"jsv {jsv.__version__} (pure Python: the C accelerator cannot be loaded "
+        "(undefined symbol: PyFoo_Bar); see docs/development.md)\n"
+    )
+
+
+def test_one_line_on_a_narrow_terminal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "20")
+    monkeypatch.setattr(_kernel, "active", _pure)
+    monkeypatch.setitem(sys.modules, "jsv._speedups", None)
+    assert _version_output(capsys).count("\n") == 1
+
+
+def test_help_lists_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        _cli.main(["--help"])
+    assert "--version" in capsys.readouterr().out
+
+
+# --- one source for the version -------------------------------------------------------
 
 
 def test_package_version_is_the_version_module() -> None:
