@@ -17,6 +17,8 @@
  *   jsv_type_lookup(type, name) the class attribute found along the MRO (borrowed, or NULL
  *                               with no exception), as attribute lookup finds it; also
  *                               gives the type a valid version tag where it can
+ *   jsv_type_version(type)      the type's version tag while it is valid (CPython gives the
+ *                               type a new one whenever it or a base changes), else 0
  *   JSV_SET_DICT_CONSTRUCTS     defined where a fresh object's __dict__ may be replaced
  *                               wholesale by PyObject_GenericSetDict() (before 3.13, whose
  *                               inline attribute values would not see it)
@@ -96,6 +98,22 @@ jsv_type_lookup(PyTypeObject *type, PyObject *name)
         PyErr_Clear();
     }
     return NULL;
+#endif
+}
+
+static inline unsigned int
+jsv_type_version(PyTypeObject *type)
+{
+#if PY_VERSION_HEX < 0x030C0000
+    /* 3.11 marks a valid tag with a flag */
+    return PyType_HasFeature(type, Py_TPFLAGS_VALID_VERSION_TAG) ? type->tp_version_tag : 0;
+#elif PY_VERSION_HEX < 0x030F0000
+    /* 3.12 to 3.14 no longer set the flag: 0 is the invalid tag */
+    return type->tp_version_tag;
+#else
+    /* unknown: no tag, so what is known of a class is looked up again each time */
+    (void)type;
+    return 0;
 #endif
 }
 

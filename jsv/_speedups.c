@@ -179,8 +179,7 @@ typedef struct {
 /* What the encoder knows of a class, found once per class (see _speedups_typed.c). */
 typedef struct {
     PyTypeObject *type; /* a strong reference, or NULL */
-    unsigned int tag;   /* type's version tag when the slot was filled */
-    int tagged;         /* the tag was valid then */
+    unsigned int tag;   /* type's valid version tag when the slot was filled, or 0 */
     int kind;           /* CLASS_*: UNKNOWN when only encode_other()'s getattr can tell */
     int container_base; /* a subclass of dict, list, tuple, set or frozenset */
     int plain;          /* instances' __class__ is type(instance), from object */

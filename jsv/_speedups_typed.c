@@ -925,9 +925,7 @@ static ClassSlot *class_slot_fill(ClassSlot *set, PyTypeObject *type);
 ALWAYS_INLINE int
 class_slot_holds(const ClassSlot *slot, PyTypeObject *type)
 {
-    return slot->type == type && slot->tagged &&
-           PyType_HasFeature(type, Py_TPFLAGS_VALID_VERSION_TAG) &&
-           slot->tag == type->tp_version_tag;
+    return slot->type == type && slot->tag != 0 && slot->tag == jsv_type_version(type);
 }
 
 /* The slot describing type, filled anew if stale; NULL with an exception on error. */
@@ -987,8 +985,7 @@ class_slot_fill(ClassSlot *set, PyTypeObject *type)
     slot->kind = kind;
     Py_INCREF(type);
     slot->type = type;
-    slot->tagged = PyType_HasFeature(type, Py_TPFLAGS_VALID_VERSION_TAG);
-    slot->tag = type->tp_version_tag;
+    slot->tag = jsv_type_version(type);
     class_slot_release(&held);
     /* the release may have run code that filled this set again */
     if (class_slot_holds(&set[0], type)) return &set[0];

@@ -21,7 +21,10 @@ SOURCES = Path(jsv.__file__).parent
 SHIM = "_compat.h"
 
 # Names of CPython's private API and of struct fields that are no API at all.
-INTERNAL = re.compile(r"\b(_Py[A-Za-z_]\w*|ma_version_tag|ob_digit|ma_keys|ma_values|tp_dict\b)")
+INTERNAL = re.compile(
+    r"\b(_Py[A-Za-z_]\w*|ma_version_tag|ob_digit|ma_keys|ma_values|tp_dict\b|tp_version_tag"
+    r"|Py_TPFLAGS_VALID_VERSION_TAG)"
+)
 
 
 def test_internals_only_in_the_shim() -> None:
