@@ -408,7 +408,48 @@ typedef struct {
     PyObject *map_key; /* NULL: the key text as is */
     Py_ssize_t max_depth; /* the nesting parse_container() allows (MAX_DEPTH, or less for
                            * a typed decode's untyped subtree) */
+    int gc_paused;        /* this call paused the collector (see gc_pause()) */
 } Parser;
+
+/* The collector is paused while a document is read: the objects under construction are
+ * new and cannot be garbage yet, and collections triggered by their allocations would
+ * only traverse them again and again. The switch is process-wide, so it is flipped only
+ * while no Python code can run: the thread holds the GIL throughout, and the collector is
+ * on again around every call into Python (gc_allow()/gc_repause()), before any error is
+ * raised or any object of the caller's types is released (gc_end(): for the rest of the
+ * call, as finalizers run Python code). Each call keeps its own state: a collector that
+ * was off stays off, and one that Python code switched off mid-call stays off. On a
+ * free-threaded build other threads run at the same time: the collector is left alone. */
+ALWAYS_INLINE void
+gc_pause(Parser *p)
+{
+#ifdef Py_GIL_DISABLED
+    p->gc_paused = 0;
+#else
+    p->gc_paused = PyGC_Disable();
+#endif
+}
+
+ALWAYS_INLINE void
+gc_end(Parser *p)
+{
+    if (p->gc_paused) {
+        p->gc_paused = 0;
+        PyGC_Enable();
+    }
+}
+
+ALWAYS_INLINE void
+gc_allow(Parser *p)
+{
+    if (p->gc_paused) PyGC_Enable();
+}
+
+ALWAYS_INLINE void
+gc_repause(Parser *p)
+{
+    if (p->gc_paused && !PyGC_Disable()) p->gc_paused = 0;
+}
 
 /* The document as a str (created on demand when parsing bytes directly). */
 static PyObject *
@@ -424,6 +465,7 @@ parser_doc(Parser *p)
 static void
 parser_error(Parser *p, PyObject *msg, Py_ssize_t pos)
 {
+    gc_end(p); /* DecodeError is a Python class */
     PyObject *doc = parser_doc(p);
     if (doc == NULL) return;
     if (p->utf8) {
@@ -1231,9 +1273,12 @@ decode_impl(PyObject *data, PyObject *trim_obj, PyObject *map_key)
     p.trim = trim;
     p.map_key = map_key;
     p.max_depth = MAX_DEPTH;
+    p.gc_paused = 0;
     if (caches_enter() < 0 || parser_set_input(&p, data, &kind, 1) < 0) return NULL;
     Py_INCREF(data);
     PyObject *result;
+    /* map_key is Python code: no pause then */
+    if (map_key == NULL) gc_pause(&p);
     switch (kind) {
     case PyUnicode_1BYTE_KIND:
         result = parse_ucs1(&p);
@@ -1245,6 +1290,7 @@ decode_impl(PyObject *data, PyObject *trim_obj, PyObject *map_key)
         result = parse_ucs4(&p);
         break;
     }
+    gc_end(&p);
     Py_XDECREF(p.doc);
     Py_DECREF(data);
     return result;

@@ -96,25 +96,35 @@ tv_tree_container(Parser *p, int kind, Py_ssize_t open, Py_ssize_t *end, Py_ssiz
     return result;
 }
 
-/* func(arg) (arg may be NULL: func()). */
+/* func(arg) (arg may be NULL: func()), with the collector on. */
 static PyObject *
-tv_call(PyObject *func, PyObject *arg)
+tv_call(Parser *p, PyObject *func, PyObject *arg)
 {
-    return arg == NULL ? PyObject_CallNoArgs(func) : PyObject_CallOneArg(func, arg);
+    gc_allow(p);
+    PyObject *result = arg == NULL ? PyObject_CallNoArgs(func) : PyObject_CallOneArg(func, arg);
+    if (result == NULL) gc_end(p); /* the error is on its way out */
+    else gc_repause(p);
+    return result;
 }
 
-/* obj.__post_init__(). */
+/* obj.__post_init__(), with the collector on. */
 static int
-tv_post_init(PyObject *obj)
+tv_post_init(Parser *p, PyObject *obj)
 {
+    gc_allow(p);
     PyObject *r = PyObject_CallMethodNoArgs(obj, tv_str_post_init);
-    Py_XDECREF(r);
-    return r == NULL ? -1 : 0;
+    if (r == NULL) {
+        gc_end(p);
+        return -1;
+    }
+    gc_repause(p);
+    Py_DECREF(r);
+    return 0;
 }
 
 /* A leaf (str, or None for an empty value) converted by node. */
 static PyObject *
-tv_leaf(PyObject *node, PyObject *value)
+tv_leaf(Parser *p, PyObject *node, PyObject *value)
 {
     for (;;) {
         switch (TV_KIND(node)) {
@@ -142,15 +152,15 @@ tv_leaf(PyObject *node, PyObject *value)
                 }
                 if (PyErr_Occurred()) return NULL;
             }
-            return tv_call(TV_ITEM(node, 1), value);
+            return tv_call(p, TV_ITEM(node, 1), value);
         case TV_INT:
         case TV_FLOAT:
         case TV_BOOL:
         case TV_PARSE:
             if (value == Py_None) return tv_stop();
-            return tv_call(TV_ITEM(node, 1), value);
+            return tv_call(p, TV_ITEM(node, 1), value);
         case TV_PY:
-            return tv_call(TV_ITEM(node, 1), value);
+            return tv_call(p, TV_ITEM(node, 1), value);
         default: /* a list, dict or class node: a text does not fit */
             return tv_stop();
         }
@@ -351,10 +361,11 @@ tv_list(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
         }
     }
     if (factory == Py_None) return list;
-    PyObject *result = tv_call(factory, list);
+    PyObject *result = tv_call(p, factory, list);
     Py_DECREF(list);
     return result;
 error:
+    gc_end(p); /* the items may have finalizers */
     Py_DECREF(list);
     return NULL;
 }
@@ -369,6 +380,8 @@ tv_dict(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
     PyObject *factory = TV_ITEM(node, 3);
     int key_is_text = key_node == Py_None;
     int key_is_func = !key_is_text && !PyList_CheckExact(key_node);
+    /* keys of other types hash and compare in Python code */
+    if (!key_is_text) gc_end(p);
     PyObject *out = PyDict_New();
     if (out == NULL) return NULL;
     if (!tv_empty_container(p, kind, open, pos, '}')) {
@@ -381,7 +394,7 @@ tv_dict(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
                 key = text;
             }
             else {
-                key = key_is_func ? tv_call(key_node, text) : tv_leaf(key_node, text);
+                key = key_is_func ? tv_call(p, key_node, text) : tv_leaf(p, key_node, text);
                 Py_DECREF(text);
                 if (key == NULL) goto error;
             }
@@ -390,6 +403,8 @@ tv_dict(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
                 Py_DECREF(key);
                 goto error;
             }
+            /* a repeated key releases the value it had */
+            if (key_is_text && p->gc_paused && PyDict_GetItemWithError(out, key) != NULL) gc_end(p);
             Py_ssize_t before = PyDict_GET_SIZE(out);
             int r = PyDict_SetItem(out, key, value);
             Py_DECREF(key);
@@ -407,10 +422,11 @@ tv_dict(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
         }
     }
     if (factory == Py_None) return out;
-    PyObject *result = tv_call(factory, out);
+    PyObject *result = tv_call(p, factory, out);
     Py_DECREF(out);
     return result;
 error:
+    gc_end(p); /* the values may have finalizers */
     Py_DECREF(out);
     return NULL;
 }
@@ -497,7 +513,7 @@ tv_fill_fresh(PyObject *obj, PyObject *fields)
 
 /* Build the dataclass from kwargs as _fast_constructor() does. */
 static PyObject *
-tv_construct_fast(PyObject *cls, PyObject *fast, PyObject *kwargs)
+tv_construct_fast(Parser *p, PyObject *cls, PyObject *fast, PyObject *kwargs)
 {
     PyObject *factories = PyTuple_GET_ITEM(fast, 1);
     int post_init = PyTuple_GET_ITEM(fast, 2) == Py_True;
@@ -510,7 +526,7 @@ tv_construct_fast(PyObject *cls, PyObject *fast, PyObject *kwargs)
         int has = PyDict_Contains(kwargs, name);
         if (has < 0) goto error;
         if (has) continue;
-        PyObject *value = tv_call(PyTuple_GET_ITEM(pair, 1), NULL);
+        PyObject *value = tv_call(p, PyTuple_GET_ITEM(pair, 1), NULL);
         if (value == NULL) goto error;
         int r = PyDict_SetItem(state, name, value);
         Py_DECREF(value);
@@ -518,11 +534,16 @@ tv_construct_fast(PyObject *cls, PyObject *fast, PyObject *kwargs)
     }
     if (PyDict_Update(state, kwargs) < 0) goto error;
     PyObject *obj = PyBaseObject_Type.tp_new((PyTypeObject *)cls, tv_empty_tuple, NULL);
-    if (obj != NULL && tv_fill_fresh(obj, state) < 0) Py_CLEAR(obj);
+    if (obj != NULL && tv_fill_fresh(obj, state) < 0) {
+        gc_end(p);
+        Py_CLEAR(obj);
+    }
+    if (obj == NULL) gc_end(p);
     Py_DECREF(state);
-    if (obj != NULL && post_init && tv_post_init(obj) < 0) Py_CLEAR(obj);
+    if (obj != NULL && post_init && tv_post_init(p, obj) < 0) Py_CLEAR(obj);
     return obj;
 error:
+    gc_end(p);
     Py_DECREF(state);
     return NULL;
 }
@@ -583,7 +604,7 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
                 goto error;
             }
             else {
-                PyObject *r = tv_call(miss, key);
+                PyObject *r = tv_call(p, miss, key);
                 if (r == NULL) {
                     Py_DECREF(key);
                     goto error;
@@ -662,20 +683,28 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
     PyObject *obj;
     if (direct) {
         obj = PyBaseObject_Type.tp_new((PyTypeObject *)cls, tv_empty_tuple, NULL);
-        if (obj != NULL && tv_fill_fresh(obj, kwargs) < 0) Py_CLEAR(obj);
-        if (obj != NULL && PyTuple_GET_ITEM(fast, 2) == Py_True && tv_post_init(obj) < 0) {
+        if (obj != NULL && tv_fill_fresh(obj, kwargs) < 0) {
+            gc_end(p); /* obj may have a finalizer */
+            Py_CLEAR(obj);
+        }
+        if (obj != NULL && PyTuple_GET_ITEM(fast, 2) == Py_True && tv_post_init(p, obj) < 0) {
             Py_CLEAR(obj);
         }
     }
     else if (fast != Py_None) {
-        obj = tv_construct_fast(cls, fast, kwargs);
+        obj = tv_construct_fast(p, cls, fast, kwargs);
     }
     else {
+        gc_allow(p);
         obj = PyObject_Call(cls, tv_empty_tuple, kwargs);
+        if (obj == NULL) gc_end(p);
+        else gc_repause(p);
     }
+    if (obj == NULL) gc_end(p);
     Py_DECREF(kwargs);
     return obj;
 error:
+    gc_end(p); /* the values may have finalizers */
     if (seen != local_seen) PyMem_Free(seen);
     Py_DECREF(kwargs);
     return NULL;
@@ -727,7 +756,7 @@ tv_value(Parser *p, int kind, PyObject *node, Py_ssize_t *pos, int in_map, Py_ss
                     tree = tv_tree_container(p, kind, v, pos, level);
                 }
                 if (tree == NULL) return NULL;
-                PyObject *result = tv_call(TV_ITEM(node, 1), tree);
+                PyObject *result = tv_call(p, TV_ITEM(node, 1), tree);
                 Py_DECREF(tree);
                 return result;
             }
@@ -762,7 +791,7 @@ tv_value(Parser *p, int kind, PyObject *node, Py_ssize_t *pos, int in_map, Py_ss
                 Py_RETURN_NONE;
             }
             if (node == NULL) Py_RETURN_NONE;
-            return tv_leaf(node, Py_None);
+            return tv_leaf(p, node, Py_None);
         }
         if (node != NULL) {
             long node_kind = TV_KIND(node);
@@ -779,7 +808,7 @@ tv_value(Parser *p, int kind, PyObject *node, Py_ssize_t *pos, int in_map, Py_ss
         if (text == NULL) return NULL;
     }
     if (node == NULL) return text;
-    PyObject *result = tv_leaf(node, text);
+    PyObject *result = tv_leaf(p, node, text);
     Py_DECREF(text);
     return result;
 }
@@ -791,7 +820,7 @@ tv_document(Parser *p, int kind, PyObject *node)
     const void *data = p->data;
     Py_ssize_t n = p->n;
     Py_ssize_t start = document_start(p, kind);
-    if (start == n) return tv_leaf(node, Py_None);
+    if (start == n) return tv_leaf(p, node, Py_None);
     Py_UCS4 first = CH(start);
     PyObject *value;
     Py_ssize_t pos = start;
@@ -803,13 +832,14 @@ tv_document(Parser *p, int kind, PyObject *node)
         Py_ssize_t end = rstrip_end(p, data, kind, start, n);
         PyObject *text = substring(p, kind, start, end);
         if (text == NULL) return NULL;
-        value = tv_leaf(node, text);
+        value = tv_leaf(p, node, text);
         Py_DECREF(text);
         return value;
     }
     if (value == NULL) return NULL;
     pos = skip_ws(p, data, kind, pos, n);
     if (pos != n) {
+        gc_end(p);
         Py_DECREF(value);
         return tv_stop();
     }
@@ -830,6 +860,7 @@ decode_typed_impl(PyObject *data, PyObject *trim_obj, PyObject *node, PyObject *
     p.trim = trim;
     p.map_key = NULL;
     p.max_depth = MAX_DEPTH;
+    p.gc_paused = 0;
     PyObject *result = NULL;
     if (caches_enter() < 0) return NULL;
     int ready = parser_set_input(&p, data, &kind, 0);
@@ -840,7 +871,9 @@ decode_typed_impl(PyObject *data, PyObject *trim_obj, PyObject *node, PyObject *
     }
     Py_INCREF(data);
     Py_INCREF(node);
+    gc_pause(&p);
     result = tv_document(&p, kind, node);
+    gc_end(&p);
     Py_DECREF(node);
     Py_XDECREF(p.doc);
     Py_DECREF(data);

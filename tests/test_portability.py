@@ -17,7 +17,8 @@ import pytest
 
 import jsv
 
-SOURCES = Path(jsv.__file__).parent
+# The sources of the checkout or unpacked sdist under test (an installed jsv has none).
+SOURCES = Path(__file__).parent.parent / "jsv"
 SHIM = "_compat.h"
 
 # Names of CPython's private API and of struct fields that are no API at all.

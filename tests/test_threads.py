@@ -220,6 +220,50 @@ def test_python_code_mid_decode_runs_with_the_collector_on() -> None:
     assert seen == [True, True]
 
 
+def test_finalizers_and_key_hashes_run_with_the_collector_on() -> None:
+    """Objects released mid-decode (a bad value after them, a repeated key) run their
+    __del__, and dict keys of Python types their __hash__, with the collector on."""
+    seen: list[bool] = []
+
+    @dataclasses.dataclass
+    class Noted:
+        n: int
+
+        def __del__(self) -> None:
+            seen.append(gc.isenabled())
+
+    class Key(enum.Enum):
+        A = "a"
+        B = "b"
+
+        def __hash__(self) -> int:
+            seen.append(gc.isenabled())
+            return hash(self.value)
+
+    with pytest.raises(jsv.ValidationError):
+        jsv.loads("[{n:1},{n:2},{n:x}]", type=list[Noted])
+    assert jsv.loads("{k:{n:1},k:{n:2}}", type=dict[str, Noted])["k"].n == 2
+    assert jsv.loads("{a:1,b:2}", type=dict[Key, int]) == {Key.A: 1, Key.B: 2}
+    gc.collect()
+    assert len(seen) >= 5
+    assert all(seen)
+
+
+def test_collector_switched_off_mid_decode_stays_off() -> None:
+    @dataclasses.dataclass
+    class Off:
+        n: int
+
+        def __post_init__(self) -> None:
+            gc.disable()
+
+    try:
+        assert [o.n for o in jsv.loads("[{n:1},{n:2}]", type=list[Off])] == [1, 2]
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 @pytest.mark.skipif(not FREE_THREADED, reason="a free-threaded build only")
 def test_free_threaded_import_keeps_the_gil_off() -> None:
     """The C module declares that it needs no GIL: importing it neither warns nor turns the
