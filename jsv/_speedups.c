@@ -1351,6 +1351,7 @@ PyDoc_STRVAR(decode_doc,
 static PyObject *
 speedups_decode(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
+    (void)module;
     static const char *const names[] = {"data", "trim"};
     PyObject *a[2];
     if (kwnames == NULL && nargs == 2) {
@@ -1368,6 +1369,7 @@ static PyObject *
 speedups_decode_raw_keys(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
                          PyObject *kwnames)
 {
+    (void)module;
     static const char *const names[] = {"data", "trim", "map_key"};
     PyObject *a[3];
     if (unpack_args("decode_raw_keys", names, 3, 3, args, nargs, kwnames, a) < 0) return NULL;
@@ -2897,6 +2899,7 @@ PyDoc_STRVAR(encode_doc,
 static PyObject *
 speedups_encode(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
+    (void)module;
     static const char *const names[] = {"obj", "rename", "indent", "default", "keep_none"};
     PyObject *a[5];
     if (unpack_args("encode", names, 5, 1, args, nargs, kwnames, a) < 0) return NULL;
@@ -2924,6 +2927,7 @@ static PyMethodDef speedups_methods[] = {
 static void
 speedups_free(void *module)
 {
+    (void)module;
 #ifndef Py_GIL_DISABLED
     caches_clear(&process_caches);
 #endif

@@ -895,6 +895,7 @@ static PyObject *
 speedups_decode_typed(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
                       PyObject *kwnames)
 {
+    (void)module;
     static const char *const names[] = {"data", "trim", "plan", "fallback"};
     PyObject *a[4];
     if (kwnames == NULL && nargs == 4) {
