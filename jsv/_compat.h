@@ -19,9 +19,6 @@
  *                               gives the type a valid version tag where it can
  *   jsv_type_version(type)      the type's version tag while it is valid (CPython gives the
  *                               type a new one whenever it or a base changes), else 0
- *   JSV_SET_DICT_CONSTRUCTS     defined where a fresh object's __dict__ may be replaced
- *                               wholesale by PyObject_GenericSetDict() (before 3.13, whose
- *                               inline attribute values would not see it)
  *   JSV_HAVE_DICT_VERSION       defined where dicts carry a version tag (3.11 only: it is
  *                               deprecated from 3.12 and removed in 3.14), with
  *                               jsv_dict_version(dict) and jsv_object_dict_ptr(obj)
@@ -116,10 +113,6 @@ jsv_type_version(PyTypeObject *type)
     return 0;
 #endif
 }
-
-#if PY_VERSION_HEX < 0x030D0000
-#define JSV_SET_DICT_CONSTRUCTS 1
-#endif
 
 #if PY_VERSION_HEX < 0x030C0000
 #define JSV_HAVE_DICT_VERSION 1

@@ -47,6 +47,7 @@ enum { TV_EMPTY_NONE = 0, TV_EMPTY_TEXT = 1, TV_EMPTY_DEFAULT = 2, TV_EMPTY_ERRO
 #define TV_GUESSES 8 /* fields tried by their learned key before a key is looked up */
 
 static PyObject *tv_str_post_init;
+static PyObject *tv_str_dict; /* "__dict__" */
 static PyObject *tv_empty_tuple;
 
 /* The kind of a compact node (a small non-negative int). */
@@ -498,17 +499,11 @@ tv_learn_key(PyObject *learned, Py_ssize_t index, PyObject *key)
 static int
 tv_fill_fresh(PyObject *obj, PyObject *fields)
 {
-#ifdef JSV_SET_DICT_CONSTRUCTS
-    /* fields becomes the instance __dict__ itself */
-    return PyObject_GenericSetDict(obj, fields, NULL);
-#else
-    Py_ssize_t pos = 0;
-    PyObject *name, *value;
-    while (PyDict_Next(fields, &pos, &name, &value)) {
-        if (PyObject_GenericSetAttr(obj, name, value) < 0) return -1;
-    }
-    return 0;
-#endif
+    /* fields becomes the instance __dict__ itself: obj.__dict__ = fields, through the
+     * class's __dict__ descriptor, which every version keeps consistent with its own
+     * attribute storage (3.13 keeps a fresh object's attributes inline, and a dict put
+     * in place behind its back, by PyObject_GenericSetDict(), goes unseen) */
+    return PyObject_SetAttr(obj, tv_str_dict, fields);
 }
 
 /* Build the dataclass from kwargs as _fast_constructor() does. */
@@ -1306,9 +1301,13 @@ static int
 typed_init(void)
 {
     tv_str_post_init = PyUnicode_InternFromString("__post_init__");
+    tv_str_dict = PyUnicode_InternFromString("__dict__");
     tv_str_value_ = PyUnicode_InternFromString("_value_");
     tv_empty_tuple = PyTuple_New(0);
-    if (tv_str_post_init == NULL || tv_str_value_ == NULL || tv_empty_tuple == NULL) return -1;
+    if (tv_str_post_init == NULL || tv_str_dict == NULL || tv_str_value_ == NULL ||
+        tv_empty_tuple == NULL) {
+        return -1;
+    }
     PyObject *module = PyImport_ImportModule("enum");
     if (module == NULL) return -1;
     tv_enum_class = PyObject_GetAttrString(module, "Enum");
