@@ -2,12 +2,13 @@
  * jsv/_compat.h: the one place where the C accelerator touches CPython beyond its public
  * API, and the switches between CPython versions.
  *
- * Everything else in the jsv/ C sources uses the public C API (including the PyUnstable_* functions,
- * which are public and versioned). Each internal kept here for speed sits behind a
- * PY_VERSION_HEX check with a public-API path for every other version, so that CPython
- * versions this code was never built on (3.14 and later) compile and behave the same,
- * only without the shortcut. tests/test_portability.py checks that no other source file
- * names a CPython internal.
+ * Everything else in the jsv/ C sources uses the public C API (including the PyUnstable_*
+ * functions, which are public and versioned). Each internal kept here for speed sits behind
+ * a version check (JSV_INTERNALS_HEX, below) with a public-API path for every other version,
+ * so that CPython versions this code was never built on (3.14 and later) compile and behave
+ * the same, only without the shortcut. tests/test_portability.py checks that no other
+ * source file names a CPython internal, and CI builds the module with
+ * -DJSV_PUBLIC_API_ONLY, which takes every public path, and runs the C tests on it.
  *
  * What is here:
  *   JSV_ASCII_SPACE[c]          str.isspace() of an ASCII character (a table of our own)
@@ -32,6 +33,14 @@
 
 #include <Python.h>
 
+/* The version the internals are chosen for: this CPython's, or, with JSV_PUBLIC_API_ONLY
+ * defined, one newer than any known (every public path; needs 3.12 or later). */
+#ifdef JSV_PUBLIC_API_ONLY
+#define JSV_INTERNALS_HEX 0x7FFFFFFF
+#else
+#define JSV_INTERNALS_HEX PY_VERSION_HEX
+#endif
+
 /* str.isspace() for ASCII: \t \n \v \f \r, the four separators 0x1C-0x1F, and space. */
 static const unsigned char JSV_ASCII_SPACE[256] = {
     ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1,
@@ -47,7 +56,7 @@ jsv_is_space(Py_UCS4 c)
 static inline PyObject *
 jsv_new_dict(Py_ssize_t n)
 {
-#if PY_VERSION_HEX < 0x030E0000
+#if JSV_INTERNALS_HEX < 0x030E0000
     /* exported by 3.11 to 3.13: saves the resizes of a dict built entry by entry */
     return n > 5 ? _PyDict_NewPresized(n) : PyDict_New();
 #else
@@ -61,19 +70,21 @@ jsv_new_dict(Py_ssize_t n)
 static inline long
 jsv_small_int(PyObject *o)
 {
-#if PY_VERSION_HEX < 0x030C0000
+#if JSV_INTERNALS_HEX < 0x030C0000
     /* 3.11's layout: the size is the number of digits, 0 for zero */
     return Py_SIZE(o) == 0 ? 0 : (long)((PyLongObject *)o)->ob_digit[0];
-#else
-    /* public (unstable) API from 3.12 on */
+#elif JSV_INTERNALS_HEX < 0x030E0000
+    /* public (unstable) API of 3.12 and 3.13 */
     return (long)PyUnstable_Long_CompactValue((PyLongObject *)o);
+#else
+    return PyLong_AsLong(o);
 #endif
 }
 
 static inline PyObject *
 jsv_type_lookup(PyTypeObject *type, PyObject *name)
 {
-#if PY_VERSION_HEX < 0x030E0000
+#if JSV_INTERNALS_HEX < 0x030E0000
     /* exported by 3.11 to 3.13; uses (and fills) the method cache and assigns the version
      * tag */
     return _PyType_Lookup(type, name);
@@ -101,10 +112,10 @@ jsv_type_lookup(PyTypeObject *type, PyObject *name)
 static inline unsigned int
 jsv_type_version(PyTypeObject *type)
 {
-#if PY_VERSION_HEX < 0x030C0000
+#if JSV_INTERNALS_HEX < 0x030C0000
     /* 3.11 marks a valid tag with a flag */
     return PyType_HasFeature(type, Py_TPFLAGS_VALID_VERSION_TAG) ? type->tp_version_tag : 0;
-#elif PY_VERSION_HEX < 0x030F0000
+#elif JSV_INTERNALS_HEX < 0x030F0000
     /* 3.12 to 3.14 no longer set the flag: 0 is the invalid tag */
     return type->tp_version_tag;
 #else
@@ -114,7 +125,7 @@ jsv_type_version(PyTypeObject *type)
 #endif
 }
 
-#if PY_VERSION_HEX < 0x030C0000
+#if JSV_INTERNALS_HEX < 0x030C0000
 #define JSV_HAVE_DICT_VERSION 1
 
 static inline uint64_t

@@ -42,13 +42,15 @@ def test_internals_only_in_the_shim() -> None:
 
 
 def test_shim_keeps_each_internal_behind_a_version_check() -> None:
-    """Every internal the shim names sits inside a PY_VERSION_HEX-guarded block."""
+    """Every internal the shim names sits inside a block guarded by the version check
+    (JSV_INTERNALS_HEX: PY_VERSION_HEX, or past every known version with
+    JSV_PUBLIC_API_ONLY)."""
     depth_guards: list[bool] = []
     unguarded = []
     for number, line in enumerate((SOURCES / SHIM).read_text(encoding="utf-8").splitlines(), 1):
         stripped = line.strip()
         if stripped.startswith("#if"):
-            depth_guards.append("PY_VERSION_HEX" in stripped)
+            depth_guards.append("JSV_INTERNALS_HEX" in stripped)
         elif stripped.startswith("#endif"):
             depth_guards.pop()
         elif stripped.startswith("*") or stripped.startswith("/*"):
