@@ -169,14 +169,17 @@ def test_collector_state_survives_threads_and_del() -> None:
     """Decoding never switches the process-wide collector: four threads decoding items whose
     __del__ runs mid-decode (one bad item each time) leave it as they found it."""
 
+    # A collection on a free-threaded build is a full one, stopping every thread, whose cost
+    # grows with everything the test session holds: there, one per list of 200 items.
+    every = 200 if FREE_THREADED else 50
+
     @dataclasses.dataclass
     class Dropped:
         n: int
 
         def __del__(self) -> None:
-            # Python code in the middle of a decode, now and then with a collection (a
-            # full one, stopping every thread, on a free-threaded build)
-            if self.n % 50 == 0:
+            # Python code in the middle of a decode, now and then with a collection
+            if self.n % every == 0:
                 gc.collect(0)
 
     good = "[" + ",".join(f"{{n:{i}}}" for i in range(200)) + "]"
