@@ -89,15 +89,53 @@ def render_path(parts: list[PathPart]) -> str:
 
 # ---- converters -----------------------------------------------------------------------
 
-_compiled: dict[tuple[int, bool], Converter] = {}
+_PlanKey = tuple[int, bool]  # (id(node), forbid_unknown_fields)
+_Built = TypeVar("_Built")
 
 # Plans are compiled once per node and shared by every thread. Only finished converters
-# and compact plans are published in _compiled and _c_plans (read without a lock). A build
-# in progress, whose recursive parts refer to themselves before they are finished, stays
-# in a pending dict that only the thread holding _build_lock sees, and is published when
-# its outermost call returns.
+# and compact plans are published in their caches (read without a lock). A build in
+# progress, whose recursive parts refer to themselves before they are finished, stays in a
+# pending dict that only the thread holding _build_lock sees, and is published when its
+# outermost call returns.
 _build_lock = threading.RLock()
-_compiled_pending: dict[tuple[int, bool], Converter] = {}
+
+
+def _build_once(
+    published: dict[_PlanKey, _Built],
+    pending: dict[_PlanKey, _Built],
+    key: _PlanKey,
+    placeholder: _Built,
+    build: Callable[[], _Built],
+) -> _Built:
+    """``published[key]``, made by ``build()`` the first time; while it is being built,
+    ``placeholder`` stands for it in ``pending``, where recursive parts find it."""
+    found = published.get(key)
+    if found is not None:
+        return found
+    with _build_lock:
+        found = published.get(key)
+        if found is None:
+            found = pending.get(key)
+        if found is not None:
+            return found
+        outermost = not pending
+        pending[key] = placeholder
+        try:
+            built = build()
+        except BaseException:
+            pending.pop(key, None)
+            if outermost:
+                pending.clear()
+            raise
+        pending[key] = built
+        if outermost:
+            published.update(pending)
+            pending.clear()
+        return built
+
+
+_compiled: dict[_PlanKey, Converter] = {}
+_compiled_pending: dict[_PlanKey, Converter] = {}
 
 
 def compile_plan(node: Node, forbid_unknown: bool) -> Converter:
@@ -106,28 +144,16 @@ def compile_plan(node: Node, forbid_unknown: bool) -> Converter:
     converter = _compiled.get(key)
     if converter is not None:
         return converter
-    with _build_lock:
-        converter = _compiled.get(key) or _compiled_pending.get(key)
-        if converter is not None:
-            return converter
-        outermost = not _compiled_pending
-        # A forwarding stub first, so that recursive plans find a converter.
-        slot: list[Converter] = []
-        _compiled_pending[key] = lambda value: slot[0](value)
-        try:
-            converter = _build(node, forbid_unknown)
-        except BaseException:
-            _compiled_pending.pop(key, None)
-            if outermost:
-                _compiled_pending.clear()
-            raise
+    # A forwarding stub stands for the converter while it is built.
+    slot: list[Converter] = []
+
+    def build() -> Converter:
+        converter = _build(node, forbid_unknown)
         slot.append(converter)
-        _compiled_pending[key] = converter
         _keepalive.append(node)
-        if outermost:
-            _compiled.update(_compiled_pending)
-            _compiled_pending.clear()
         return converter
+
+    return _build_once(_compiled, _compiled_pending, key, lambda v: slot[0](v), build)
 
 
 # Compiled converters are keyed by id(node): keep their nodes alive so ids stay unique.
@@ -474,35 +500,25 @@ def _literal(node: LiteralNode) -> Converter:
 C_ANY, C_STR, C_INT, C_FLOAT, C_BOOL, C_PARSE, C_ENUM, C_OPTIONAL = range(8)
 C_LIST, C_DICT, C_CLASS, C_PY = range(8, 12)
 
-_c_plans: dict[tuple[int, bool], list[Any]] = {}
-_c_pending: dict[tuple[int, bool], list[Any]] = {}  # see _build_lock
+_c_plans: dict[_PlanKey, list[Any]] = {}
+_c_pending: dict[_PlanKey, list[Any]] = {}
 
 
 def c_plan(node: Node, forbid: bool) -> list[Any]:
     """The compact form of ``node`` for the C executor (cached; cyclic for recursive plans)."""
     key = (id(node), forbid)
-    compact = _c_plans.get(key)
-    if compact is not None:
-        return compact
-    with _build_lock:
-        compact = _c_plans.get(key) or _c_pending.get(key)
-        if compact is not None:
-            return compact
-        outermost = not _c_pending
-        compact = []
-        _c_pending[key] = compact  # before its children, so that recursive plans find it
-        try:
-            compact.extend(_c_build(node, forbid))
-        except BaseException:
-            _c_pending.pop(key, None)
-            if outermost:
-                _c_pending.clear()
-            raise
+    found = _c_plans.get(key)
+    if found is not None:
+        return found
+    # The list itself stands for the plan while it is built, and is filled in place.
+    compact: list[Any] = []
+
+    def build() -> list[Any]:
+        compact.extend(_c_build(node, forbid))
         _keepalive.append(node)
-        if outermost:
-            _c_plans.update(_c_pending)
-            _c_pending.clear()
         return compact
+
+    return _build_once(_c_plans, _c_pending, key, compact, build)
 
 
 _C_SCALARS = {str: C_STR, int: C_INT, float: C_FLOAT, bool: C_BOOL}
