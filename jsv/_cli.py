@@ -96,6 +96,21 @@ def _write(text: str, name: str = STDIN_NAME) -> None:
         raise _Failure(f"cannot write the output: {e.strerror or e}") from None
 
 
+def closed_pipe_status() -> int:
+    """Stop quietly after a ``BrokenPipeError`` on stdout; return the exit status, 1.
+
+    Points stdout at the null device, so that the interpreter does not report the
+    closed pipe again when it flushes stdout at exit. ``python -m jsv.examples`` uses
+    it too.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return 1
+
+
 # --- error positions ------------------------------------------------------------------
 
 
@@ -538,14 +553,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: {e}", file=sys.stderr)
         return e.status
     except BrokenPipeError:
-        # The reader went away (``jsv to-json big.jsv | head``): stop quietly, and keep
-        # the interpreter from complaining when it flushes stdout at exit.
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        except (OSError, ValueError):
-            pass
-        return 1
+        # The reader went away (``jsv to-json big.jsv | head``): stop quietly.
+        return closed_pipe_status()
     except KeyboardInterrupt:
         return 130
     finally:
