@@ -246,7 +246,7 @@ def _from_json(args: argparse.Namespace) -> int:
 
 def _format(args: argparse.Namespace) -> int:
     name, data = _read(args.file)
-    indent = None if args.compact else args.indent
+    indent = None if args.compact else 2 if args.indent is None else args.indent
     try:
         out = jsv.reformat(data, indent=indent, trim=not args.exact)
     except jsv.DecodeError as e:
@@ -502,7 +502,9 @@ def _parser() -> argparse.ArgumentParser:
     layout.add_argument(
         "--indent",
         type=_indent,
-        default=2,
+        # None, not 2: argparse's conflict check skips an option whose value is its
+        # default, so "--indent 2 --compact" would pass unnoticed.
+        default=None,
         metavar="N|tab",
         help="N spaces or a tab per level (default: 2)",
     )

@@ -423,6 +423,35 @@ def test_usage_errors_exit_2(run: Run, args: list[str]) -> None:
     assert "usage: jsv" in result.err
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--indent", "2", "--compact"], "argument --compact: not allowed with argument --indent"),
+        (["--compact", "--indent", "2"], "argument --indent: not allowed with argument --compact"),
+        (["--indent", "02", "--compact"], "argument --compact: not allowed with argument --indent"),
+        (["--indent", "0", "--compact"], "argument --compact: not allowed with argument --indent"),
+        (["--compact", "--indent", "tab"], "argument --indent: not allowed with argument --compact"),
+    ],
+)
+def test_format_indent_with_compact_is_a_usage_error(
+    run: Run, args: list[str], message: str
+) -> None:
+    """Also when the indent given is the default one, which argparse alone lets through."""
+    result = run("format", *args, stdin="{a:1}")
+    assert (result.status, result.out) == (2, "")
+    assert result.err == (
+        "usage: jsv format [-h] [--indent N|tab | --compact] [--exact] [FILE]\n"
+        f"jsv format: error: {message}\n"
+    )
+
+
+def test_format_default_indent_is_2(run: Run) -> None:
+    assert run("format", stdin="{a:[1]}").out == "{\n  a: [\n    1\n  ]\n}\n"
+    assert run("format", "--indent", "2", stdin="{a:[1]}").out == "{\n  a: [\n    1\n  ]\n}\n"
+    assert run("format", "--indent", "0", stdin="{a:[1]}").out == "{\na: [\n1\n]\n}\n"
+    assert run("format", "--compact", stdin="{ a: [ 1 ] }").out == "{a:[1]}\n"
+
+
 @pytest.mark.parametrize("command", ["to-json", "from-json", "format", "check"])
 def test_help_shows_an_example(run: Run, command: str) -> None:
     result = run(command, "--help")
