@@ -423,14 +423,18 @@ def test_usage_errors_exit_2(run: Run, args: list[str]) -> None:
     assert "usage: jsv" in result.err
 
 
+_COMPACT_AFTER = "argument --compact: not allowed with argument --indent"
+_INDENT_AFTER = "argument --indent: not allowed with argument --compact"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--indent", "2", "--compact"], "argument --compact: not allowed with argument --indent"),
-        (["--compact", "--indent", "2"], "argument --indent: not allowed with argument --compact"),
-        (["--indent", "02", "--compact"], "argument --compact: not allowed with argument --indent"),
-        (["--indent", "0", "--compact"], "argument --compact: not allowed with argument --indent"),
-        (["--compact", "--indent", "tab"], "argument --indent: not allowed with argument --compact"),
+        (["--indent", "2", "--compact"], _COMPACT_AFTER),
+        (["--compact", "--indent", "2"], _INDENT_AFTER),
+        (["--indent", "02", "--compact"], _COMPACT_AFTER),
+        (["--indent", "0", "--compact"], _COMPACT_AFTER),
+        (["--compact", "--indent", "tab"], _INDENT_AFTER),
     ],
 )
 def test_format_indent_with_compact_is_a_usage_error(
