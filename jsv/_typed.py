@@ -612,11 +612,14 @@ def _c_class(node: ClassNode, forbid: bool) -> list[Any]:
 
 
 class Decoder(Generic[T]):
-    """A reusable typed decoder: the type's plan is built once, here.
+    """A reusable decoder: the type's plan is built once, here.
 
     Args:
         type: the target type: a dataclass, ``list[SessionInfo]``, ``dict[str, int]``,
             ``Optional[X]``, a TypedDict, NamedTuple, enum, scalar, ... (docs/typed.md).
+            ``None`` (the default) and ``typing.Any`` decode the untyped tree of
+            ``dict``, ``list``, ``str`` and ``None``, exactly as ``jsv.loads(data)`` does;
+            ``.type`` is then ``typing.Any``.
         trim: read human-formatted text (whitespace around keys and bare values ignored).
         forbid_unknown_fields: a key that matches no field is a ValidationError.
 
@@ -631,9 +634,30 @@ class Decoder(Generic[T]):
         ...     muted: bool = False
         >>> jsv.Decoder(list[Member]).decode('[{displayName:"Me, Junior",muted:True}]')
         [Member(display_name='Me, Junior', muted=True)]
+        >>> jsv.Decoder().decode("{ a: [x,,y], b: z }")
+        {' a': ['x', None, 'y'], ' b': ' z '}
+        >>> jsv.Decoder(trim=True).decode("{ a: [x,,y], b: z }")
+        {'a': ['x', None, 'y'], 'b': 'z'}
     """
 
-    __slots__ = ("_compact", "_convert", "_fallback", "forbid_unknown_fields", "trim", "type")
+    __slots__ = (
+        "_compact",
+        "_convert",
+        "_fallback",
+        "_untyped",
+        "forbid_unknown_fields",
+        "trim",
+        "type",
+    )
+
+    @overload
+    def __init__(
+        self: Decoder[Any],
+        type: None = ...,
+        *,
+        trim: bool = ...,
+        forbid_unknown_fields: bool = ...,
+    ) -> None: ...
 
     @overload
     def __init__(
@@ -645,10 +669,17 @@ class Decoder(Generic[T]):
         self: Decoder[Any], type: Any, *, trim: bool = ..., forbid_unknown_fields: bool = ...
     ) -> None: ...
 
-    def __init__(self, type: Any, *, trim: bool = False, forbid_unknown_fields: bool = False):
+    def __init__(
+        self, type: Any = None, *, trim: bool = False, forbid_unknown_fields: bool = False
+    ):
+        if type is None:
+            type = Any
         self.type = type
         self.trim = trim
         self.forbid_unknown_fields = forbid_unknown_fields
+        # Untyped: the kernel's own decoder, so that the result and every error are those
+        # of jsv.loads(data, trim=trim).
+        self._untyped = type is Any
         node = plan(type)
         self._convert = compile_plan(node, forbid_unknown_fields)
         self._compact = c_plan(node, forbid_unknown_fields)
@@ -660,6 +691,8 @@ class Decoder(Generic[T]):
         Raises DecodeError for malformed text and ValidationError (with ``.path``) for
         text that does not fit the type.
         """
+        if self._untyped:
+            return _kernel.decode(data, self.trim)  # type: ignore[no-any-return]
         active = _kernel.active
         if active is not _pure:  # the C executor, one pass from text to objects
             return active.decode_typed(data, self.trim, self._compact, self._fallback)  # type: ignore[no-any-return]

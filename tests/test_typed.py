@@ -1277,6 +1277,63 @@ def test_decoder_is_reusable_and_equivalent_to_loads() -> None:
     assert "Decoder(" in repr(decoder)
 
 
+_UNTYPED_DOCS = [
+    "",
+    "  ",
+    "x",
+    "{ dialState: None, ended: False }",
+    '{id:1,name:"Me, Junior",tags:[a,,b],m:{}}',
+    '[ a , "b, c" ,[],{k:v},]',
+    "\ufeff{a:\"x\"\"y\"}",
+    "[" * 300 + "]" * 300,
+]
+_UNTYPED_BAD: list[str | bytes] = [
+    "{a:[1}",
+    '{a:"x}',
+    "[a]b",
+    "{a}",
+    "[" * 1001 + "]" * 1001,
+    b"{a:\xff}",
+]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [jsv.Decoder, lambda **kw: jsv.Decoder(None, **kw), lambda **kw: jsv.Decoder(Any, **kw)],
+    ids=["no type", "None", "Any"],
+)
+def test_decoder_without_a_type_decodes_untyped_as_loads(make: Any) -> None:
+    for trim in (False, True):
+        decoder = make(trim=trim)
+        assert (decoder.type, decoder.trim) == (Any, trim)
+        assert repr(decoder) == f"Decoder(typing.Any, trim={trim})"
+        for doc in _UNTYPED_DOCS:
+            expected = jsv.loads(doc, trim=trim)
+            assert decoder.decode(doc) == expected
+            assert decoder.decode(doc.encode()) == expected
+            assert jsv.loads(doc, type=Any, trim=trim) == expected
+        for bad in _UNTYPED_BAD:
+            with pytest.raises(jsv.DecodeError) as want:
+                jsv.loads(bad, trim=trim)
+            with pytest.raises(jsv.DecodeError) as got:
+                decoder.decode(bad)
+            assert type(got.value) is type(want.value) is jsv.DecodeError
+            assert (got.value.args, got.value.doc) == (want.value.args, want.value.doc)
+    # The exact values, kept or trimmed:
+    doc = "{ a: [x,,y], b: z }"
+    assert make().decode(doc) == {" a": ["x", None, "y"], " b": " z "}
+    assert make(trim=True).decode(doc) == {"a": ["x", None, "y"], "b": "z"}
+    assert make(forbid_unknown_fields=True).decode("{a:1}") == {"a": "1"}
+    with pytest.raises(jsv.DecodeError) as error:
+        make().decode("{a:[1}")
+    assert str(error.value) == "Unterminated list: no closing ']': line 1 column 4 (char 3)"
+    message = "^Input must be str, bytes, bytearray or memoryview, not int$"
+    with pytest.raises(TypeError, match=message):
+        jsv.loads(1)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=message):
+        make().decode(1)
+
+
 def test_plans_are_built_once_per_type() -> None:
     from jsv import _plan
 
