@@ -8,6 +8,7 @@ position in the document are only worked out when an error reaches :class:`Decod
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import inspect
 import json
@@ -19,7 +20,7 @@ from . import _kernel, _pure
 from ._decode import text_of
 from ._errors import MSG_TOO_DEEP, ValidationError
 from ._locate import locate
-from ._naming import Rename, normalized_key, rename_function
+from ._naming import Rename, normalized_key, rename_function, wire_names
 from ._plan import (
     MISSING,
     ClassNode,
@@ -386,6 +387,13 @@ def _class(node: ClassNode, forbid: bool) -> Converter:
     normalized = {s: fields[i] for s, i in node.normalized.items() if i not in ignored}
     ignored_spellings = {s for s, i in node.normalized.items() if i in ignored}
     required = [f.name for f in node.fields if f.required]
+    # A missing field is named as the encoder writes its key with the default rename
+    # (the wire name), as every other error path names a field by its key.
+    if is_typeddict:
+        wire = {f.name: f.name for f in node.fields}  # a dict: its keys are written as is
+    else:
+        names = [f.name for f in dataclasses.fields(cls)]
+        wire = dict(zip(names, wire_names(cls, "camel"), strict=True))
     construct = None if is_typeddict else _fast_constructor(node)
 
     def convert(value: Any) -> Any:
@@ -430,7 +438,7 @@ def _class(node: ClassNode, forbid: bool) -> Converter:
                     raise
         for name in required:
             if name not in kwargs:
-                raise _Invalid(MSG_MISSING_FIELD.format(field=name))
+                raise _Invalid(MSG_MISSING_FIELD.format(field=wire[name]))
         if is_typeddict:
             return kwargs
         try:

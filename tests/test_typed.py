@@ -1035,14 +1035,44 @@ def test_forbid_unknown_fields_reports_the_key() -> None:
 
 def test_missing_required_fields_are_reported_at_their_map() -> None:
     error = invalid("{age:3}", Person)
-    assert where(error) == ("Missing required field 'first_name'", "$", 0, 1, 1)
+    assert where(error) == ("Missing required field 'firstName'", "$", 0, 1, 1)
+    assert str(error) == "Missing required field 'firstName' at $: line 1 column 1 (char 0)"
     doc = "{id:1,members:[{displayName:A},{muted:True}]}"
     error = invalid(doc, Session)
-    assert where(error) == ("Missing required field 'display_name'", "$.members[1]", 31, 1, 32)
+    assert where(error) == ("Missing required field 'displayName'", "$.members[1]", 31, 1, 32)
     error = invalid("{}", Required)
     assert error.msg == "Missing required field 'count'"
     error = invalid("{count:1,name:n,label:l,anything:a}", Required)
     assert error.msg == "Missing required field 'child'"
+
+
+@dataclass
+class RequiredWireNames:
+    session_id: str = field(metadata={"jsv_name": "SID"})
+    dial_state: str = field(metadata={"dataclasses_json": {"letter_case": str.upper}})
+    url_value: str = ""
+    from_: str = field(default="")
+    call_sid: str = field(kw_only=True)
+
+
+def test_a_missing_field_is_named_by_the_key_the_encoder_writes() -> None:
+    """The default (camelCase) rename, or the field's own wire name; whatever the input
+    spells the other keys, and whatever rename= an encoder might use."""
+    value = RequiredWireNames("s", "d", "u", "f", call_sid="c")
+    assert jsv.dumps(value) == "{SID:s,DIAL_STATE:d,urlValue:u,from:f,callSid:c}"
+    cases = [
+        ("{DIAL_STATE:d,callSid:c}", "SID"),
+        ("{session_id:s,call_sid:c}", "DIAL_STATE"),
+        ("{SID:s,DialState:d,url_value:u}", "callSid"),
+    ]
+    for doc, wire in cases:
+        error = invalid(doc, RequiredWireNames)
+        assert (error.msg, error.path, error.pos) == (f"Missing required field '{wire}'", "$", 0)
+    error = invalid("[{},{sid:s,dialState:d,callSid:c}]", list[RequiredWireNames])
+    assert (error.msg, error.path, error.pos) == ("Missing required field 'SID'", "$[0]", 1)
+    # Generic and inherited dataclasses: the same names.
+    error = invalid("{results:[{age:1}]}", QueryResponse[Person])
+    assert (error.msg, error.path) == ("Missing required field 'firstName'", "$.results[0]")
 
 
 # ---- empty values (spec §6) ----------------------------------------------------------------
