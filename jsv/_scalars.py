@@ -171,18 +171,22 @@ _FLOAT_WORDS: Final = {
     "+infinity": math.inf,
 }
 _BOOLS: Final = {"true": True, "false": False, "1": True, "0": False}
+# Month, day, hour, minute and second take one or two digits, as .NET's DateTime.Parse reads
+# them (``2011-8-4T5:6:7``); the year takes four.
 _DATETIME: Final = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?"
+    r"(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d+))?)?"
     r"(Z|[+-]\d{2}:?\d{2})?)?"
 )
 _COMPACT_DATE: Final = re.compile(r"(\d{4})(\d{2})(\d{2})")
-_WCF_DATE: Final = re.compile(r"/Date\((-?\d+)([+-]\d{4})?\)/")
+# WCF ``/Date(ms±HHMM)/``, or ``\/Date(ms±HHMM)\/`` with both slashes escaped as JSON writes
+# them (the reference reads both).
+_WCF_DATE: Final = re.compile(r"(\\?)/Date\((-?\d+)([+-]\d{4})?\)\1/")
 _XSD_DURATION: Final = re.compile(
     r"(-)?P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)(?:\.(\d+))?S)?)?"
 )
 _DOTNET_TIMESPAN: Final = re.compile(r"(-)?(?:(\d+)\.)?(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?")
-_CLOCK_TIME: Final = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?")
+_CLOCK_TIME: Final = re.compile(r"(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d+))?)?")
 _EPOCH: Final = dt.datetime(1970, 1, 1)
 
 
@@ -240,9 +244,10 @@ def _tz(text: str) -> dt.tzinfo:
 
 
 def parse_datetime(text: str) -> dt.datetime:
-    """ISO 8601 as .NET writes it, ``yyyyMMdd`` and WCF ``/Date(ms±HHMM)/``.
+    """ISO 8601 as .NET writes it (or without zero padding), ``yyyyMMdd``, WCF ``/Date(ms±HHMM)/``.
 
-    An offset gives an aware value, none a naive one (never converted to local time).
+    An offset gives an aware value, none a naive one (never converted to local time). WCF
+    ``/Date(ms)/`` without an offset is UTC, as in .NET: an aware UTC value.
 
     >>> print(parse_datetime("2025-06-27T11:39:29.4490437-04:00"))
     2025-06-27 11:39:29.449043-04:00
@@ -268,11 +273,8 @@ def parse_datetime(text: str) -> dt.datetime:
             return dt.datetime(int(m[1]), int(m[2]), int(m[3]))
         m = _WCF_DATE.fullmatch(stripped)
         if m is not None:
-            instant = _EPOCH + dt.timedelta(milliseconds=int(m[1]))
-            if m[2] is None:
-                return instant
-            zone = _tz(m[2])
-            return instant.replace(tzinfo=dt.UTC).astimezone(zone)
+            instant = (_EPOCH + dt.timedelta(milliseconds=int(m[2]))).replace(tzinfo=dt.UTC)
+            return instant if m[3] is None else instant.astimezone(_tz(m[3]))
     except (ValueError, OverflowError) as e:
         raise _invalid("datetime", text, str(e)) from None
     raise _invalid("datetime", text)
@@ -327,7 +329,7 @@ def parse_timedelta(text: str) -> dt.timedelta:
 
 
 def parse_time(text: str) -> dt.time:
-    """An XSD duration below one day (``PT13H13M13S``) or ``HH:MM[:SS[.f]]``."""
+    """An XSD duration below one day (``PT13H13M13S``) or ``H:M[:S[.f]]`` (one or two digits)."""
     stripped = text.strip()
     m = _CLOCK_TIME.fullmatch(stripped)
     try:

@@ -153,8 +153,36 @@ ACCEPTED: list[tuple[Any, str, Any]] = [
     (dt.datetime, "2025-01-15T09:30:00+0530", dt.datetime(2025, 1, 15, 9, 30, tzinfo=tz(5, 30))),
     (dt.datetime, "2025-01-15T09:30:00-00:00", dt.datetime(2025, 1, 15, 9, 30, tzinfo=tz(0))),
     (dt.datetime, "20250115", dt.datetime(2025, 1, 15)),
-    (dt.datetime, "/Date(1700000000000)/", dt.datetime(2023, 11, 14, 22, 13, 20)),
-    (dt.datetime, "/Date(-1000)/", dt.datetime(1969, 12, 31, 23, 59, 59)),
+    # without zero padding, as .NET's DateTime.Parse reads it
+    (dt.datetime, "2011-8-4", dt.datetime(2011, 8, 4)),
+    (dt.datetime, "2011-8-05", dt.datetime(2011, 8, 5)),
+    (dt.datetime, "2011-09-4", dt.datetime(2011, 9, 4)),
+    (dt.datetime, "2011-8-4T5:06:07", dt.datetime(2011, 8, 4, 5, 6, 7)),
+    (dt.datetime, "2011-8-4T5:6:7", dt.datetime(2011, 8, 4, 5, 6, 7)),
+    (dt.datetime, "2011-08-04T05:6:07", dt.datetime(2011, 8, 4, 5, 6, 7)),
+    (dt.datetime, "2011-8-4 5:6", dt.datetime(2011, 8, 4, 5, 6)),
+    (dt.datetime, "2011-8-4T5:6:7.25Z", dt.datetime(2011, 8, 4, 5, 6, 7, 250000, UTC)),
+    (dt.datetime, "2011-8-4T5:06:07+08:00", dt.datetime(2011, 8, 4, 5, 6, 7, tzinfo=tz(8))),
+    # WCF dates: milliseconds since the epoch, UTC unless an offset is given
+    (dt.datetime, "/Date(1700000000000)/", dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=UTC)),
+    (dt.datetime, "/Date(-1000)/", dt.datetime(1969, 12, 31, 23, 59, 59, tzinfo=UTC)),
+    (dt.datetime, "/Date(0)/", dt.datetime(1970, 1, 1, tzinfo=UTC)),
+    (
+        dt.datetime,
+        "\\/Date(1340767564524)\\/",
+        dt.datetime(2012, 6, 27, 3, 26, 4, 524000, tzinfo=UTC),
+    ),
+    (
+        dt.datetime,
+        "\\/Date(1340767564524+0800)\\/",
+        dt.datetime(2012, 6, 27, 11, 26, 4, 524000, tzinfo=tz(8)),
+    ),
+    (
+        dt.datetime,
+        "/Date(1340767564524+0800)/",
+        dt.datetime(2012, 6, 27, 11, 26, 4, 524000, tzinfo=tz(8)),
+    ),
+    (dt.datetime, "\\/Date(-1000)\\/", dt.datetime(1969, 12, 31, 23, 59, 59, tzinfo=UTC)),
     (
         dt.datetime,
         "/Date(1700000000000-0500)/",
@@ -171,6 +199,12 @@ ACCEPTED: list[tuple[Any, str, Any]] = [
     (dt.date, "2025-01-15T00:00:00.0000000", dt.date(2025, 1, 15)),
     (dt.date, "20250115", dt.date(2025, 1, 15)),
     (dt.date, "0001-01-01", dt.date(1, 1, 1)),
+    (dt.date, "2011-8-4", dt.date(2011, 8, 4)),
+    (dt.date, "2011-8-05", dt.date(2011, 8, 5)),
+    (dt.date, "2011-09-4", dt.date(2011, 9, 4)),
+    (dt.date, "2011-8-4T0:0:0", dt.date(2011, 8, 4)),
+    (dt.date, "/Date(1340755200000)/", dt.date(2012, 6, 27)),
+    (dt.date, "\\/Date(1340755200000)\\/", dt.date(2012, 6, 27)),
     # time
     (dt.time, "PT13H13M13S", dt.time(13, 13, 13)),
     (dt.time, "PT0S", dt.time(0)),
@@ -180,6 +214,9 @@ ACCEPTED: list[tuple[Any, str, Any]] = [
     (dt.time, "13:13:13", dt.time(13, 13, 13)),
     (dt.time, "13:13:13.5", dt.time(13, 13, 13, 500000)),
     (dt.time, "9:05", dt.time(9, 5)),
+    (dt.time, "9:5", dt.time(9, 5)),
+    (dt.time, "1:2:3", dt.time(1, 2, 3)),
+    (dt.time, "1:2:3.5", dt.time(1, 2, 3, 500000)),
     # timedelta
     (dt.timedelta, "PT0S", dt.timedelta()),
     (dt.timedelta, "P1D", dt.timedelta(days=1)),
@@ -323,7 +360,23 @@ REJECTED: list[tuple[Any, str, str]] = [
     (Decimal, '"1,000"', "Expected Decimal, got '1,000'"),
     (Decimal, "1_000", "Expected Decimal, got '1_000'"),
     (Decimal, "abc", "Expected Decimal, got 'abc'"),
-    (dt.datetime, "2025-1-15", "Expected datetime, got '2025-1-15'"),
+    (dt.datetime, "2025-001-15", "Expected datetime, got '2025-001-15'"),
+    (dt.datetime, "25-1-15", "Expected datetime, got '25-1-15'"),
+    (dt.datetime, "2011-8-4T5", "Expected datetime, got '2011-8-4T5'"),
+    (dt.datetime, "2011-8-4T005:06", "Expected datetime, got '2011-8-4T005:06'"),
+    (dt.datetime, "2011-8-4T5:060:07", "Expected datetime, got '2011-8-4T5:060:07'"),
+    (dt.datetime, "2011-8-4T5:6:7:8", "Expected datetime, got '2011-8-4T5:6:7:8'"),
+    (dt.datetime, "2011-0-4", "Expected datetime, got '2011-0-4' (month must be in 1..12)"),
+    (
+        dt.datetime,
+        "2011-8-0",
+        "Expected datetime, got '2011-8-0' (day is out of range for month)",
+    ),
+    (
+        dt.datetime,
+        "2011-8-4T5:60",
+        "Expected datetime, got '2011-8-4T5:60' (minute must be in 0..59)",
+    ),
     (dt.datetime, "15/01/2025", "Expected datetime, got '15/01/2025'"),
     (dt.datetime, "2025-01-15T", "Expected datetime, got '2025-01-15T'"),
     (dt.datetime, "2025-01-15T09", "Expected datetime, got '2025-01-15T09'"),
@@ -343,6 +396,11 @@ REJECTED: list[tuple[Any, str, str]] = [
         "Expected datetime, got '2025-01-15T24:00:00' (hour must be in 0..23)",
     ),
     (dt.datetime, "/Date(abc)/", "Expected datetime, got '/Date(abc)/'"),
+    # both slashes escaped, or neither
+    (dt.datetime, "\\/Date(0)/", "Expected datetime, got '\\\\/Date(0)/'"),
+    (dt.datetime, "/Date(0)\\/", "Expected datetime, got '/Date(0)\\\\/'"),
+    (dt.datetime, "\\\\/Date(0)\\\\/", "Expected datetime, got '\\\\\\\\/Date(0)\\\\\\\\/'"),
+    (dt.datetime, "Date(0)", "Expected datetime, got 'Date(0)'"),
     (dt.datetime, "now", "Expected datetime, got 'now'"),
     (
         dt.date,
@@ -355,6 +413,16 @@ REJECTED: list[tuple[Any, str, str]] = [
         "Expected date, got '2025-01-15T00:00:00.5' (a time of day other than midnight)",
     ),
     (dt.date, "2025-01", "Expected date, got '2025-01'"),
+    (
+        dt.date,
+        "2011-8-4T5:06:07",
+        "Expected date, got '2011-8-4T5:06:07' (a time of day other than midnight)",
+    ),
+    (
+        dt.date,
+        "/Date(1340767564524)/",
+        "Expected date, got '/Date(1340767564524)/' (a time of day other than midnight)",
+    ),
     (dt.date, "2025-13-01", "Expected date, got '2025-13-01' (month must be in 1..12)"),
     (dt.time, "P1D", "Expected time, got 'P1D'"),
     (dt.time, "PT24H", "Expected time, got 'PT24H'"),
@@ -362,6 +430,7 @@ REJECTED: list[tuple[Any, str, str]] = [
     (dt.time, "25:00", "Expected time, got '25:00'"),
     (dt.time, "13", "Expected time, got '13'"),
     (dt.time, "noon", "Expected time, got 'noon'"),
+    (dt.time, "1:234", "Expected time, got '1:234'"),
     (dt.timedelta, "P", "Expected timedelta, got 'P'"),
     (dt.timedelta, "PT", "Expected timedelta, got 'PT'"),
     (dt.timedelta, "P1DT", "Expected timedelta, got 'P1DT'"),
@@ -461,6 +530,18 @@ def test_naive_and_aware_datetimes_stay_as_written() -> None:
     aware = jsv.loads("2025-01-15T09:30:00-04:00", type=dt.datetime)
     assert aware.utcoffset() == dt.timedelta(hours=-4)
     assert aware.hour == 9  # never converted
+
+
+def test_wcf_dates_without_an_offset_are_utc() -> None:
+    for text in ("/Date(1340767564524)/", "\\/Date(1340767564524)\\/"):
+        value = jsv.loads(text, type=dt.datetime)
+        assert value.tzinfo is UTC
+        assert value == dt.datetime(2012, 6, 27, 3, 26, 4, 524000, UTC)
+        assert jsv.dumps(value) == "2012-06-27T03:26:04.5240000Z"
+    # an offset is the zone the instant is shown in; the milliseconds are UTC all the same
+    shown = jsv.loads("\\/Date(1340767564524+0800)\\/", type=dt.datetime)
+    assert shown == jsv.loads("/Date(1340767564524)/", type=dt.datetime)
+    assert jsv.dumps(shown) == "2012-06-27T11:26:04.5240000+08:00"
 
 
 class Padded(str, enum.Enum):  # noqa: UP042
