@@ -185,8 +185,25 @@ _WCF_DATE: Final = re.compile(r"(\\?)/Date\((-?\d+)([+-]\d{4})?\)\1/")
 _XSD_DURATION: Final = re.compile(
     r"(-)?P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)(?:\.(\d+))?S)?)?"
 )
-_DOTNET_TIMESPAN: Final = re.compile(r"(-)?(?:(\d+)\.)?(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?")
+# .NET TimeSpan.Parse's ``[-][d.]h:m[:s[.f]]``: hours, minutes and seconds take one or two digits.
+_DOTNET_TIMESPAN: Final = re.compile(
+    r"(-)?(?:(\d+)\.)?(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d+))?)?"
+)
 _CLOCK_TIME: Final = re.compile(r"(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d+))?)?")
+# .NET TimeSpan.MaxValue (10675199.02:48:05.4775807) to the microsecond; MinValue
+# (-10675199.02:48:05.4775808) is its negative to the microsecond.
+_TIMESPAN_MAX: Final = dt.timedelta(
+    days=10675199, hours=2, minutes=48, seconds=5, microseconds=477580
+)
+# The XSD durations the reference writes for MaxValue and MinValue: exact (XmlConvert), and
+# computed through a double, whose seconds round to 5.4775391 and would otherwise read as
+# ...477539 microseconds.
+_TIMESPAN_BOUNDS: Final = {
+    "P10675199DT2H48M5.4775807S": _TIMESPAN_MAX,
+    "P10675199DT2H48M5.4775391S": _TIMESPAN_MAX,
+    "-P10675199DT2H48M5.4775808S": -_TIMESPAN_MAX,
+    "-P10675199DT2H48M5.4775391S": -_TIMESPAN_MAX,
+}
 _EPOCH: Final = dt.datetime(1970, 1, 1)
 
 
@@ -296,8 +313,11 @@ def _fraction_micros(fraction: str | None) -> int:
 
 
 def parse_timedelta(text: str) -> dt.timedelta:
-    """XSD duration (``PT1H30M``), .NET ``[-][d.]hh:mm:ss[.f]``, or a number of seconds."""
+    """XSD duration (``PT1H30M``), .NET ``[-][d.]h:m[:s[.f]]``, or a number of seconds."""
     stripped = text.strip()
+    bound = _TIMESPAN_BOUNDS.get(stripped)
+    if bound is not None:
+        return bound
     try:
         m = _XSD_DURATION.fullmatch(stripped)
         if m is not None and stripped not in ("P", "-P") and not stripped.endswith("T"):

@@ -78,6 +78,9 @@ class Permission(enum.IntFlag):
 
 
 SAMPLE_UUID = uuid.UUID("01234567-89ab-cdef-0123-456789abcdef")
+# .NET TimeSpan.MaxValue, 10675199.02:48:05.4775807, to the microsecond; MinValue
+# (-10675199.02:48:05.4775808) is its negative to the microsecond.
+TIMESPAN_MAX = dt.timedelta(days=10675199, seconds=2 * 3600 + 48 * 60 + 5, microseconds=477580)
 
 # (type, text, value): every form §5 reads.
 ACCEPTED: list[tuple[Any, str, Any]] = [
@@ -232,6 +235,28 @@ ACCEPTED: list[tuple[Any, str, Any]] = [
     (dt.timedelta, "00:01", dt.timedelta(minutes=1)),
     (dt.timedelta, "90", dt.timedelta(seconds=90)),
     (dt.timedelta, "1.5", dt.timedelta(seconds=1.5)),
+    # .NET TimeSpan.Parse's one-digit parts
+    (dt.timedelta, "1:2:3", dt.timedelta(hours=1, minutes=2, seconds=3)),
+    (dt.timedelta, "1.2:3:4.5", dt.timedelta(days=1, hours=2, minutes=3, seconds=4.5)),
+    (dt.timedelta, "1:2", dt.timedelta(hours=1, minutes=2)),
+    (dt.timedelta, "1.2:3", dt.timedelta(days=1, hours=2, minutes=3)),
+    (dt.timedelta, "-1:2:3", -dt.timedelta(hours=1, minutes=2, seconds=3)),
+    (dt.timedelta, "0:0:0.5", dt.timedelta(seconds=0.5)),
+    (dt.timedelta, "12.1:02:3", dt.timedelta(days=12, hours=1, minutes=2, seconds=3)),
+    # TimeSpan.MaxValue and MinValue, in every form the reference writes them
+    (dt.timedelta, "10675199.02:48:05.4775807", TIMESPAN_MAX),
+    (dt.timedelta, "-10675199.02:48:05.4775808", -TIMESPAN_MAX),
+    (dt.timedelta, "P10675199DT2H48M5.4775807S", TIMESPAN_MAX),
+    (dt.timedelta, "P10675199DT2H48M5.4775391S", TIMESPAN_MAX),
+    (dt.timedelta, "-P10675199DT2H48M5.4775808S", -TIMESPAN_MAX),
+    (dt.timedelta, "-P10675199DT2H48M5.4775391S", -TIMESPAN_MAX),
+    (dt.timedelta, "-P10675199DT2H48M5.4775807S", -TIMESPAN_MAX),
+    # a neighbour of the double-rounded text is read as written
+    (
+        dt.timedelta,
+        "P10675199DT2H48M5.4775392S",
+        dt.timedelta(days=10675199, seconds=10085, microseconds=477539),
+    ),
     # UUID
     (uuid.UUID, "0123456789abcdef0123456789abcdef", SAMPLE_UUID),
     (uuid.UUID, "0123456789ABCDEF0123456789ABCDEF", SAMPLE_UUID),
@@ -437,6 +462,11 @@ REJECTED: list[tuple[Any, str, str]] = [
     (dt.timedelta, "P1Y", "Expected timedelta, got 'P1Y'"),
     (dt.timedelta, "1 day", "Expected timedelta, got '1 day'"),
     (dt.timedelta, '"1,5"', "Expected timedelta, got '1,5'"),
+    (dt.timedelta, "1:234", "Expected timedelta, got '1:234'"),
+    (dt.timedelta, "123:4", "Expected timedelta, got '123:4'"),
+    (dt.timedelta, "1:2:345", "Expected timedelta, got '1:2:345'"),
+    (dt.timedelta, "1:2:3.", "Expected timedelta, got '1:2:3.'"),
+    (dt.timedelta, "1.:2:3", "Expected timedelta, got '1.:2:3'"),
     (uuid.UUID, "xyz", "Expected UUID, got 'xyz'"),
     (
         uuid.UUID,
@@ -542,6 +572,21 @@ def test_wcf_dates_without_an_offset_are_utc() -> None:
     shown = jsv.loads("\\/Date(1340767564524+0800)\\/", type=dt.datetime)
     assert shown == jsv.loads("/Date(1340767564524)/", type=dt.datetime)
     assert jsv.dumps(shown) == "2012-06-27T11:26:04.5240000+08:00"
+
+
+def test_timespan_bounds_are_read_to_the_microsecond() -> None:
+    # TimeSpan.MaxValue is 2**63 - 1 ticks of 100 ns, MinValue -2**63; to the microsecond
+    # (toward zero, as every fraction is read) both are 922337203685477580 microseconds.
+    micro = dt.timedelta(microseconds=1)
+    assert TIMESPAN_MAX // micro == (2**63 - 1) // 10 == 922337203685477580
+    assert jsv.loads("P10675199DT2H48M5.4775391S", type=dt.timedelta) // micro == (2**63 - 1) // 10
+    assert jsv.loads("-P10675199DT2H48M5.4775808S", type=dt.timedelta) // micro == -(2**63 // 10)
+    # the double-rounded seconds read as written would be 477539 microseconds, 41 short
+    literal = jsv.loads("P10675199DT2H48M5.4775392S", type=dt.timedelta)
+    assert TIMESPAN_MAX - literal == dt.timedelta(microseconds=41)
+    # a list of them, as a ServiceStack DTO with TimeSpan fields writes it
+    text = "[P10675199DT2H48M5.4775391S,-P10675199DT2H48M5.4775808S,PT0S]"
+    assert jsv.loads(text, type=list[dt.timedelta]) == [TIMESPAN_MAX, -TIMESPAN_MAX, dt.timedelta()]
 
 
 class Padded(str, enum.Enum):  # noqa: UP042
