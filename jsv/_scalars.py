@@ -204,6 +204,9 @@ _TIMESPAN_BOUNDS: Final = {
     "-P10675199DT2H48M5.4775808S": -_TIMESPAN_MAX,
     "-P10675199DT2H48M5.4775391S": -_TIMESPAN_MAX,
 }
+# .NET Guid.Parse's formats N (32 hex digits), D (8-4-4-4-12), B ({D}) and P ((D)).
+_GUID_D: Final = "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
+_GUID: Final = re.compile(rf"[0-9A-Fa-f]{{32}}|{_GUID_D}|\{{{_GUID_D}\}}|\({_GUID_D}\)")
 _EPOCH: Final = dt.datetime(1970, 1, 1)
 
 
@@ -366,11 +369,14 @@ def parse_time(text: str) -> dt.time:
 
 
 def parse_uuid(text: str) -> uuid.UUID:
-    """32 hex digits, dashed or braced, any case."""
-    try:
-        return uuid.UUID(text.strip())
-    except ValueError:
-        raise _invalid("UUID", text) from None
+    """.NET's Guid formats, any case: 32 hex digits (N), dashed 8-4-4-4-12 (D), D in braces
+    (B) or in parentheses (P). Other forms Python's ``uuid.UUID`` reads (``urn:uuid:``, dashes
+    elsewhere, braces around N) are errors.
+    """
+    stripped = text.strip()
+    if _GUID.fullmatch(stripped) is None:
+        raise _invalid("UUID", text)
+    return uuid.UUID(stripped[1:-1] if stripped[0] in "{(" else stripped)
 
 
 def parse_bytes(text: str) -> bytes:

@@ -78,6 +78,7 @@ class Permission(enum.IntFlag):
 
 
 SAMPLE_UUID = uuid.UUID("01234567-89ab-cdef-0123-456789abcdef")
+GUID = uuid.UUID("0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9")
 # .NET TimeSpan.MaxValue, 10675199.02:48:05.4775807, to the microsecond; MinValue
 # (-10675199.02:48:05.4775808) is its negative to the microsecond.
 TIMESPAN_MAX = dt.timedelta(days=10675199, seconds=2 * 3600 + 48 * 60 + 5, microseconds=477580)
@@ -271,6 +272,13 @@ ACCEPTED: list[tuple[Any, str, Any]] = [
         SAMPLE_UUID,
     ),
     (uuid.UUID, "00000000000000000000000000000000", uuid.UUID(int=0)),
+    # .NET's four Guid formats, any case: N, D, B (braces), P (parentheses)
+    (uuid.UUID, "0a1b2c3d4e5f60718293a4b5c6d7e8f9", GUID),
+    (uuid.UUID, "0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9", GUID),
+    (uuid.UUID, '"{0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9}"', GUID),
+    (uuid.UUID, "(0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9)", GUID),
+    (uuid.UUID, "(0A1B2C3D-4E5F-6071-8293-A4B5C6D7E8F9)", GUID),
+    (uuid.UUID, "(0a1B2c3D-4E5f-6071-8293-a4B5C6d7e8F9)", GUID),
     # bytes
     (bytes, "AA==", b"\x00"),
     (bytes, "aGVsbG8=", b"hello"),
@@ -478,6 +486,68 @@ REJECTED: list[tuple[Any, str, str]] = [
         "0123456789abcdef" * 2 + "g",
         "Expected UUID, got '" + "0123456789abcdef" * 2 + "g'",
     ),
+    # forms Python's uuid.UUID reads but .NET's Guid parser does not
+    (
+        uuid.UUID,
+        "urn:uuid:0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9",
+        "Expected UUID, got 'urn:uuid:0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9'",
+    ),
+    (
+        uuid.UUID,
+        "urn:uuid:0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+        "Expected UUID, got 'urn:uuid:0a1b2c3d4e5f60718293a4b5c6d7e8f9'",
+    ),
+    (
+        uuid.UUID,
+        "0a1b-2c3d-4e5f-6071-8293-a4b5-c6d7-e8f9",
+        "Expected UUID, got '0a1b-2c3d-4e5f-6071-8293-a4b5-c6d7-e8f9'",
+    ),
+    (
+        uuid.UUID,
+        "0a1b2c3d4e5f-6071-8293-a4b5c6d7e8f9",
+        "Expected UUID, got '0a1b2c3d4e5f-6071-8293-a4b5c6d7e8f9'",
+    ),
+    (
+        uuid.UUID,
+        '"{0a1b2c3d4e5f60718293a4b5c6d7e8f9}"',
+        "Expected UUID, got '{0a1b2c3d4e5f60718293a4b5c6d7e8f9}'",
+    ),
+    # and anything else that is not exactly N, D, B or P
+    (
+        uuid.UUID,
+        "(0a1b2c3d4e5f60718293a4b5c6d7e8f9)",
+        "Expected UUID, got '(0a1b2c3d4e5f60718293a4b5c6d7e8f9)'",
+    ),
+    (
+        uuid.UUID,
+        "(0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9",
+        "Expected UUID, got '(0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9'",
+    ),
+    (
+        uuid.UUID,
+        '"{0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9)"',
+        "Expected UUID, got '{0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9)'",
+    ),
+    (
+        uuid.UUID,
+        '"0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9}"',
+        "Expected UUID, got '0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9}'",
+    ),
+    (
+        uuid.UUID,
+        "0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f",
+        "Expected UUID, got '0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f'",
+    ),
+    (
+        uuid.UUID,
+        "0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8fg",
+        "Expected UUID, got '0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8fg'",
+    ),
+    (
+        uuid.UUID,
+        '"{0x0a1b2c3d,0x4e5f,0x6071,{0x82,0x93,0xa4,0xb5,0xc6,0xd7,0xe8,0xf9}}"',
+        "Expected UUID, got '{0x0a1b2c3d,0x4e5f,0x6071,{0x82,0x93,0xa4,0xb5,0xc6,0xd7,...'",
+    ),
     (bytes, "AA", "Expected base64 bytes, got 'AA'"),
     (bytes, "A===", "Expected base64 bytes, got 'A==='"),
     (bytes, "-_8=", "Expected base64 bytes, got '-_8='"),
@@ -574,6 +644,24 @@ def test_wcf_dates_without_an_offset_are_utc() -> None:
     assert jsv.dumps(shown) == "2012-06-27T11:26:04.5240000+08:00"
 
 
+def test_forms_read_from_the_reference_are_written_in_the_usual_forms() -> None:
+    cases: list[tuple[Any, str, str]] = [
+        (dt.date, "2011-8-4", "2011-08-04"),
+        (dt.datetime, "2011-8-4", "2011-08-04"),
+        (dt.datetime, "2011-8-4T5:6:7", "2011-08-04T05:06:07"),
+        (dt.time, "1:2:3", "PT1H2M3S"),
+        (dt.timedelta, "1:2:3", "PT1H2M3S"),
+        (dt.timedelta, "1.2:3:4.5", "P1DT2H3M4.5S"),
+        (dt.timedelta, "P10675199DT2H48M5.4775391S", "P10675199DT2H48M5.47758S"),
+        (dt.timedelta, "-P10675199DT2H48M5.4775808S", "-P10675199DT2H48M5.47758S"),
+        (uuid.UUID, "(0A1B2C3D-4E5F-6071-8293-A4B5C6D7E8F9)", "0a1b2c3d4e5f60718293a4b5c6d7e8f9"),
+    ]
+    for tp, text, written in cases:
+        value = jsv.loads(text, type=tp)
+        assert jsv.dumps(value) == written
+        same(jsv.loads(written, type=tp), value)
+
+
 def test_timespan_bounds_are_read_to_the_microsecond() -> None:
     # TimeSpan.MaxValue is 2**63 - 1 ticks of 100 ns, MinValue -2**63; to the microsecond
     # (toward zero, as every fraction is read) both are 922337203685477580 microseconds.
@@ -587,6 +675,17 @@ def test_timespan_bounds_are_read_to_the_microsecond() -> None:
     # a list of them, as a ServiceStack DTO with TimeSpan fields writes it
     text = "[P10675199DT2H48M5.4775391S,-P10675199DT2H48M5.4775808S,PT0S]"
     assert jsv.loads(text, type=list[dt.timedelta]) == [TIMESPAN_MAX, -TIMESPAN_MAX, dt.timedelta()]
+
+
+def test_guids_in_every_dotnet_format_are_dict_keys_too() -> None:
+    text = "{(0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9):p,0A1B2C3D-4E5F-6071-8293-A4B5C6D7E8FA:d}"
+    assert jsv.loads(text, type=dict[uuid.UUID, str]) == {
+        GUID: "p",
+        uuid.UUID(int=GUID.int + 1): "d",
+    }
+    urn = "urn:uuid:0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9"
+    error = invalid(f'{{"{urn}":x}}', dict[uuid.UUID, str])
+    assert (error.msg, error.path) == (f"Expected UUID, got '{urn}'", f'$["{urn}"]')
 
 
 class Padded(str, enum.Enum):  # noqa: UP042
