@@ -124,3 +124,11 @@ class EncodeError(JSVError, TypeError):
         ...     print(e)
         Object of type object is not JSV serializable (at $.a[1])
     """
+
+
+# Tracebacks and reprs name the classes as the package exports them (jsv.DecodeError, ...),
+# as the documentation shows them; pickle finds them there too. The C module only reads the
+# class objects from this module.
+for _cls in (JSVError, DecodeError, ValidationError, EncodeError):
+    _cls.__module__ = "jsv"
+del _cls

@@ -13,6 +13,9 @@ import copy
 import dataclasses
 import datetime as dt
 import pickle
+import subprocess
+import sys
+import traceback
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -221,6 +224,66 @@ def test_decode_error_pickles(protocol: int) -> None:
         assert (copied.lineno, copied.colno) == (e.lineno, e.colno)
         assert str(copied) == str(e)
         assert copied.args == e.args
+
+
+def test_error_classes_are_named_as_the_package_exports_them() -> None:
+    classes = [jsv.JSVError, jsv.DecodeError, jsv.ValidationError, jsv.EncodeError]
+    assert [f"{c.__module__}.{c.__qualname__}" for c in classes] == [
+        "jsv.JSVError",
+        "jsv.DecodeError",
+        "jsv.ValidationError",
+        "jsv.EncodeError",
+    ]
+    assert all(getattr(jsv, c.__name__) is c for c in classes)
+
+
+def _last_traceback_line(call: Any) -> str:
+    with pytest.raises(jsv.JSVError) as info:
+        call()
+    return "".join(traceback.format_exception_only(info.type, info.value)).rstrip("\n")
+
+
+def test_tracebacks_show_the_public_names() -> None:
+    assert _last_traceback_line(lambda: jsv.loads("{a:[1}")) == (
+        "jsv.DecodeError: Unterminated list: no closing ']': line 1 column 4 (char 3)"
+    )
+    assert _last_traceback_line(lambda: jsv.loads("{a:x}", type=dict[str, int])) == (
+        "jsv.ValidationError: Expected int, got 'x' at $[\"a\"]: line 1 column 4 (char 3)"
+    )
+    assert _last_traceback_line(lambda: jsv.dumps([None])) == (
+        "jsv.EncodeError: A list whose only item is None has no JSV form: "
+        "[] is the empty list (at $)"
+    )
+
+
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_every_error_class_pickles_by_its_public_name(protocol: int) -> None:
+    errors: list[jsv.JSVError] = [
+        jsv.JSVError("x"),
+        jsv.DecodeError("Something", "ab\ncd", 4),
+        jsv.ValidationError("Expected int, got 'x'", "{a:x}", 3, '$["a"]'),
+        jsv.EncodeError("Object of type object is not JSV serializable (at $)"),
+    ]
+    for error in errors:
+        data = pickle.dumps(error, protocol)
+        assert b"jsv._errors" not in data
+        copied = pickle.loads(data)
+        assert type(copied) is type(error)
+        assert (copied.args, str(copied)) == (error.args, str(error))
+        assert vars(copied) == vars(error)
+    # Unpickled where only the public package is imported by name.
+    code = (
+        "import pickle, sys; e = pickle.loads(sys.stdin.buffer.read()); "
+        "print(type(e).__module__, type(e).__name__, e.path, e.pos)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], input=pickle.dumps(errors[2], protocol), capture_output=True
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (
+        0,
+        b'jsv ValidationError $["a"] 3\n',
+        b"",
+    )
 
 
 def test_decode_error_copies() -> None:

@@ -76,9 +76,6 @@ def test_readme_python_snippets_run_as_written(capsys: pytest.CaptureFixture[str
         if not block.startswith(">>>"):
             checked += _run_block(block, namespace)
             continue
-        # The README names the public classes; tracebacks show the defining module.
-        for name in ("DecodeError", "ValidationError", "EncodeError"):
-            block = block.replace(f"\njsv.{name}: ", f"\njsv._errors.{name}: ")
         name = f"README.md python block {index + 1}"
         test = doctest.DocTestParser().get_doctest(block, namespace, name, "README.md", 0)
         runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
