@@ -61,6 +61,23 @@ _AlwaysMatch = Callable[[str, int], "re.Match[str]"]
 _skip_ws = cast(_AlwaysMatch, _WS.match)
 
 
+def contiguous(data: Any) -> Any:
+    """``data`` itself, or a copy as ``bytes`` of a memoryview that is not C-contiguous.
+
+    Such a view (``memoryview(b"[a]")[::2]``) is bytes-like but exports no flat buffer,
+    which both kernels need: the front door (``loads``, ``reformat``, ``Decoder.decode``)
+    passes its bytes instead, so that it decodes as ``bytes(view)`` does. Anything else,
+    a released view included, is passed on as it is, for the kernel to accept or refuse.
+    """
+    if type(data) is memoryview:
+        try:
+            if not data.c_contiguous:
+                return data.tobytes()
+        except ValueError:  # released: the kernel says what it says of one
+            pass
+    return data
+
+
 def text_of(data: str | bytes | bytearray | memoryview) -> str:
     """Return ``data`` as ``str``, decoding UTF-8 bytes (a BOM is kept: parsers skip it).
 
