@@ -55,30 +55,55 @@ class RawKey(str):
     __slots__ = ()
 
 
+def _plain(value: Any) -> Any:
+    """An instance of a subclass of str, int, float or Decimal as its base type's value,
+    read from the object's data (no method of the subclass runs: ``__repr__``, ``__str__``,
+    ``__format__``, ``__float__``, ...); anything else (bool and enum members included) as
+    it is."""
+    t = type(value)
+    if t is str or t is int or t is float or t is bool or t is Decimal:
+        return value
+    if issubclass(t, enum.Enum):
+        return value
+    if issubclass(t, str):
+        return str.__str__(value)
+    if issubclass(t, int):
+        return int.__int__(value)
+    if issubclass(t, float):
+        return float.__float__(value)
+    if issubclass(t, Decimal):
+        return Decimal(value)
+    return value
+
+
 def _scalar_token(value: Any) -> str | None:
-    """The text of a scalar of spec §5 other than str/int/float/bool, or None if not one."""
-    if isinstance(value, enum.Enum):
-        value = value.value
-        if isinstance(value, str):
-            return quote(value)
-        return _scalar_token(value) if not isinstance(value, (int, float)) else _number(value)
-    if isinstance(value, str):
+    """The text of a scalar of spec §5 other than str/int/float/bool, or None if not one.
+
+    What a value is is told by its type, ``type(value)``, never by its ``__class__``
+    attribute (which an object can make say anything), and a subclass of str, int, float
+    or Decimal is written by its base type's value (see :func:`_plain`)."""
+    t = type(value)
+    if issubclass(t, enum.Enum):
+        return _scalar_token(value.value)
+    value = _plain(value)
+    t = type(value)
+    if t is str:
         return quote(value)
-    if isinstance(value, (int, float)):
+    if t is int or t is float or t is bool:
         return _number(value)
-    if isinstance(value, dt.datetime):
+    if issubclass(t, dt.datetime):
         return datetime_text(value)
-    if isinstance(value, dt.date):
+    if issubclass(t, dt.date):
         return date_text(value)
-    if isinstance(value, dt.time):
+    if issubclass(t, dt.time):
         return time_text(value)
-    if isinstance(value, dt.timedelta):
+    if issubclass(t, dt.timedelta):
         return duration_text(value)
-    if isinstance(value, Decimal):
+    if t is Decimal:
         return decimal_text(value)
-    if isinstance(value, uuid.UUID):
-        return value.hex
-    if isinstance(value, (bytes, bytearray, memoryview)):
+    if issubclass(t, uuid.UUID):
+        return value.hex  # type: ignore[no-any-return]
+    if issubclass(t, (bytes, bytearray, memoryview)):
         return quote(bytes_text(value))
     return None
 
@@ -98,9 +123,11 @@ def _is_str_enum(cls: Any) -> bool:
 
 
 def _number(value: int | float) -> str:
-    if isinstance(value, bool):
+    """A bool, int or float (or a subclass of int or float, by its base type's value)."""
+    if type(value) is bool:
         return "True" if value else "False"
-    if isinstance(value, int):
+    value = _plain(value)
+    if type(value) is int:
         try:
             return int.__repr__(value)
         except ValueError as e:  # more digits than int -> str allows
@@ -110,14 +137,15 @@ def _number(value: int | float) -> str:
 
 def _key_token(key: Any) -> str | None:
     """How a dict key is written: quoted by §4 (a datetime key is quoted for its ':')."""
-    if type(key) is str:
+    t = type(key)
+    if t is str:
         return quote(key)
-    if isinstance(key, RawKey):
+    if issubclass(t, RawKey):
         return str.__str__(key)
     token = _scalar_token(key)
     if token is None:
         return None
-    if isinstance(key, dt.datetime):
+    if issubclass(t, dt.datetime):
         return quote(token)
     return token
 
@@ -158,6 +186,7 @@ def _path(stack: list[tuple[Any, ...]], here: Any, kind: int) -> str:
             continue
         if frame_kind == _FIELDS:  # the written key and its colon
             key = key.rpartition(":")[0]
+        key = _plain(key)
         if isinstance(key, str) and key.isidentifier():
             parts.append("." + key)
         else:
@@ -187,11 +216,15 @@ def _resolve(
 
 
 def _is_dataclass_instance(value: Any) -> bool:
-    return dataclasses.is_dataclass(value) and not isinstance(value, type)
+    """``dataclasses.is_dataclass(value)`` for an instance, told by ``type(value)`` alone."""
+    t = type(value)
+    return hasattr(t, "__dataclass_fields__") and not issubclass(t, type)
 
 
 def _is_container(value: Any) -> bool:
-    return isinstance(value, (dict, list, tuple, set, frozenset)) or _is_dataclass_instance(value)
+    return issubclass(type(value), (dict, list, tuple, set, frozenset)) or (
+        _is_dataclass_instance(value)
+    )
 
 
 def encode(
@@ -281,7 +314,7 @@ def encode(
             elif t is dict or t is list or hasattr(t, "__dataclass_fields__"):
                 pass  # a container: opened below
             elif (
-                _str_enums.get(t) or (isinstance(value, enum.Enum) and _is_str_enum(t))
+                _str_enums.get(t) or (issubclass(t, enum.Enum) and _is_str_enum(t))
             ) and type(text := value._value_) is str:
                 # the common ServiceStack enum: its value, as a string (a member whose value
                 # was changed to something else is written by _resolve() below)
@@ -308,11 +341,12 @@ def encode(
                 raise EncodeError(MSG_ENCODE_TOO_DEEP.format(path=where()))
             if id(value) in open_ids:
                 raise EncodeError(MSG_CIRCULAR.format(path=where()))
-            if isinstance(value, dict):
+            t = type(value)
+            if issubclass(t, dict):
                 w("{")
                 new_kind, new_items = _DICT, iter(value.items())
-            elif isinstance(value, (list, tuple, set, frozenset)):
-                if isinstance(value, (set, frozenset)):
+            elif issubclass(t, (list, tuple, set, frozenset)):
+                if issubclass(t, (set, frozenset)):
                     try:
                         value = sorted(value, key=lambda item: encode(item, rename, None, default))
                     except EncodeError:
@@ -324,7 +358,8 @@ def encode(
                 new_kind, new_items = _LIST, enumerate(value)
             else:
                 w("{")
-                keys, values_of, _ = _field_reader(value.__class__, rename_fn, colon)
+                cls: Any = t  # the real type's fields, whatever value.__class__ says
+                keys, values_of, _ = _field_reader(cls, rename_fn, colon)
                 new_kind = _FIELDS
                 new_items = zip(keys, values_of(value), strict=True)
             stack.append((items, kind, container, here))

@@ -69,7 +69,7 @@ static PyObject *rename_camel, *rename_pascal, *rename_snake; /* the policy func
 
 static PyObject *str_camel, *str_pascal, *str_snake, *str_colon, *str_colon_space;
 static PyObject *str_empty, *str_quote, *str_dquote, *str_format, *str_type, *str_path,
-    *str_reason, *str_name, *str_items, *str_class, *str_dataclass_fields, *str_key,
+    *str_reason, *str_name, *str_items, *str_dataclass_fields, *str_key,
     *str_rename, *str_indent, *str_default, *str_str_method;
 
 /* ------------------------------------------------------------------------------------ */
@@ -182,7 +182,6 @@ typedef struct {
     unsigned int tag;   /* type's valid version tag when the slot was filled, or 0 */
     int kind;           /* CLASS_*: UNKNOWN when only encode_other()'s getattr can tell */
     int container_base; /* a subclass of dict, list, tuple, set or frozenset */
-    int plain;          /* instances' __class__ is type(instance), from object */
     int value_in_dict;  /* an enum: getattr() finds _value_ in the instance __dict__ */
     int fields_in_dict; /* a dataclass: getattr() finds the fields there (see reader) */
     /* a dataclass: its field table, for these options (or NULL) */
@@ -2208,6 +2207,7 @@ is_container(PyObject *value)
 
 static int tv_write_str_enum(Writer *w, PyObject *value); /* in _speedups_typed.c */
 static int tv_is_dataclass(PyObject *value);
+static int tv_is_enum(PyObject *value);
 static int tv_enum_or_dataclass(Writer *w, PyObject *value);
 static Py_ssize_t tv_field_values(PyObject *value, PyObject *rename_fn, PyObject *colon,
                                   PyObject **keys, ValueStack *values);
@@ -2402,6 +2402,19 @@ encode_other(Encoder *e, PyObject *value, Py_ssize_t mark)
     c = tv_is_dataclass(value);
     if (c < 0) goto fail;
     if (c) return open_container_as(e, value, c == 2) < 0 ? -1 : 1;
+    if (PyFloat_Check(value) || PyUnicode_Check(value)) {
+        /* a subclass of float or str that is no enum: written by its base type's value,
+         * read from the object (_scalar_token() reads it so too: no method of the
+         * subclass runs) */
+        c = tv_is_enum(value);
+        if (c < 0) goto fail;
+        if (!c) {
+            int r = PyFloat_Check(value) ? write_float(&e->w, PyFloat_AS_DOUBLE(value))
+                                         : write_string(&e->w, value);
+            Py_DECREF(value);
+            return r < 0 ? -1 : 0;
+        }
+    }
     token = PyObject_CallOneArg(py_scalar_token, value);
     if (token == NULL) {
         if (!PyErr_ExceptionMatches(ScalarError)) goto fail;
@@ -2971,7 +2984,6 @@ PyInit__speedups(void)
         intern("format", &str_format) < 0 || intern("type", &str_type) < 0 ||
         intern("path", &str_path) < 0 || intern("reason", &str_reason) < 0 ||
         intern("__name__", &str_name) < 0 || intern("items", &str_items) < 0 ||
-        intern("__class__", &str_class) < 0 ||
         intern("__dataclass_fields__", &str_dataclass_fields) < 0 ||
         intern("key", &str_key) < 0 || intern("rename", &str_rename) < 0 ||
         intern("indent", &str_indent) < 0 || intern("default", &str_default) < 0 ||

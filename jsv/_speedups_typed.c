@@ -911,7 +911,6 @@ speedups_decode_typed(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
 
 static PyObject *tv_enum_class;    /* enum.Enum */
 static PyObject *tv_str_value_;    /* "_value_" */
-static PyObject *tv_object_class;  /* object.__class__, the descriptor */
 
 enum { CLASS_OTHER, CLASS_ENUM, CLASS_DATACLASS, CLASS_UNKNOWN };
 
@@ -986,8 +985,6 @@ class_slot_fill(ClassSlot *set, PyTypeObject *type)
                    ? CLASS_DATACLASS
                    : CLASS_OTHER;
     }
-    int plain = tv_object_class != NULL && type->tp_getattro == PyObject_GenericGetAttr &&
-                jsv_type_lookup(type, str_class) == tv_object_class;
     int container_base =
         PyType_FastSubclass(type, Py_TPFLAGS_DICT_SUBCLASS | Py_TPFLAGS_LIST_SUBCLASS |
                                       Py_TPFLAGS_TUPLE_SUBCLASS) ||
@@ -1007,7 +1004,6 @@ class_slot_fill(ClassSlot *set, PyTypeObject *type)
         else set[1] = set[0];
     }
     memset(slot, 0, sizeof(*slot));
-    slot->plain = plain;
     slot->container_base = container_base;
     slot->value_in_dict = value_in_dict;
     slot->fields_in_dict = 0;
@@ -1136,6 +1132,15 @@ tv_enum_or_dataclass(Writer *w, PyObject *value)
     return slot->kind == CLASS_ENUM ? tv_write_str_enum(w, value) : 0;
 }
 
+/* Whether value is an enum member (1), as the class table tells it; -1 on error. */
+static int
+tv_is_enum(PyObject *value)
+{
+    ClassSlot *slot = tv_class_slot(Py_TYPE(value));
+    if (slot == NULL) return -1;
+    return slot->kind == CLASS_ENUM;
+}
+
 /* Whether value is to be opened as a dataclass: hasattr(type(value),
  * "__dataclass_fields__"), the encoder's test, answered from the class's slot. 2: yes,
  * and it is no dict, list, tuple or set either. */
@@ -1151,10 +1156,11 @@ tv_is_dataclass(PyObject *value)
 
 /* ------------------------------------------------------------------------------------ */
 /* Typed encoding: the field values of dataclasses.                                     */
-/* _field_reader(cls, rename, colon) (itself an lru_cache) gives the written keys, the   */
-/* function reading the values and the attribute names; the class's slot keeps them for */
-/* the options last used, which skips the lookup of value.__class__ and the call for   */
-/* every instance after the first of its class. For a class whose fields getattr()     */
+/* _field_reader(type(value), rename, colon) (itself an lru_cache) gives the written     */
+/* keys, the function reading the values and the attribute names; the class's slot      */
+/* keeps them for the options last used, which skips the call for every instance after  */
+/* the first of its class. The table is the real type's, as everywhere in the encoder:  */
+/* an instance's __class__ attribute is never asked. For a class whose fields getattr() */
 /* finds in the instance __dict__ (see names_in_dict()), the values come straight from  */
 /* that dict.                                                                           */
 
@@ -1226,43 +1232,33 @@ tv_field_values(PyObject *value, PyObject *rename_fn, PyObject *colon, PyObject 
     if (slot == NULL) return -1;
     PyObject *reader;
     int direct = 0;
-    if (!slot->plain) {
-        /* value.__class__ is not type(value): ask it */
-        PyObject *cls = PyObject_GetAttr(value, str_class);
-        if (cls == NULL) return -1;
-        reader = tv_call_field_reader(cls, rename_fn, colon);
-        Py_DECREF(cls);
+    if (slot->reader == NULL || slot->rename_fn != rename_fn || slot->colon != colon) {
+        reader = tv_call_field_reader((PyObject *)type, rename_fn, colon);
         if (reader == NULL) return -1;
+        /* the call may have run code that filled the slot for another class */
+        slot = tv_class_slot(type);
+        if (slot == NULL) {
+            Py_DECREF(reader);
+            return -1;
+        }
+        PyObject *names = PyTuple_GET_ITEM(reader, 2);
+        direct = PyTuple_GET_SIZE(names) > 0 &&
+                 names_in_dict(type, &PyTuple_GET_ITEM(names, 0), PyTuple_GET_SIZE(names));
+        /* what the slot held is released last (releasing can run code) */
+        PyObject *held[3] = {slot->rename_fn, slot->colon, slot->reader};
+        slot->fields_in_dict = direct;
+        Py_INCREF(rename_fn);
+        slot->rename_fn = rename_fn;
+        Py_INCREF(colon);
+        slot->colon = colon;
+        Py_INCREF(reader);
+        slot->reader = reader;
+        for (int i = 0; i < 3; i++) Py_XDECREF(held[i]);
     }
     else {
-        if (slot->reader == NULL || slot->rename_fn != rename_fn || slot->colon != colon) {
-            reader = tv_call_field_reader((PyObject *)type, rename_fn, colon);
-            if (reader == NULL) return -1;
-            /* the call may have run code that filled the slot for another class */
-            slot = tv_class_slot(type);
-            if (slot == NULL) {
-                Py_DECREF(reader);
-                return -1;
-            }
-            PyObject *names = PyTuple_GET_ITEM(reader, 2);
-            direct = PyTuple_GET_SIZE(names) > 0 &&
-                     names_in_dict(type, &PyTuple_GET_ITEM(names, 0), PyTuple_GET_SIZE(names));
-            /* what the slot held is released last (releasing can run code) */
-            PyObject *held[3] = {slot->rename_fn, slot->colon, slot->reader};
-            slot->fields_in_dict = direct;
-            Py_INCREF(rename_fn);
-            slot->rename_fn = rename_fn;
-            Py_INCREF(colon);
-            slot->colon = colon;
-            Py_INCREF(reader);
-            slot->reader = reader;
-            for (int i = 0; i < 3; i++) Py_XDECREF(held[i]);
-        }
-        else {
-            reader = slot->reader;
-            Py_INCREF(reader);
-            direct = slot->fields_in_dict;
-        }
+        reader = slot->reader;
+        Py_INCREF(reader);
+        direct = slot->fields_in_dict;
     }
     Py_ssize_t base = values->top;
     if (direct) {
@@ -1313,7 +1309,5 @@ typed_init(void)
     tv_enum_class = PyObject_GetAttrString(module, "Enum");
     Py_DECREF(module);
     if (tv_enum_class == NULL) return -1;
-    tv_object_class = jsv_type_lookup(&PyBaseObject_Type, str_class);
-    Py_XINCREF(tv_object_class);
     return 0;
 }

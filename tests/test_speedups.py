@@ -599,6 +599,56 @@ def test_encode_subclasses_and_iterables() -> None:
         same_encode(cls())
 
 
+def test_encode_scalar_subclasses_and_lying_objects() -> None:
+    # subclasses of str, int, float and Decimal are written by their base value (none of
+    # their methods runs); objects are told by type(), never by their __class__
+    def junk(*args: Any) -> Any:
+        return "junk"
+
+    methods = ["__repr__", "__str__", "__format__", "__len__", "__float__", "__int__"]
+    methods += ["__index__", "__abs__", "find", "replace", "isalnum", "isidentifier"]
+    methods += ["is_nan", "is_snan", "is_infinite", "as_tuple", "hex"]
+    values: list[Any] = []
+    bases: list[tuple[type, list[Any]]] = [
+        (str, ["plain", "", " a", 'a"b', "a,b", "é😀"]),
+        (int, [0, -7, 2**70, HUGE]),
+        (float, [1e-5, 1.5, 1e15, -0.0, math.nan, math.inf]),
+        (decimal.Decimal, ["1.50", "1E+3", "NaN", "sNaN", "-Infinity"]),
+    ]
+    for base, samples in bases:
+        namespace = {name: junk for name in methods if hasattr(base, name)}
+        namespace["__hash__"] = base.__hash__
+        cls: Any = type("Junk" + base.__name__.title(), (base,), namespace)
+        values += [cls(sample) for sample in samples]
+
+    @dataclasses.dataclass
+    class Row:
+        value: Any
+
+    def liar(claim: Any, dataclass: bool) -> Any:
+        def get_class(self: Any) -> Any:
+            if isinstance(claim, BaseException):
+                raise claim
+            return claim
+
+        namespace: dict[str, Any] = {"__class__": property(get_class), "x": 1}
+        namespace["__annotations__"] = {"x": int}
+        liar_cls: Any = type("Liar", (), namespace)
+        return dataclasses.dataclass(liar_cls)() if dataclass else liar_cls()
+
+    for claim in [dict, list, set, str, int, float, decimal.Decimal, type, Row, 42, TypeError()]:
+        values += [liar(claim, False), liar(claim, True)]
+    for value in values:
+        for options in OPTIONS:
+            same_encode(value, *options)
+            same_encode([value, 1], *options)
+            same_encode({"k": value}, *options)
+            same_encode(Row(value), *options)
+            with contextlib.suppress(TypeError):  # hashable ones
+                same_encode({value: 1}, *options)
+                same_encode({"a": {value: [value]}}, *options)
+
+
 def test_encode_default_is_called_once_per_value() -> None:
     for module in (_pure, C):
         calls: list[Any] = []
