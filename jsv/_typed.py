@@ -725,6 +725,16 @@ class Decoder(Generic[T]):
     def __repr__(self) -> str:
         return f"Decoder({self.type!r}, trim={self.trim})"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickles as the constructor's arguments (with every protocol); loading builds the
+        plan again. The type must itself pickle: a class defined at module level."""
+        return _new_decoder, (self.__class__, self.type, self.trim, self.forbid_unknown_fields)
+
+
+def _new_decoder(cls: Any, type: Any, trim: bool, forbid_unknown_fields: bool) -> Any:
+    """An unpickled :class:`Decoder` (see ``Decoder.__reduce__``)."""
+    return cls(type, trim=trim, forbid_unknown_fields=forbid_unknown_fields)
+
 
 class Encoder:
     """A reusable encoder with fixed options; see :func:`jsv.dumps`.
@@ -756,3 +766,13 @@ class Encoder:
     def encode(self, obj: Any) -> str:
         """Encode ``obj`` as JSV text; raises EncodeError for what has no JSV form."""
         return _kernel.encode(obj, self.rename, self.indent, self.default, False)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickles as the constructor's arguments, with every protocol; a callable
+        ``rename`` or ``default`` must itself pickle (a function defined at module level)."""
+        return _new_encoder, (self.__class__, self.rename, self.indent, self.default)
+
+
+def _new_encoder(cls: Any, rename: Rename, indent: int | str | None, default: Any) -> Any:
+    """An unpickled :class:`Encoder` (see ``Encoder.__reduce__``)."""
+    return cls(rename=rename, indent=indent, default=default)
