@@ -55,15 +55,17 @@ class RawKey(str):
     __slots__ = ()
 
 
+_BASES: Final = (str, int, float, Decimal)
+_EXACT: Final = frozenset((str, int, float, bool, Decimal))
+
+
 def _plain(value: Any) -> Any:
     """An instance of a subclass of str, int, float or Decimal as its base type's value,
     read from the object's data (no method of the subclass runs: ``__repr__``, ``__str__``,
     ``__format__``, ``__float__``, ...); anything else (bool and enum members included) as
     it is."""
     t = type(value)
-    if t is str or t is int or t is float or t is bool or t is Decimal:
-        return value
-    if issubclass(t, enum.Enum):
+    if t in _EXACT or not issubclass(t, _BASES) or issubclass(t, enum.Enum):
         return value
     if issubclass(t, str):
         return str.__str__(value)
