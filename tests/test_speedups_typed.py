@@ -520,7 +520,7 @@ class Masked:
     display_name: str = "x"
 
     @property  # type: ignore[misc]
-    def __class__(self) -> type:  # a proxy's claim: its fields are Checked's
+    def __class__(self) -> type:  # a claim both encoders ignore: its fields are its own
         return Checked
 
 
