@@ -443,9 +443,9 @@ values is formatting); --exact keeps such whitespace as data."""
 _CHECK_EPILOG = """\
 examples:
   $ jsv check broken.jsv
-  broken.jsv:1:4: Unterminated list: no closing ']'
+  broken.jsv:1:7: Unterminated list: no closing ']' for the '[' at line 1 column 4
       {a:[1}
-         ^
+            ^
   $ jsv check --trim --type jsv.examples.evovoice:SessionInfo session.jsv
 
 Nothing is printed for valid files. Exit status 1 if any file is invalid."""

@@ -28,6 +28,7 @@ from ._errors import (
     MSG_UNTERMINATED_MAP,
     MSG_UNTERMINATED_STRING,
     DecodeError,
+    unterminated,
 )
 
 # `\s` in a str pattern is exactly `str.isspace`, the whitespace of spec §3.
@@ -137,11 +138,21 @@ def _parse_quoted(doc: str, start: int) -> tuple[str, int]:
     return text, end + 1
 
 
+def _unterminated(doc: str, is_map: bool, open_pos: int) -> DecodeError:
+    """The error of a map or list opened at ``open_pos`` that the input ends inside of.
+
+    It is reported at the end of the input, where the closer is missing (as ``json`` reports
+    a truncated document); the message says where the container opened.
+    """
+    template = MSG_UNTERMINATED_MAP if is_map else MSG_UNTERMINATED_LIST
+    return DecodeError(unterminated(template, doc, open_pos), doc, len(doc))
+
+
 def _expect_colon(doc: str, pos: int, map_open: int) -> int:
     """Skip whitespace after a quoted or map key; return the position after its ':'."""
     pos = _skip_ws(doc, pos).end()
     if pos >= len(doc):
-        raise DecodeError(MSG_UNTERMINATED_MAP, doc, map_open)
+        raise _unterminated(doc, True, map_open)
     if doc[pos] != ":":
         raise DecodeError(MSG_EXPECTED_COLON, doc, pos)
     return pos + 1
@@ -225,7 +236,7 @@ def _parse_container(
                         m = bare_key(doc, p if trim else pos)
                         q = m.end()
                         if q >= n:
-                            raise DecodeError(MSG_UNTERMINATED_MAP, doc, open_pos)
+                            raise _unterminated(doc, True, open_pos)
                         if doc[q] != ":":
                             raise DecodeError(MSG_EXPECTED_COLON, doc, q)
                         key = m.group().rstrip() if trim else m.group()
@@ -299,9 +310,7 @@ def _parse_container(
                         MSG_EXPECTED_MAP_SEP if is_map else MSG_EXPECTED_LIST_SEP, doc, pos
                     )
             else:
-                raise DecodeError(
-                    MSG_UNTERMINATED_MAP if is_map else MSG_UNTERMINATED_LIST, doc, open_pos
-                )
+                raise _unterminated(doc, is_map, open_pos)
             # `cur` is complete.
             if not stack:
                 return cur, pos

@@ -13,8 +13,14 @@ MAX_DEPTH: Final = 1000
 
 # Decoding (syntax) messages.
 MSG_UNTERMINATED_STRING: Final = "Unterminated quoted string"
-MSG_UNTERMINATED_MAP: Final = "Unterminated map: no closing '}'"
-MSG_UNTERMINATED_LIST: Final = "Unterminated list: no closing ']'"
+# An unterminated map or list is reported at the end of the input, where its closer is
+# missing; the message says where it opened (see unterminated()).
+MSG_UNTERMINATED_MAP: Final = (
+    "Unterminated map: no closing '}}' for the '{{' at line {line} column {column}"
+)
+MSG_UNTERMINATED_LIST: Final = (
+    "Unterminated list: no closing ']' for the '[' at line {line} column {column}"
+)
 MSG_EXPECTED_COLON: Final = "Expected ':' after the key"
 MSG_EXPECTED_MAP_SEP: Final = "Expected ',' or '}' after the value"
 MSG_EXPECTED_LIST_SEP: Final = "Expected ',' or ']' after the value"
@@ -42,6 +48,17 @@ def line_and_column(doc: str | bytes, pos: int) -> tuple[int, int]:
     if lineno == 1 and pos > 0 and doc.startswith(bom):
         colno -= len(bom)  # an editor does not show the byte-order mark as a column
     return lineno, colno
+
+
+def unterminated(template: str, doc: str, open_pos: int) -> str:
+    """The message of an unterminated map or list whose opener is at ``open_pos``.
+
+    ``template`` is :data:`MSG_UNTERMINATED_MAP` or :data:`MSG_UNTERMINATED_LIST`; the
+    opener's line and column are those a :class:`DecodeError` at ``open_pos`` would have.
+    Both kernels build the message here.
+    """
+    line, column = line_and_column(doc, open_pos)
+    return template.format(line=line, column=column)
 
 
 class JSVError(Exception):

@@ -55,6 +55,7 @@ static PyObject *MSG_UNSUPPORTED_KEY;
 static PyObject *MSG_SINGLE_NONE_LIST;
 static PyObject *MSG_CIRCULAR;
 static PyObject *MSG_ENCODE_TOO_DEEP;
+static PyObject *py_unterminated;  /* jsv._errors.unterminated */
 
 static PyObject *py_encode;        /* jsv._encode.encode */
 static PyObject *py_scalar_token;  /* jsv._encode._scalar_token */
@@ -461,20 +462,43 @@ parser_doc(Parser *p)
     return p->doc;
 }
 
+/* pos as a character position (it is a byte offset when UTF-8 bytes are parsed in place) */
+static Py_ssize_t
+parser_char_pos(Parser *p, Py_ssize_t pos)
+{
+    if (p->utf8) {
+        const Py_UCS1 *d = p->data;
+        Py_ssize_t chars = 0;
+        for (Py_ssize_t i = 0; i < pos; i++) chars += (d[i] & 0xC0) != 0x80;
+        pos = chars;
+    }
+    return pos;
+}
+
 static void
 parser_error(Parser *p, PyObject *msg, Py_ssize_t pos)
 {
     gc_end(p); /* DecodeError is a Python class */
     PyObject *doc = parser_doc(p);
     if (doc == NULL) return;
-    if (p->utf8) {
-        /* the byte offset as a character position */
-        const Py_UCS1 *d = p->data;
-        Py_ssize_t chars = 0;
-        for (Py_ssize_t i = 0; i < pos; i++) chars += (d[i] & 0xC0) != 0x80;
-        pos = chars;
-    }
-    raise_decode_error(msg, doc, pos);
+    raise_decode_error(msg, doc, parser_char_pos(p, pos));
+}
+
+/* The input ends inside the map or list opened at open_pos: the error is at the end of
+ * the input, where its closer is missing, and the message (jsv._errors.unterminated) says
+ * where it opened. */
+static void
+parser_unterminated(Parser *p, int is_map, Py_ssize_t open_pos)
+{
+    gc_end(p);
+    PyObject *doc = parser_doc(p);
+    if (doc == NULL) return;
+    PyObject *msg = PyObject_CallFunction(
+        py_unterminated, "OOn", is_map ? MSG_UNTERMINATED_MAP : MSG_UNTERMINATED_LIST, doc,
+        parser_char_pos(p, open_pos));
+    if (msg == NULL) return;
+    raise_decode_error(msg, doc, PyUnicode_GET_LENGTH(doc));
+    Py_DECREF(msg);
 }
 
 /* The length of the whitespace character at pos (< n), or 0. */
@@ -778,7 +802,7 @@ expect_colon(Parser *p, int kind, Py_ssize_t pos, Py_ssize_t map_open)
     const void *data = p->data;
     pos = skip_ws(p, data, kind, pos, p->n);
     if (pos >= p->n) {
-        parser_error(p, MSG_UNTERMINATED_MAP, map_open);
+        parser_unterminated(p, 1, map_open);
         return -1;
     }
     if (CH(pos) != ':') {
@@ -1029,7 +1053,7 @@ parse_container(Parser *p, const int kind, Py_ssize_t pos, Py_ssize_t *end_out)
                     s = trim ? k : pos;
                     q = scan_for(data, kind, s, n, ':', ',', '}');
                     if (q >= n) {
-                        parser_error(p, MSG_UNTERMINATED_MAP, open_pos);
+                        parser_unterminated(p, 1, open_pos);
                         goto error;
                     }
                     if (CH(q) != ':') {
@@ -1115,7 +1139,7 @@ parse_container(Parser *p, const int kind, Py_ssize_t pos, Py_ssize_t *end_out)
                 }
             }
             else {
-                parser_error(p, is_map ? MSG_UNTERMINATED_MAP : MSG_UNTERMINATED_LIST, open_pos);
+                parser_unterminated(p, is_map, open_pos);
                 goto error;
             }
             /* the current container is complete */
@@ -3012,6 +3036,7 @@ PyInit__speedups(void)
         get_attr(errors, "MSG_SINGLE_NONE_LIST", &MSG_SINGLE_NONE_LIST) < 0 ||
         get_attr(errors, "MSG_CIRCULAR", &MSG_CIRCULAR) < 0 ||
         get_attr(errors, "MSG_ENCODE_TOO_DEEP", &MSG_ENCODE_TOO_DEEP) < 0 ||
+        get_attr(errors, "unterminated", &py_unterminated) < 0 ||
         get_attr(errors, "MAX_DEPTH", &max_depth) < 0;
     Py_DECREF(errors);
     if (failed) {

@@ -107,7 +107,9 @@ def test_to_json_malformed_input_is_one_line_and_status_1(run: Run, tmp_path: Pa
     result = run("to-json", name)
     assert result.status == 1
     assert result.out == ""
-    assert result.err == "jsv: bad.jsv:2:6: Unterminated list: no closing ']'\n"
+    assert result.err == (
+        "jsv: bad.jsv:4:2: Unterminated list: no closing ']' for the '[' at line 2 column 6\n"
+    )
 
 
 def test_to_json_malformed_stdin_names_stdin(run: Run) -> None:
@@ -136,8 +138,9 @@ def test_bom_is_accepted_and_not_counted_as_a_column(run: Run, tmp_path: Path) -
     assert run("format", "--compact", stdin=bom + b"{ a: b }").out == "{a:b}\n"
     name = write(tmp_path, "bom.jsv", bom + b"{a:[1}")
     result = run("check", name)
-    assert result.out == "bom.jsv:1:4: Unterminated list: no closing ']'\n    {a:[1}\n       ^\n"
-    assert run("to-json", name).err == "jsv: bom.jsv:1:4: Unterminated list: no closing ']'\n"
+    message = "Unterminated list: no closing ']' for the '[' at line 1 column 4"
+    assert result.out == f"bom.jsv:1:7: {message}\n    {{a:[1}}\n          ^\n"
+    assert run("to-json", name).err == f"jsv: bom.jsv:1:7: {message}\n"
 
 
 def test_invalid_utf8_is_reported_with_a_character_column(run: Run, tmp_path: Path) -> None:
@@ -279,9 +282,9 @@ def test_check_reports_each_invalid_file(run: Run, tmp_path: Path) -> None:
     assert result.status == 1
     assert result.err == ""
     assert result.out == (
-        "list.jsv:1:4: Unterminated list: no closing ']'\n"
+        "list.jsv:1:7: Unterminated list: no closing ']' for the '[' at line 1 column 4\n"
         "    {a:[1}\n"
-        "       ^\n"
+        "          ^\n"
         "quote.jsv:3:8: Unterminated quoted string\n"
         '    \tname: "Me, Junior\n'
         "    \t      ^\n"
@@ -307,9 +310,14 @@ def test_check_missing_file_counts_as_invalid(run: Run, tmp_path: Path) -> None:
     assert result.out == "missing.jsv: No such file or directory\n"
 
 
-def test_check_unclosed_map_is_shown_at_its_opening_brace(run: Run) -> None:
+def test_check_unclosed_map_is_shown_at_the_end_of_the_input(run: Run) -> None:
+    # Where the closer is missing: after the last line; the message names the opening brace.
     result = run("check", stdin="[\n  {a:1,\n   b:2\n]\n")
-    assert result.out == "<stdin>:2:3: Unterminated map: no closing '}'\n      {a:1,\n      ^\n"
+    assert result.out == (
+        "<stdin>:5:1: Unterminated map: no closing '}' for the '{' at line 2 column 3\n"
+        "    \n"
+        "    ^\n"
+    )
 
 
 def test_check_long_line_shows_a_window_around_the_column(run: Run) -> None:
@@ -360,7 +368,8 @@ def test_check_type_nested_path(run: Run, tmp_path: Path) -> None:
 
 def test_check_type_still_reports_syntax_errors(run: Run) -> None:
     result = run("check", "--type", SESSION_INFO, stdin="{a:[1}")
-    assert result.out.startswith("<stdin>:1:4: Unterminated list: no closing ']'\n")
+    message = "Unterminated list: no closing ']' for the '[' at line 1 column 4"
+    assert result.out.startswith(f"<stdin>:1:7: {message}\n")
 
 
 def test_check_type_from_a_module_in_the_current_directory(run: Run, tmp_path: Path) -> None:
@@ -532,7 +541,9 @@ def test_the_command_runs_end_to_end(launcher: str, kernel: ModuleType, tmp_path
     write(tmp_path, "doc.json", '{"a": [1, null], "b": "x, y"}')
     assert spawn("from-json", "doc.json") == Result(0, '{a:[1,],b:"x, y"}\n', "")
     assert spawn("to-json", "bad.jsv") == Result(
-        1, "", "jsv: bad.jsv:2:6: Unterminated list: no closing ']'\n"
+        1,
+        "",
+        "jsv: bad.jsv:4:2: Unterminated list: no closing ']' for the '[' at line 2 column 6\n",
     )
     usage = spawn("to-json", "--indent", "two")
     assert (usage.status, usage.out) == (2, "")

@@ -29,8 +29,18 @@ INVALID = Path(__file__).parent / "data" / "invalid"
 MODES = pytest.mark.parametrize("trim", [False, True], ids=["exact", "trim"])
 
 UQ = "Unterminated quoted string"
-UM = "Unterminated map: no closing '}'"
-UL = "Unterminated list: no closing ']'"
+
+
+def um(line: int, column: int) -> str:
+    """The message of an unterminated map whose '{' is at ``line``, ``column``."""
+    return f"Unterminated map: no closing '}}' for the '{{' at line {line} column {column}"
+
+
+def ul(line: int, column: int) -> str:
+    """The message of an unterminated list whose '[' is at ``line``, ``column``."""
+    return f"Unterminated list: no closing ']' for the '[' at line {line} column {column}"
+
+
 COLON = "Expected ':' after the key"
 MSEP = "Expected ',' or '}' after the value"
 LSEP = "Expected ',' or ']' after the value"
@@ -99,16 +109,17 @@ def test_invalid_vector(path: Path, trim: bool) -> None:
         ('[a,b,"c,d]', UQ, 5),
         ('{a:"x""}', UQ, 3),
         ('{a:[{b:"c}]}', UQ, 7),
-        # unbalanced or mismatched brackets
-        ("{a:[1}", UL, 3),
-        ("[{a:1]", UM, 1),
-        ("{", UM, 0),
-        ("[", UL, 0),
-        ("{a:1", UM, 0),
-        ("[1,2", UL, 0),
-        ("[[1,2]", UL, 0),
-        ("{a:{b:1}", UM, 0),
-        ("{a:[1,[2]", UL, 3),
+        # unbalanced or mismatched brackets: reported at the end of the input, where the
+        # closer of the innermost open map or list is missing
+        ("{a:[1}", ul(1, 4), 6),
+        ("[{a:1]", um(1, 2), 6),
+        ("{", um(1, 1), 1),
+        ("[", ul(1, 1), 1),
+        ("{a:1", um(1, 1), 4),
+        ("[1,2", ul(1, 1), 4),
+        ("[[1,2]", ul(1, 1), 6),
+        ("{a:{b:1}", um(1, 1), 8),
+        ("{a:[1,[2]", ul(1, 4), 9),
         # missing ':' after a key
         ("{a}", COLON, 2),
         ("{a,b:1}", COLON, 2),
@@ -144,7 +155,7 @@ def test_fail(doc: str, msg: str, pos: int, trim: bool) -> None:
 
 @MODES
 def test_line_and_column(trim: bool) -> None:
-    check_error("{\n  a: 1,\n  b: [x,\n}", trim, UL, 15, 3, 6)
+    check_error("{\n  a: 1,\n  b: [x,\n}", trim, ul(3, 6), 20, 4, 2)
     check_error("[\n\n\n]]", trim, EXTRA, 5, 4, 2)
     check_error('{a:\n"\n\n', trim, UQ, 4, 2, 1)
     check_error("{\r\n a:1,\r\n x}", trim, COLON, 12, 3, 3)  # only '\n' counts lines
@@ -165,12 +176,65 @@ def test_positions_of_bytes_input_are_characters_of_the_text(trim: bool) -> None
 
 def test_leading_bom_counts_in_pos_but_not_in_the_column() -> None:
     # .pos indexes the document as given; the column is what an editor shows.
-    check_error("\ufeff{a", False, UM, 1, 1, 1)
-    check_error(b"\xef\xbb\xbf{a", False, UM, 1, 1, 1)
-    check_error("\ufeff{a:[1}", False, "Unterminated list: no closing ']'", 4, 1, 4)
+    check_error("\ufeff{a", False, um(1, 1), 3, 1, 3)
+    check_error(b"\xef\xbb\xbf{a", False, um(1, 1), 3, 1, 3)
+    check_error("\ufeff{a:[1}", False, ul(1, 4), 7, 1, 7)
     with pytest.raises(jsv.DecodeError) as info:
         jsv.loads(b"\xef\xbb\xbf{a:\xff}")
     assert (info.value.pos, info.value.lineno, info.value.colno) == (6, 1, 4)
+
+
+# An unterminated map or list is reported where its closer is missing, at the end of the
+# input (as json reports a truncated document), and its message says where it opened.
+
+
+@MODES
+def test_unterminated_container_is_reported_at_the_end_of_the_input(trim: bool) -> None:
+    check_error("{a:1", trim, um(1, 1), 4, 1, 5)
+    check_error("[1,2", trim, ul(1, 1), 4, 1, 5)
+    # a bare value in a list runs to ',' or ']': the '}' is data, and the list never closes
+    check_error("{a:[1}", trim, ul(1, 4), 6, 1, 7)
+    with pytest.raises(jsv.DecodeError) as info:
+        jsv.loads("{a:[1}", trim=trim)
+    assert str(info.value) == (
+        "Unterminated list: no closing ']' for the '[' at line 1 column 4: "
+        "line 1 column 7 (char 6)"
+    )
+    assert info.value.msg == "Unterminated list: no closing ']' for the '[' at line 1 column 4"
+
+
+@MODES
+def test_unterminated_container_opened_on_another_line(trim: bool) -> None:
+    check_error("{\n  a: [1,\n  b: 2\n}", trim, ul(2, 6), 19, 4, 2)
+    check_error("[\n  {a:1,\n   b:2\n]\n", trim, um(2, 3), 19, 5, 1)
+    check_error("{id:1,\r\n tags:[a,\r\n", trim, ul(2, 7), 19, 3, 1)  # only '\n' counts
+
+
+@MODES
+def test_unterminated_container_in_bytes_counts_characters(trim: bool) -> None:
+    # 'é', '€' and '😀' are 2, 3 and 4 bytes: positions and columns count characters.
+    for kind in (bytes, bytearray, memoryview):
+        check_error(kind("{é€😀:[x".encode()), trim, ul(1, 6), 7, 1, 8)
+        check_error(kind("[\nZoë,{東京:1,\n".encode()), trim, um(2, 5), 13, 3, 1)
+        check_error(kind("\ufeff{é:[x".encode()), trim, ul(1, 4), 6, 1, 6)
+
+
+@MODES
+def test_unterminated_container_position_includes_trailing_whitespace(trim: bool) -> None:
+    # The whole input is read looking for the closer: the position is len(doc).
+    check_error("{a:1   ", trim, um(1, 1), 7, 1, 8)
+    check_error("[1, 2 \n\t", trim, ul(1, 1), 8, 2, 2)
+    check_error('{a:"x"  \n', trim, um(1, 1), 9, 2, 1)
+
+
+@MODES
+def test_nested_unterminated_containers_report_the_innermost(trim: bool) -> None:
+    check_error("[[[1", trim, ul(1, 3), 4, 1, 5)
+    check_error("{a:{b:[1,{c:2", trim, um(1, 10), 13, 1, 14)
+    check_error("{a:[1,{b:2}", trim, ul(1, 4), 11, 1, 12)
+    check_error("{a:{b:1}", trim, um(1, 1), 8, 1, 9)  # the inner map is closed
+    check_error("[\n  [\n    {a:[1\n", trim, ul(3, 8), 16, 4, 1)
+    check_error("{{X:1}", trim, um(1, 1), 6, 1, 7)  # after a key written as a map
 
 
 def test_error_never_another_exception_type() -> None:
@@ -196,12 +260,15 @@ def _error(doc: Any) -> jsv.DecodeError:
 def test_decode_error_attributes() -> None:
     doc = "{a:1,\n b:[x}"
     e = _error(doc)
-    assert e.msg == UL
+    assert e.msg == "Unterminated list: no closing ']' for the '[' at line 2 column 4"
     assert e.doc == doc
-    assert e.pos == 9
+    assert e.pos == 12
     assert e.lineno == 2
-    assert e.colno == 4
-    assert str(e) == "Unterminated list: no closing ']': line 2 column 4 (char 9)"
+    assert e.colno == 7
+    assert str(e) == (
+        "Unterminated list: no closing ']' for the '[' at line 2 column 4: "
+        "line 2 column 7 (char 12)"
+    )
 
 
 def test_decode_error_classes() -> None:
@@ -245,7 +312,8 @@ def _last_traceback_line(call: Any) -> str:
 
 def test_tracebacks_show_the_public_names() -> None:
     assert _last_traceback_line(lambda: jsv.loads("{a:[1}")) == (
-        "jsv.DecodeError: Unterminated list: no closing ']': line 1 column 4 (char 3)"
+        "jsv.DecodeError: Unterminated list: no closing ']' for the '[' at line 1 column 4: "
+        "line 1 column 7 (char 6)"
     )
     assert _last_traceback_line(lambda: jsv.loads("{a:x}", type=dict[str, int])) == (
         "jsv.ValidationError: Expected int, got 'x' at $[\"a\"]: line 1 column 4 (char 3)"
@@ -395,14 +463,15 @@ def test_100000_nested_openers_as_bytes(trim: bool) -> None:
 
 @MODES
 def test_deep_but_unterminated_is_not_a_depth_error(trim: bool) -> None:
-    check_error("[" * MAX_DEPTH, trim, UL, MAX_DEPTH - 1, 1, MAX_DEPTH)
-    check_error("[" * MAX_DEPTH + "]" * (MAX_DEPTH - 1), trim, UL, 0, 1, 1)
+    check_error("[" * MAX_DEPTH, trim, ul(1, MAX_DEPTH), MAX_DEPTH, 1, MAX_DEPTH + 1)
+    end = 2 * MAX_DEPTH - 1
+    check_error("[" * MAX_DEPTH + "]" * (MAX_DEPTH - 1), trim, ul(1, 1), end, 1, end + 1)
     check_error("[" * MAX_DEPTH + '"', trim, UQ, MAX_DEPTH, 1, MAX_DEPTH + 1)
 
 
 def test_bare_key_starting_with_bracket_is_not_nesting() -> None:
     # '[' at the start of a key is data: '[{[{...' is one map whose key never ends.
-    check_error("[{" * 50_000, False, UM, 1, 1, 2)
+    check_error("[{" * 50_000, False, um(1, 2), 100_000, 1, 100_001)
 
 
 # ---------------------------------------------------------------------------------------
@@ -640,4 +709,4 @@ def test_bad_indent_type() -> None:
 def test_doc_of_valid_utf8_input_is_the_decoded_text(kind: Any) -> None:
     e = _error(kind('{"é":[1}'.encode()))
     assert e.doc == '{"é":[1}'
-    assert (e.msg, e.pos, e.colno) == (UL, 5, 6)
+    assert (e.msg, e.pos, e.lineno, e.colno) == (ul(1, 6), 8, 1, 9)

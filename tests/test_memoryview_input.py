@@ -96,7 +96,8 @@ def errors_of(call: Any, raw: bytes) -> tuple[Any, ...]:
 
 def test_errors_are_those_of_the_bytes() -> None:
     assert errors_of(jsv.loads, b"{a:[1}") == (
-        "Unterminated list: no closing ']': line 1 column 4 (char 3)",
+        "Unterminated list: no closing ']' for the '[' at line 1 column 4: "
+        "line 1 column 7 (char 6)",
     )
     assert errors_of(jsv.loads, b"[a]\xff") == (
         "Invalid UTF-8 (invalid start byte): line 1 column 4 (char 3)",

@@ -163,8 +163,8 @@ def test_reformat_of_dumps_reads_back_equal(tree: Any, indent: int | str) -> Non
 # the kernels' fast paths are compared: same tree, or same message at the same position.
 
 UQ = "Unterminated quoted string"
-UM = "Unterminated map: no closing '}'"
-UL = "Unterminated list: no closing ']'"
+UM = "Unterminated map: no closing '}}' for the '{{' at line {} column {}"
+UL = "Unterminated list: no closing ']' for the '[' at line {} column {}"
 COLON = "Expected ':' after the key"
 MSEP = "Expected ',' or '}' after the value"
 LSEP = "Expected ',' or ']' after the value"
@@ -201,6 +201,14 @@ def reference_loads(doc: str, trim: bool, limit: int = 1000) -> Any:
             else:
                 return "".join(parts), k + 1
 
+    def unterminated(msg: str, i: int) -> RefError:
+        # at the end of the input; the message names the line and column of the opener
+        line = doc.count("\n", 0, i) + 1
+        column = i - doc.rfind("\n", 0, i)
+        if line == 1 and doc.startswith("\ufeff"):
+            column -= 1
+        return RefError(msg.format(line, column), n)
+
     def scan(i: int, stops: str) -> int:
         while i < n and doc[i] not in stops:
             i += 1
@@ -228,14 +236,14 @@ def reference_loads(doc: str, trim: bool, limit: int = 1000) -> Any:
                         key = doc[p:q]
                     q = ws(q)
                     if q >= n:
-                        raise RefError(UM, i)
+                        raise unterminated(UM, i)
                     if doc[q] != ":":
                         raise RefError(COLON, q)
                 else:
                     start = p if trim else j
                     q = scan(start, ":,}")
                     if q >= n:
-                        raise RefError(UM, i)
+                        raise unterminated(UM, i)
                     if doc[q] != ":":
                         raise RefError(COLON, q)
                     key = doc[start:q].rstrip() if trim else doc[start:q]
@@ -254,7 +262,7 @@ def reference_loads(doc: str, trim: bool, limit: int = 1000) -> Any:
                     value = None
             q = ws(q)
             if q >= n:
-                raise RefError(UM if is_map else UL, i)
+                raise unterminated(UM if is_map else UL, i)
             if is_map:
                 result[key] = value
             else:
@@ -316,7 +324,11 @@ def test_reference_reading_examples() -> None:
     assert reference_loads("{a: x ,b:[,y]}", False) == {"a": " x ", "b": [None, "y"]}
     assert reference_loads("{a: x ,b:[,y]}", True) == {"a": "x", "b": [None, "y"]}
     assert reference_loads("{{X:1}:a}", False) == {"{X:1}": "a"}
-    assert _outcome(lambda: reference_loads("{a:[1}", False)) == ("error", UL, 3)
+    assert _outcome(lambda: reference_loads("{a:[1}", False)) == (
+        "error",
+        UL.format(1, 4),
+        6,
+    )
     assert _outcome(lambda: reference_loads("[[[]]]", False, limit=2)) == ("error", DEEP, 2)
 
 

@@ -778,9 +778,9 @@ def test_errors_are_the_python_classes() -> None:
         C.decode("{a:[1}", False)
     assert type(decode_error.value) is _errors.DecodeError
     assert (decode_error.value.pos, decode_error.value.lineno, decode_error.value.colno) == (
-        3,
+        6,
         1,
-        4,
+        7,
     )
     with pytest.raises(jsv.EncodeError) as encode_error:
         C.encode({"a": [1, object()]})

@@ -1356,7 +1356,10 @@ def test_decoder_without_a_type_decodes_untyped_as_loads(make: Any) -> None:
     assert make(forbid_unknown_fields=True).decode("{a:1}") == {"a": "1"}
     with pytest.raises(jsv.DecodeError) as error:
         make().decode("{a:[1}")
-    assert str(error.value) == "Unterminated list: no closing ']': line 1 column 4 (char 3)"
+    assert str(error.value) == (
+        "Unterminated list: no closing ']' for the '[' at line 1 column 4: "
+        "line 1 column 7 (char 6)"
+    )
     message = "^Input must be str, bytes, bytearray or memoryview, not int$"
     with pytest.raises(TypeError, match=message):
         jsv.loads(1)  # type: ignore[arg-type]
