@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import IO, Any
 
 from . import _kernel
-from ._decode import contiguous
 from ._encode import RawKey
 from ._naming import Rename
 from ._typed import Decoder
@@ -46,7 +45,7 @@ def loads(
         {'id': '1', 'name': 'Me, Junior', 'tags': ['a', None, 'b']}
     """
     if type is None:
-        return _kernel.decode(contiguous(data), trim)
+        return _kernel.decode(data, trim)
     return Decoder(type, trim=trim, forbid_unknown_fields=forbid_unknown_fields).decode(data)
 
 
@@ -141,5 +140,5 @@ def reformat(text: Data, /, *, indent: int | str | None = 2, trim: bool = True) 
           c:
         }
     """
-    tree = _kernel.decode_raw_keys(contiguous(text), trim, RawKey)
+    tree = _kernel.decode_raw_keys(text, trim, RawKey)
     return _kernel.encode(tree, None, indent, None, True)

@@ -65,10 +65,10 @@ _skip_ws = cast(_AlwaysMatch, _WS.match)
 def contiguous(data: Any) -> Any:
     """``data`` itself, or a copy as ``bytes`` of a memoryview that is not C-contiguous.
 
-    Such a view (``memoryview(b"[a]")[::2]``) is bytes-like but exports no flat buffer,
-    which both kernels need: the front door (``loads``, ``reformat``, ``Decoder.decode``)
-    passes its bytes instead, so that it decodes as ``bytes(view)`` does. Anything else,
-    a released view included, is passed on as it is, for the kernel to accept or refuse.
+    Such a view (``memoryview(b"[a]")[::2]``) is bytes-like but exports no flat buffer to
+    decode: :func:`text_of` (and the C kernel's twin) reads its bytes instead, so that it
+    decodes as ``bytes(view)`` does. Anything else, a released view included, is passed on
+    as it is, to be accepted or refused as before.
     """
     if type(data) is memoryview:
         try:
@@ -87,10 +87,11 @@ def text_of(data: str | bytes | bytearray | memoryview) -> str:
     if isinstance(data, str):
         return data
     if isinstance(data, (bytes, bytearray, memoryview)):
+        flat = contiguous(data)
         try:
-            return str(data, "utf-8")
+            return str(flat, "utf-8")
         except UnicodeDecodeError as e:
-            raw = bytes(data)
+            raw = bytes(flat)
             raise DecodeError(MSG_INVALID_UTF8.format(reason=e.reason), raw, e.start) from None
     raise TypeError(MSG_BAD_INPUT_TYPE.format(type=type(data).__name__))
 

@@ -125,6 +125,28 @@ text_of(PyObject *data)
         Py_INCREF(data);
         return data;
     }
+    if (PyMemoryView_Check(data)) {
+        /* a view that is not C-contiguous (memoryview(b"[a]")[::2]): its bytes, as
+         * contiguous() in _decode.py reads them; a released view is refused below */
+        Py_buffer view;
+        if (PyObject_GetBuffer(data, &view, PyBUF_SIMPLE) == 0) {
+            PyBuffer_Release(&view); /* flat: decoded in place below */
+        }
+        else {
+            PyErr_Clear();
+            if (PyObject_GetBuffer(data, &view, PyBUF_FULL_RO) < 0) {
+                PyErr_Clear();
+            }
+            else {
+                PyBuffer_Release(&view);
+                PyObject *copy = PyBytes_FromObject(data);
+                if (copy == NULL) return NULL;
+                PyObject *text = text_of(copy);
+                Py_DECREF(copy);
+                return text;
+            }
+        }
+    }
     if (PyBytes_Check(data) || PyByteArray_Check(data) || PyMemoryView_Check(data)) {
         PyObject *text = PyUnicode_FromEncodedObject(data, "utf-8", "strict");
         if (text != NULL) return text;
@@ -189,6 +211,16 @@ typedef struct {
     PyObject *rename_fn, *colon, *reader; /* reader: _field_reader()'s (keys, f, names) */
 } ClassSlot;
 
+/* Release what a slot held (which can run code, and so encode and fill slots). */
+static void
+class_slot_release(ClassSlot *held)
+{
+    Py_XDECREF(held->type);
+    Py_XDECREF(held->rename_fn);
+    Py_XDECREF(held->colon);
+    Py_XDECREF(held->reader);
+}
+
 /* The class table has 1 << TV_CLASS_BITS sets of two slots (see tv_class_slot()). */
 #define TV_CLASS_BITS 7
 
@@ -217,10 +249,7 @@ caches_clear(Caches *caches)
         for (int way = 0; way < 2; way++) {
             ClassSlot held = caches->classes[i][way];
             memset(&caches->classes[i][way], 0, sizeof(ClassSlot));
-            Py_XDECREF(held.type);
-            Py_XDECREF(held.rename_fn);
-            Py_XDECREF(held.colon);
-            Py_XDECREF(held.reader);
+            class_slot_release(&held);
         }
     }
 }
@@ -284,13 +313,6 @@ static Caches process_caches;
 #define CH(i) (kind == PyUnicode_1BYTE_KIND ? (Py_UCS4)((const Py_UCS1 *)data)[i]      \
                : kind == PyUnicode_2BYTE_KIND ? (Py_UCS4)((const Py_UCS2 *)data)[i]    \
                                               : ((const Py_UCS4 *)data)[i])
-
-ALWAYS_INLINE int
-is_space(Py_UCS4 c)
-{
-    if (LIKELY(c < 128)) return JSV_ASCII_SPACE[c];
-    return jsv_is_space(c);
-}
 
 /* True when the n bytes at s are all ASCII. */
 ALWAYS_INLINE int
@@ -512,7 +534,7 @@ ws_len(Parser *p, const void *data, int kind, Py_ssize_t pos)
         Py_UCS4 c = utf8_at(d, pos, &len);
         return jsv_is_space(c) ? len : 0;
     }
-    return is_space(CH(pos));
+    return jsv_is_space(CH(pos));
 }
 
 ALWAYS_INLINE Py_ssize_t
@@ -526,7 +548,7 @@ skip_ws(Parser *p, const void *data, int kind, Py_ssize_t pos, Py_ssize_t n)
         }
         return pos;
     }
-    while (pos < n && is_space(CH(pos))) pos++;
+    while (pos < n && jsv_is_space(CH(pos))) pos++;
     return pos;
 }
 
@@ -549,7 +571,7 @@ rstrip_end(Parser *p, const void *data, int kind, Py_ssize_t start, Py_ssize_t e
         }
         return end;
     }
-    while (end > start && is_space(CH(end - 1))) end--;
+    while (end > start && jsv_is_space(CH(end - 1))) end--;
     return end;
 }
 
@@ -1646,8 +1668,8 @@ needs_quotes(PyObject *s)
     int kind = PyUnicode_KIND(s);
     const void *data = PyUnicode_DATA(s);
     Py_UCS4 first = PyUnicode_READ(kind, data, 0);
-    if (is_space(first) || first == 0xFEFF) return 1;
-    if (is_space(PyUnicode_READ(kind, data, n - 1))) return 1;
+    if (jsv_is_space(first) || first == 0xFEFF) return 1;
+    if (jsv_is_space(PyUnicode_READ(kind, data, n - 1))) return 1;
     if (kind == PyUnicode_1BYTE_KIND) {
         const Py_UCS1 *d = data;
         unsigned char bad = 0;
@@ -2757,7 +2779,7 @@ encoder_run(Encoder *e)
                 if (write_str(w, key) < 0) goto fail;
                 if (value == Py_None) {
                     while (w->len > before &&
-                           is_space(PyUnicode_READ(w->kind, w->data, w->len - 1))) {
+                           jsv_is_space(PyUnicode_READ(w->kind, w->data, w->len - 1))) {
                         w->len--;
                     }
                 }

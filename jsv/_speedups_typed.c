@@ -405,7 +405,9 @@ tv_dict(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
                 goto error;
             }
             /* a repeated key releases the value it had */
-            if (key_is_text && p->gc_paused && PyDict_GetItemWithError(out, key) != NULL) gc_end(p);
+            if (key_is_text && p->gc_paused && PyDict_GetItemWithError(out, key) != NULL) {
+                gc_end(p);
+            }
             Py_ssize_t before = PyDict_GET_SIZE(out);
             int r = PyDict_SetItem(out, key, value);
             Py_DECREF(key);
@@ -494,16 +496,23 @@ tv_learn_key(PyObject *learned, Py_ssize_t index, PyObject *key)
     return r;
 }
 
-/* Make fields (a dict: attribute name -> value, in the order __init__ would set them) the
- * attributes of obj, a fresh instance of a plain dataclass (see _fast_constructor()). */
-static int
-tv_fill_fresh(PyObject *obj, PyObject *fields)
+/* A new instance of cls, a plain dataclass (see _fast_constructor()), whose attributes are
+ * fields (a dict: attribute name -> value, in the order __init__ would set them), after its
+ * __post_init__() if post_init is set. */
+static PyObject *
+tv_new_plain(Parser *p, PyObject *cls, PyObject *fields, int post_init)
 {
+    PyObject *obj = PyBaseObject_Type.tp_new((PyTypeObject *)cls, tv_empty_tuple, NULL);
     /* fields becomes the instance __dict__ itself: obj.__dict__ = fields, through the
      * class's __dict__ descriptor, which every version keeps consistent with its own
      * attribute storage (3.13 keeps a fresh object's attributes inline, and a dict put
      * in place behind its back, by PyObject_GenericSetDict(), goes unseen) */
-    return PyObject_SetAttr(obj, tv_str_dict, fields);
+    if (obj != NULL && (PyObject_SetAttr(obj, tv_str_dict, fields) < 0 ||
+                        (post_init && tv_post_init(p, obj) < 0))) {
+        gc_end(p); /* obj may have a finalizer */
+        Py_CLEAR(obj);
+    }
+    return obj;
 }
 
 /* Build the dataclass from kwargs as _fast_constructor() does. */
@@ -528,14 +537,9 @@ tv_construct_fast(Parser *p, PyObject *cls, PyObject *fast, PyObject *kwargs)
         if (r < 0) goto error;
     }
     if (PyDict_Update(state, kwargs) < 0) goto error;
-    PyObject *obj = PyBaseObject_Type.tp_new((PyTypeObject *)cls, tv_empty_tuple, NULL);
-    if (obj != NULL && tv_fill_fresh(obj, state) < 0) {
-        gc_end(p);
-        Py_CLEAR(obj);
-    }
-    if (obj == NULL) gc_end(p);
+    PyObject *obj = tv_new_plain(p, cls, state, post_init);
+    if (obj == NULL) gc_end(p); /* before the values in state are released */
     Py_DECREF(state);
-    if (obj != NULL && post_init && tv_post_init(p, obj) < 0) Py_CLEAR(obj);
     return obj;
 error:
     gc_end(p);
@@ -677,14 +681,7 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
     if (is_typeddict) return kwargs;
     PyObject *obj;
     if (direct) {
-        obj = PyBaseObject_Type.tp_new((PyTypeObject *)cls, tv_empty_tuple, NULL);
-        if (obj != NULL && tv_fill_fresh(obj, kwargs) < 0) {
-            gc_end(p); /* obj may have a finalizer */
-            Py_CLEAR(obj);
-        }
-        if (obj != NULL && PyTuple_GET_ITEM(fast, 2) == Py_True && tv_post_init(p, obj) < 0) {
-            Py_CLEAR(obj);
-        }
+        obj = tv_new_plain(p, cls, kwargs, PyTuple_GET_ITEM(fast, 2) == Py_True);
     }
     else if (fast != Py_None) {
         obj = tv_construct_fast(p, cls, fast, kwargs);
@@ -692,10 +689,9 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
     else {
         gc_allow(p);
         obj = PyObject_Call(cls, tv_empty_tuple, kwargs);
-        if (obj == NULL) gc_end(p);
-        else gc_repause(p);
+        gc_repause(p);
     }
-    if (obj == NULL) gc_end(p);
+    if (obj == NULL) gc_end(p); /* before the values in kwargs are released */
     Py_DECREF(kwargs);
     return obj;
 error:
@@ -914,7 +910,6 @@ static PyObject *tv_str_value_;    /* "_value_" */
 
 enum { CLASS_OTHER, CLASS_ENUM, CLASS_DATACLASS, CLASS_UNKNOWN };
 
-
 /* The table (CACHES->classes) has 1 << TV_CLASS_BITS sets of two slots; a class's
  * address picks its set (Fibonacci hashing mixes the address's bits). Two ways keep two
  * busy classes that share a set from taking each other's place on every lookup, which
@@ -922,16 +917,6 @@ enum { CLASS_OTHER, CLASS_ENUM, CLASS_DATACLASS, CLASS_UNKNOWN };
 #define TV_FIBONACCI ((uintptr_t)0x9E3779B97F4A7C15ull)
 #define TV_SET_OF(address, bits) \
     ((((uintptr_t)(address) >> 4) * TV_FIBONACCI) >> (sizeof(uintptr_t) * 8 - (bits)))
-
-/* Release what a slot held (which can run code, and so encode and fill slots). */
-static void
-class_slot_release(ClassSlot *held)
-{
-    Py_XDECREF(held->type);
-    Py_XDECREF(held->rename_fn);
-    Py_XDECREF(held->colon);
-    Py_XDECREF(held->reader);
-}
 
 /* getattr(instance, name) is instance.__dict__[name] whenever the dict has name: no
  * __getattribute__ of its own and no data descriptor on the class claims the name. */

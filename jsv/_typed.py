@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar, overload
 
 from . import _kernel, _pure
-from ._decode import contiguous, text_of
+from ._decode import text_of
 from ._errors import MSG_TOO_DEEP, ValidationError
 from ._locate import locate
 from ._naming import Rename, normalized_key, rename_function, wire_names
@@ -699,7 +699,6 @@ class Decoder(Generic[T]):
         Raises DecodeError for malformed text and ValidationError (with ``.path``) for
         text that does not fit the type.
         """
-        data = contiguous(data)
         if self._untyped:
             return _kernel.decode(data, self.trim)  # type: ignore[no-any-return]
         active = _kernel.active
