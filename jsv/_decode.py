@@ -96,11 +96,23 @@ def text_of(data: str | bytes | bytearray | memoryview) -> str:
     raise TypeError(MSG_BAD_INPUT_TYPE.format(type=type(data).__name__))
 
 
-def parse(doc: str, trim: bool = False, map_key: Callable[[str], str] = str) -> Any:
+#: Where each map and list of a tree is written: id(container) -> (start, end).
+Spans = dict[int, tuple[int, int]]
+
+
+def parse(
+    doc: str,
+    trim: bool = False,
+    map_key: Callable[[str], str] = str,
+    spans: Spans | None = None,
+) -> Any:
     """Parse a whole JSV document into a tree (spec §1-§3).
 
     ``map_key`` receives the text of every key written as a map (``{{X:1}:a}``), so that
     :func:`jsv.reformat` can tell such keys from quoted ones; decoding keeps the text as is.
+    ``spans``, when given, receives where each map and list of the tree is written:
+    ``spans[id(container)] = (start, end)`` (typed decoding gives a ``str`` field that
+    holds a map or list its text).
     """
     n = len(doc)
     start = _skip_ws(doc, 1 if doc.startswith(_BOM) else 0).end()
@@ -108,7 +120,7 @@ def parse(doc: str, trim: bool = False, map_key: Callable[[str], str] = str) -> 
         return None
     first = doc[start]
     if first == "{" or first == "[":
-        value, pos = _parse_container(doc, start, trim, map_key)
+        value, pos = _parse_container(doc, start, trim, map_key, spans)
     elif first == '"':
         value, pos = _parse_quoted(doc, start)
     else:
@@ -160,9 +172,10 @@ def _expect_colon(doc: str, pos: int, map_open: int) -> int:
 
 
 def _parse_container(
-    doc: str, pos: int, trim: bool, map_key: Callable[[str], str]
+    doc: str, pos: int, trim: bool, map_key: Callable[[str], str], spans: Spans | None = None
 ) -> tuple[Any, int]:
-    """Parse the map or list opening at ``pos``; return it and the position after it."""
+    """Parse the map or list opening at ``pos``; return it and the position after it
+    (and record where each container is written in ``spans``, when given)."""
     n = len(doc)
     ws = _skip_ws
     member = (_MEMBER_TRIM if trim else _MEMBER_EXACT).match
@@ -184,6 +197,8 @@ def _parse_container(
     key_ready = False  # a map key has just been read: the next step is its value
     pos = _skip_ws(doc, pos + 1).end()
     if pos < n and doc[pos] == ("}" if is_map else "]"):
+        if spans is not None:
+            spans[id(cur)] = (open_pos, pos + 1)
         return cur, pos + 1
     pos = open_pos + 1
 
@@ -275,6 +290,8 @@ def _parse_container(
                 if q < n and doc[q] == ("}" if c == "{" else "]"):
                     value = {} if c == "{" else []
                     pos = q + 1
+                    if spans is not None:
+                        spans[id(value)] = (p, pos)
                 else:
                     stack.append((cur, is_map, key, open_pos, is_key))
                     is_map = c == "{"
@@ -313,6 +330,8 @@ def _parse_container(
             else:
                 raise _unterminated(doc, is_map, open_pos)
             # `cur` is complete.
+            if spans is not None:
+                spans[id(cur)] = (open_pos, pos)
             if not stack:
                 return cur, pos
             value, was_key, value_open = cur, is_key, open_pos

@@ -38,6 +38,13 @@ MSG_SINGLE_NONE_LIST: Final = (
 MSG_CIRCULAR: Final = "Circular reference detected (at {path})"
 MSG_ENCODE_TOO_DEEP: Final = f"Nesting deeper than {MAX_DEPTH} levels (at {{path}})"
 
+# Typed decoding (validation) messages.
+MSG_EXPECTED: Final = "Expected {expected}, got {got}"
+MSG_MISSING_FIELD: Final = "Missing required field '{field}'"
+MSG_UNKNOWN_FIELD: Final = "Unknown field '{key}'"
+MSG_LENGTH: Final = "Expected {expected} ({count} items), got a list of {found} items"
+MSG_REJECTED: Final = "{type} rejected the value: {error}"
+
 
 def line_and_column(doc: str | bytes, pos: int) -> tuple[int, int]:
     """Return the 1-based line and column of character (or byte) ``pos`` in ``doc``."""
@@ -141,6 +148,26 @@ class EncodeError(JSVError, TypeError):
         ...     print(e)
         Object of type object is not JSV serializable (at $.a[1])
     """
+
+
+class Invalid(Exception):
+    """A value that does not fit its plan node, on its way to a :class:`ValidationError`.
+
+    Both typed executors raise it where the misfit is; each map and list it unwinds
+    through appends where in it the misfit is, so ``path`` grows in reverse. The decoder
+    turns it into a ValidationError, with the position, once it reaches the top.
+    """
+
+    def __init__(self, msg: str, path: list[Any] | None = None) -> None:
+        super().__init__(msg)
+        self.msg = msg
+        self.path: list[Any] = path if path is not None else []
+
+
+def rejected(type_name: str, error: BaseException) -> Invalid:
+    """The misfit of a value that a constructor (``__post_init__`` ...) or a container
+    factory refused with ``error``."""
+    return Invalid(MSG_REJECTED.format(type=type_name, error=error))
 
 
 # Tracebacks and reprs name the classes as the package exports them (jsv.DecodeError, ...),

@@ -9,17 +9,26 @@
  * (C_PY: unions, literals, fixed tuples ...) carry the pure converter, called on the
  * untyped value.
  *
- * The pure executor is the reference. This one only ever returns a value equal to the
- * one the pure path returns: whenever anything is off (a value that does not fit its
- * type, malformed text, nesting too deep, a field written twice, a key that two texts
- * convert to ...) it stops and returns fallback(data), the pure path, which raises the
- * exact DecodeError or ValidationError (message, position, path) or returns the value.
- * Only exceptions that are no Exception (KeyboardInterrupt ...) and MemoryError pass
- * through unchanged.
+ * The pure executor is the reference, and this one gives the same value or raises the
+ * same error for every text, running the caller's code (__post_init__, default factories,
+ * an enum's _missing_) as often as the pure executor does: once per object built.
+ *  - A value that does not fit its type raises jsv._errors.Invalid, with the message the
+ *    pure converter gives; each map and list it unwinds through adds where in it the
+ *    misfit is, as the converters do. Where a value has the wrong shape, the C side calls
+ *    the node's pure converter (the last item of every compact node) on the untyped value,
+ *    which raises the exact Invalid before it runs anything of the caller's.
+ *  - Malformed text raises a private marker.
+ *  - decode_typed() hands either to fallback(data, invalid or None), which has the parser
+ *    raise the DecodeError of malformed text (first, as on the pure path: it reads the
+ *    text before converting anything), or raises the ValidationError, with the position.
+ *  - A map that gives a field twice, or two keys of a dict[K, V] that convert to one key,
+ *    is read again by the pure converter from the map's own text: the pure executor sees
+ *    only the last value of each key text, which one forward pass cannot know. Only in
+ *    such a map does code of the caller's run again, for the values before the repeat.
  *
- * Typed nesting is bounded by TV_MAX_TYPED_LEVEL (the pure converters recurse in Python,
- * so deeper documents are left to them); untyped subtrees are parsed by the iterative
- * parse_container() of the untyped kernel with the remaining depth budget.
+ * Typed nesting goes as deep as MAX_DEPTH (a C recursion of two frames per level);
+ * untyped subtrees are parsed by the iterative parse_container() of the untyped kernel
+ * with the remaining depth budget.
  */
 
 /* The kinds of compact plan nodes: the C_* constants of jsv/_typed.py. */
@@ -42,13 +51,18 @@ enum {
 /* How a field reads an empty value: the _EMPTY_* constants of jsv/_typed.py. */
 enum { TV_EMPTY_NONE = 0, TV_EMPTY_TEXT = 1, TV_EMPTY_DEFAULT = 2, TV_EMPTY_ERROR = 3 };
 
-#define TV_MAX_TYPED_LEVEL 64
 #define TV_LOCAL_FIELDS 64
 #define TV_GUESSES 8 /* fields tried by their learned key before a key is looked up */
 
 static PyObject *tv_str_post_init;
-static PyObject *tv_str_dict; /* "__dict__" */
+static PyObject *tv_str_dict;  /* "__dict__" */
+static PyObject *tv_str_field; /* "field" */
 static PyObject *tv_empty_tuple;
+static PyObject *tv_malformed_error; /* the private marker of malformed text */
+static PyObject *Invalid;            /* jsv._errors.Invalid */
+static PyObject *py_rejected;        /* jsv._errors.rejected(type_name, error) -> Invalid */
+static PyObject *py_source_convert;  /* jsv._source.convert(converter, text, trim) */
+static PyObject *py_source_convert_tree; /* jsv._source.convert_tree(converter, tree) */
 
 /* The kind of a compact node (a small non-negative int). */
 ALWAYS_INLINE long
@@ -59,24 +73,102 @@ tv_kind(PyObject *node)
 
 #define TV_KIND(node) tv_kind(node)
 #define TV_ITEM(node, i) PyList_GET_ITEM((node), (i))
+/* The pure converter of a compact node: its last item. */
+#define TV_CONVERTER(node) PyList_GET_ITEM((node), PyList_GET_SIZE(node) - 1)
 
-/* Stop: the fallback will tell what is wrong. */
+/* The text is malformed here: decode_typed() has the parser raise the exact DecodeError. */
 static PyObject *
-tv_stop(void)
+tv_malformed(Parser *p)
 {
-    if (!PyErr_Occurred()) PyErr_SetNone(PyExc_ValueError);
+    gc_end(p);
+    PyErr_SetNone(tv_malformed_error);
     return NULL;
+}
+
+/* Raise Invalid(msg, path) (path: a new list, or NULL for an empty one). */
+static PyObject *
+tv_invalid(Parser *p, PyObject *msg, PyObject *path)
+{
+    gc_end(p);
+    PyObject *exc = path == NULL ? PyObject_CallOneArg(Invalid, msg)
+                                 : PyObject_CallFunctionObjArgs(Invalid, msg, path, NULL);
+    Py_XDECREF(path);
+    if (exc != NULL) {
+        PyErr_SetObject(Invalid, exc);
+        Py_DECREF(exc);
+    }
+    return NULL;
+}
+
+/* While an Invalid unwinds through a map or list, the container adds where in it the
+ * misfit is: an index, or (tag, key) with tag "field" or "key" (as the pure converters
+ * do; the path grows in reverse). Other exceptions pass unchanged. */
+static void
+tv_add_path(PyObject *index_or_key, PyObject *tag)
+{
+    if (!PyErr_ExceptionMatches(Invalid)) return;
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    PyObject *part = tag == NULL ? Py_NewRef(index_or_key) : PyTuple_Pack(2, tag, index_or_key);
+    PyObject *path = part == NULL || value == NULL ? NULL : PyObject_GetAttr(value, str_path);
+    int r = path == NULL ? -1 : PyList_Append(path, part);
+    Py_XDECREF(path);
+    Py_XDECREF(part);
+    if (r < 0) { /* the new error replaces the Invalid */
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(tb);
+        return;
+    }
+    PyErr_Restore(type, value, tb);
+}
+
+static void
+tv_add_index(Py_ssize_t index)
+{
+    if (!PyErr_ExceptionMatches(Invalid)) return;
+    PyObject *i = PyLong_FromSsize_t(index);
+    if (i == NULL) return;
+    tv_add_path(i, NULL);
+    Py_DECREF(i);
+}
+
+/* Replace a pending exception of class `which` by rejected(type_name, it): a constructor
+ * or container factory that refused the value, as the pure converters report it. */
+static void
+tv_reject(Parser *p, PyObject *which, PyObject *which2, PyObject *type_name)
+{
+    if (!PyErr_ExceptionMatches(which) && (which2 == NULL || !PyErr_ExceptionMatches(which2))) {
+        return;
+    }
+    gc_end(p);
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    PyObject *exc = value == NULL
+                        ? NULL
+                        : PyObject_CallFunctionObjArgs(py_rejected, type_name, value, NULL);
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    if (exc != NULL) {
+        PyErr_SetObject(Invalid, exc);
+        Py_DECREF(exc);
+    }
 }
 
 static PyObject *tv_value(Parser *p, int kind, PyObject *node, Py_ssize_t *pos, int in_map,
                           Py_ssize_t level, int *empty);
+static PyObject *tv_reread(Parser *p, int kind, PyObject *node, Py_ssize_t open,
+                           Py_ssize_t *pos, Py_ssize_t level);
 
 /* The untyped tree of the map or list opening at open (a container at nesting level
  * `level`), parsed by the untyped kernel with the depth that is left. */
 static PyObject *
 tv_tree_container(Parser *p, int kind, Py_ssize_t open, Py_ssize_t *end, Py_ssize_t level)
 {
-    if (level > MAX_DEPTH) return tv_stop();
+    if (level > MAX_DEPTH) return tv_malformed(p);
     Py_ssize_t saved = p->max_depth;
     /* parse_container counts its own depth from 0: a child of a container at `level`
      * must be refused exactly when level + 1 > MAX_DEPTH */
@@ -104,6 +196,50 @@ tv_call(Parser *p, PyObject *func, PyObject *arg)
     gc_allow(p);
     PyObject *result = arg == NULL ? PyObject_CallNoArgs(func) : PyObject_CallOneArg(func, arg);
     if (result == NULL) gc_end(p); /* the error is on its way out */
+    else gc_repause(p);
+    return result;
+}
+
+/* parse(text) for a scalar: a ScalarError becomes the Invalid of its message, as in the
+ * pure converter. */
+static PyObject *
+tv_parse(Parser *p, PyObject *parse, PyObject *text)
+{
+    PyObject *result = tv_call(p, parse, text);
+    if (result != NULL || !PyErr_ExceptionMatches(ScalarError)) return result;
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    PyObject *msg = value == NULL ? NULL : PyObject_Str(value);
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    if (msg == NULL) return NULL;
+    tv_invalid(p, msg, NULL);
+    Py_DECREF(msg);
+    return NULL;
+}
+
+/* The pure converter of node on value (None, a text, or an untyped map or list): for a
+ * value of a shape the node does not read, it raises the exact Invalid. */
+static PyObject *
+tv_pure(Parser *p, PyObject *node, PyObject *value)
+{
+    return tv_call(p, TV_CONVERTER(node), value);
+}
+
+/* The pure converter of node on the map or list doc[open:end] (already read: well
+ * formed), given its own text (see jsv._source). */
+static PyObject *
+tv_pure_text(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t end)
+{
+    PyObject *text = substring(p, kind, open, end);
+    if (text == NULL) return NULL;
+    gc_allow(p);
+    PyObject *result = PyObject_CallFunctionObjArgs(py_source_convert, TV_CONVERTER(node), text,
+                                                    p->trim ? Py_True : Py_False, NULL);
+    Py_DECREF(text);
+    if (result == NULL) gc_end(p);
     else gc_repause(p);
     return result;
 }
@@ -144,7 +280,7 @@ tv_leaf(Parser *p, PyObject *node, PyObject *value)
             node = TV_ITEM(node, 1);
             continue;
         case TV_ENUM:
-            if (value == Py_None) return tv_stop();
+            if (value == Py_None) return tv_pure(p, node, value);
             {
                 PyObject *member = PyDict_GetItemWithError(TV_ITEM(node, 2), value);
                 if (member != NULL) {
@@ -153,17 +289,15 @@ tv_leaf(Parser *p, PyObject *node, PyObject *value)
                 }
                 if (PyErr_Occurred()) return NULL;
             }
-            return tv_call(p, TV_ITEM(node, 1), value);
+            return tv_parse(p, TV_ITEM(node, 1), value);
         case TV_INT:
         case TV_FLOAT:
         case TV_BOOL:
         case TV_PARSE:
-            if (value == Py_None) return tv_stop();
-            return tv_call(p, TV_ITEM(node, 1), value);
-        case TV_PY:
-            return tv_call(p, TV_ITEM(node, 1), value);
-        default: /* a list, dict or class node: a text does not fit */
-            return tv_stop();
+            if (value == Py_None) return tv_pure(p, node, value);
+            return tv_parse(p, TV_ITEM(node, 1), value);
+        default: /* a list, dict or class node given text, and the converter-only kinds */
+            return tv_pure(p, node, value);
         }
     }
 }
@@ -258,7 +392,7 @@ tv_after_value(Parser *p, int kind, Py_ssize_t *pos, Py_UCS4 closer)
     Py_ssize_t i = *pos;
     for (;;) {
         if (i >= n) {
-            tv_stop();
+            tv_malformed(p);
             return -1;
         }
         Py_UCS4 c = CH(i);
@@ -274,7 +408,7 @@ tv_after_value(Parser *p, int kind, Py_ssize_t *pos, Py_UCS4 closer)
             i = skip_ws(p, data, kind, i, n);
             continue;
         }
-        tv_stop();
+        tv_malformed(p);
         return -1;
     }
 }
@@ -295,7 +429,7 @@ tv_key(Parser *p, int kind, Py_ssize_t *pos, Py_ssize_t open, Py_ssize_t level)
         if (key == NULL) return NULL;
     }
     else if (c == '{') {
-        if (level + 1 > MAX_DEPTH) return tv_stop();
+        if (level + 1 > MAX_DEPTH) return tv_malformed(p);
         Py_ssize_t q = skip_ws(p, data, kind, k + 1, n);
         if (q < n && CH(q) == '}') {
             end = q + 1;
@@ -311,7 +445,7 @@ tv_key(Parser *p, int kind, Py_ssize_t *pos, Py_ssize_t open, Py_ssize_t level)
     else {
         Py_ssize_t s = p->trim ? k : *pos;
         Py_ssize_t q = scan_for(data, kind, s, n, ':', ',', '}');
-        if (q >= n || CH(q) != ':') return tv_stop();
+        if (q >= n || CH(q) != ':') return tv_malformed(p);
         key = key_string(p, kind, s, p->trim ? rstrip_end(p, data, kind, s, q) : q);
         if (key == NULL) return NULL;
         *pos = q + 1;
@@ -339,6 +473,99 @@ tv_empty_container(Parser *p, int kind, Py_ssize_t open, Py_ssize_t *pos, Py_UCS
     return 0;
 }
 
+/* Whether a key text comes twice in the map opening at open (1) or not (0); -1 with an
+ * error set for malformed text. The map is read untyped: no code of the caller's runs. */
+static int
+tv_map_repeats(Parser *p, int kind, Py_ssize_t open, Py_ssize_t level)
+{
+    Py_ssize_t pos;
+    if (tv_empty_container(p, kind, open, &pos, '}')) return 0;
+    PyObject *texts = PySet_New(NULL);
+    if (texts == NULL) return -1;
+    pos = open + 1;
+    int result = -1;
+    for (;;) {
+        PyObject *key = tv_key(p, kind, &pos, open, level);
+        if (key == NULL) break;
+        int has = PySet_Contains(texts, key);
+        int r = has == 0 ? PySet_Add(texts, key) : 0;
+        Py_DECREF(key);
+        if (has != 0 || r < 0) {
+            result = has > 0 ? 1 : -1;
+            break;
+        }
+        PyObject *value = tv_value(p, kind, NULL, &pos, 1, level + 1, NULL);
+        if (value == NULL) break;
+        Py_DECREF(value);
+        r = tv_after_value(p, kind, &pos, '}');
+        if (r < 0) break;
+        if (r == 0) {
+            result = 0;
+            break;
+        }
+    }
+    Py_DECREF(texts);
+    return result;
+}
+
+/* A misfit (a pending Invalid) met in the map opening at open, a class or dict[K, V]
+ * read by node. It stands unless the map writes a key text twice: the pure converter sees
+ * only the last value of that text, so the value that did not fit may not count, and an
+ * earlier text may have a later value that fails first. Such a map is read again by the
+ * pure converter (*pos moves after it). NULL with the error set, or the value. */
+static PyObject *
+tv_misfit_in_map(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
+                 Py_ssize_t level)
+{
+    if (!PyErr_ExceptionMatches(Invalid)) return NULL;
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    int repeats = tv_map_repeats(p, kind, open, level);
+    if (repeats == 0) {
+        PyErr_Restore(type, value, tb);
+        return NULL;
+    }
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    return repeats < 0 ? NULL : tv_reread(p, kind, node, open, pos, level);
+}
+
+/* In a dict[K, V] whose keys are no text, what went wrong converting the key text or its
+ * value is a misfit at that key, whatever the exception (as in the pure converter). When
+ * the value was being read (in_value), the reader's own errors of malformed text pass: the
+ * pure executor meets those before it converts anything. */
+static void
+tv_key_misfit(Parser *p, PyObject *text, int in_value)
+{
+    if (PyErr_ExceptionMatches(Invalid)) {
+        tv_add_path(text, str_key);
+        return;
+    }
+    if (!PyErr_ExceptionMatches(PyExc_Exception) || PyErr_ExceptionMatches(tv_malformed_error) ||
+        (in_value && PyErr_ExceptionMatches(DecodeError))) {
+        return;
+    }
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    PyObject *msg = value == NULL ? NULL : PyObject_Str(value);
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    if (msg == NULL) return;
+    PyObject *part = PyTuple_Pack(2, str_key, text);
+    PyObject *path = part == NULL ? NULL : PyList_New(1);
+    if (path == NULL) {
+        Py_XDECREF(part);
+        Py_DECREF(msg);
+        return;
+    }
+    PyList_SET_ITEM(path, 0, part);
+    tv_invalid(p, msg, path);
+    Py_DECREF(msg);
+}
+
 /* list[T] (and set, frozenset, tuple[T, ...]) from the list opening at open. */
 static PyObject *
 tv_list(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
@@ -352,7 +579,11 @@ tv_list(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
         *pos = open + 1;
         for (;;) {
             PyObject *item = tv_value(p, kind, item_node, pos, 0, level + 1, NULL);
-            if (item == NULL) goto error;
+            if (item == NULL) {
+                /* the misfit is at the index of the items converted so far */
+                tv_add_index(PyList_GET_SIZE(list));
+                goto error;
+            }
             int r = PyList_Append(list, item);
             Py_DECREF(item);
             if (r < 0) goto error;
@@ -364,11 +595,26 @@ tv_list(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
     if (factory == Py_None) return list;
     PyObject *result = tv_call(p, factory, list);
     Py_DECREF(list);
+    if (result == NULL) tv_reject(p, PyExc_TypeError, NULL, TV_ITEM(node, 3)); /* unhashable */
     return result;
 error:
     gc_end(p); /* the items may have finalizers */
+    tv_reject(p, PyExc_TypeError, NULL, TV_ITEM(node, 3));
     Py_DECREF(list);
     return NULL;
+}
+
+/* The map or list opening at open, read again by node's pure converter from its own text
+ * (see the top of this file); *pos moves after it. */
+static PyObject *
+tv_reread(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
+          Py_ssize_t level)
+{
+    gc_end(p); /* what was built of it so far is released, and may have finalizers */
+    PyObject *tree = tv_tree_container(p, kind, open, pos, level);
+    if (tree == NULL) return NULL;
+    Py_DECREF(tree);
+    return tv_pure_text(p, kind, node, open, *pos);
 }
 
 /* dict[K, V] from the map opening at open. */
@@ -390,19 +636,27 @@ tv_dict(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
         for (;;) {
             PyObject *text = tv_key(p, kind, pos, open, level);
             if (text == NULL) goto error;
+            /* the value is converted before its key, as in `out[key(k)] = value(v)` */
+            PyObject *value = tv_value(p, kind, value_node, pos, 1, level + 1, NULL);
+            if (value == NULL) {
+                if (key_is_text) tv_add_path(text, str_key);
+                else tv_key_misfit(p, text, 1);
+                Py_DECREF(text);
+                goto error;
+            }
             PyObject *key;
             if (key_is_text) {
                 key = text;
             }
             else {
                 key = key_is_func ? tv_call(p, key_node, text) : tv_leaf(p, key_node, text);
+                if (key == NULL) {
+                    tv_key_misfit(p, text, 0);
+                    Py_DECREF(text);
+                    Py_DECREF(value);
+                    goto error;
+                }
                 Py_DECREF(text);
-                if (key == NULL) goto error;
-            }
-            PyObject *value = tv_value(p, kind, value_node, pos, 1, level + 1, NULL);
-            if (value == NULL) {
-                Py_DECREF(key);
-                goto error;
             }
             /* a repeated key releases the value it had */
             if (key_is_text && p->gc_paused && PyDict_GetItemWithError(out, key) != NULL) {
@@ -413,11 +667,11 @@ tv_dict(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
             Py_DECREF(key);
             Py_DECREF(value);
             if (r < 0) goto error;
-            /* two texts for one key: the pure path keeps the last text's value, at the
+            /* two texts for one key: the pure converter keeps the last text's value, at the
              * first text's place, in an order this pass does not see */
             if (!key_is_text && PyDict_GET_SIZE(out) == before) {
-                tv_stop();
-                goto error;
+                Py_DECREF(out);
+                return tv_reread(p, kind, node, open, pos, level);
             }
             r = tv_after_value(p, kind, pos, '}');
             if (r < 0) goto error;
@@ -431,7 +685,7 @@ tv_dict(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
 error:
     gc_end(p); /* the values may have finalizers */
     Py_DECREF(out);
-    return NULL;
+    return tv_misfit_in_map(p, kind, node, open, pos, level);
 }
 
 /* Whether key, read from a map, is read back from its own text followed by ':' in any
@@ -547,12 +801,50 @@ error:
     return NULL;
 }
 
+/* A new instance of the class of a compact class node from kwargs (a plain dataclass's
+ * attribute dict, with direct), as the pure converter builds it; a TypeError or ValueError
+ * (a __post_init__ that refuses the values ...) is a misfit. */
+static PyObject *
+tv_construct(Parser *p, PyObject *node, PyObject *kwargs, int direct)
+{
+    PyObject *cls = TV_ITEM(node, 1);
+    PyObject *fast = TV_ITEM(node, 7);
+    PyObject *obj;
+    if (direct) {
+        obj = tv_new_plain(p, cls, kwargs, PyTuple_GET_ITEM(fast, 2) == Py_True);
+    }
+    else if (fast != Py_None) {
+        obj = tv_construct_fast(p, cls, fast, kwargs);
+    }
+    else {
+        gc_allow(p);
+        obj = PyObject_Call(cls, tv_empty_tuple, kwargs);
+        gc_repause(p);
+    }
+    if (obj == NULL) tv_reject(p, PyExc_TypeError, PyExc_ValueError, TV_ITEM(node, 9));
+    return obj;
+}
+
+/* Raise the Invalid of the field at index whose value is empty, where it has no empty
+ * reading (its message is in the compact field). */
+static PyObject *
+tv_empty_misfit(Parser *p, PyObject *field, PyObject *key)
+{
+    PyObject *part = PyTuple_Pack(2, tv_str_field, key);
+    PyObject *path = part == NULL ? NULL : PyList_New(1);
+    if (path == NULL) {
+        Py_XDECREF(part);
+        return NULL;
+    }
+    PyList_SET_ITEM(path, 0, part);
+    return tv_invalid(p, PyTuple_GET_ITEM(field, 3), path);
+}
+
 /* A dataclass or TypedDict from the map opening at open. */
 static PyObject *
 tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
          Py_ssize_t level)
 {
-    PyObject *cls = TV_ITEM(node, 1);
     PyObject *lookup = TV_ITEM(node, 2);
     PyObject *miss = TV_ITEM(node, 3);
     PyObject *fields = TV_ITEM(node, 4);
@@ -589,47 +881,58 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
         /* c_plan() makes the list, one None per field; it never changes size */
         int learning = PyList_GET_SIZE(learned) == nfields;
         for (;;) {
+            /* the key as written: the path of a misfit in its value names it */
+            PyObject *key;
             Py_ssize_t index =
                 learning ? tv_learned_field(p, kind, learned, previous, nfields, pos) : -1;
-            if (index >= 0) goto field;
-            PyObject *key = tv_key(p, kind, pos, open, level);
-            if (key == NULL) goto error;
-            PyObject *found = PyDict_GetItemWithError(lookup, key);
-            if (found != NULL) {
-                index = PyLong_AsSsize_t(found);
-            }
-            else if (PyErr_Occurred()) {
-                Py_DECREF(key);
-                goto error;
+            if (index >= 0) {
+                key = Py_NewRef(PyList_GET_ITEM(learned, index));
             }
             else {
-                PyObject *r = tv_call(p, miss, key);
-                if (r == NULL) {
+                key = tv_key(p, kind, pos, open, level);
+                if (key == NULL) goto error;
+                PyObject *found = PyDict_GetItemWithError(lookup, key);
+                if (found != NULL) {
+                    index = PyLong_AsSsize_t(found);
+                }
+                else if (PyErr_Occurred()) {
                     Py_DECREF(key);
                     goto error;
                 }
-                index = PyLong_AsSsize_t(r);
-                Py_DECREF(r);
+                else {
+                    PyObject *r = tv_call(p, miss, key); /* an unknown key is an Invalid */
+                    if (r == NULL) {
+                        Py_DECREF(key);
+                        goto error;
+                    }
+                    index = PyLong_AsSsize_t(r);
+                    Py_DECREF(r);
+                }
+                if (tv_learn_key(learned, index, key) < 0) {
+                    Py_DECREF(key);
+                    goto error;
+                }
             }
-            int learn = tv_learn_key(learned, index, key);
-            Py_DECREF(key);
-            if (learn < 0) goto error;
-        field:
             if (index < 0 || index >= nfields) {
+                Py_DECREF(key);
                 if (PyErr_Occurred()) goto error;
                 /* an unknown key: its value is read (it must be well-formed) and dropped */
                 PyObject *skipped = tv_value(p, kind, NULL, pos, 1, level + 1, NULL);
                 if (skipped == NULL) goto error;
                 Py_DECREF(skipped);
             }
+            else if (seen[index]) {
+                /* a field given twice (two spellings, or one key written twice): the pure
+                 * converter sees only the last value of each key text, in the order of
+                 * their first appearance */
+                Py_DECREF(key);
+                if (seen != local_seen) PyMem_Free(seen);
+                gc_end(p);
+                Py_DECREF(kwargs);
+                return tv_reread(p, kind, node, open, pos, level);
+            }
             else {
-                /* a field set twice (two spellings, or a repeated key between them): the
-                 * pure path sees only the last value of each text, in first-text order */
                 previous = index;
-                if (seen[index]) {
-                    tv_stop();
-                    goto error;
-                }
                 seen[index] = 1;
                 PyObject *field = PyTuple_GET_ITEM(fields, index);
                 PyObject *name = PyTuple_GET_ITEM(field, 0);
@@ -637,7 +940,11 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
                 int empty = 0;
                 PyObject *value = tv_value(p, kind, direct == Py_None ? NULL : direct, pos, 1,
                                            level + 1, &empty);
-                if (value == NULL) goto error;
+                if (value == NULL) {
+                    tv_add_path(key, tv_str_field);
+                    Py_DECREF(key);
+                    goto error;
+                }
                 int r = 0;
                 if (empty) {
                     Py_DECREF(value);
@@ -653,7 +960,7 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
                         seen[index] = 2;
                         break;
                     default:
-                        tv_stop();
+                        tv_empty_misfit(p, field, key);
                         r = -1;
                         break;
                     }
@@ -662,6 +969,7 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
                     r = PyDict_SetItem(kwargs, name, value);
                     Py_DECREF(value);
                 }
+                Py_DECREF(key);
                 if (r < 0) goto error;
             }
             int r = tv_after_value(p, kind, pos, '}');
@@ -672,25 +980,14 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(required); i++) {
         Py_ssize_t index = PyLong_AsSsize_t(PyTuple_GET_ITEM(required, i));
         if (index < 0 || index >= nfields || seen[index] != 1) {
-            tv_stop();
+            tv_invalid(p, PyTuple_GET_ITEM(TV_ITEM(node, 10), i), NULL);
             goto error;
         }
     }
     if (seen != local_seen) PyMem_Free(seen);
     seen = local_seen;
     if (is_typeddict) return kwargs;
-    PyObject *obj;
-    if (direct) {
-        obj = tv_new_plain(p, cls, kwargs, PyTuple_GET_ITEM(fast, 2) == Py_True);
-    }
-    else if (fast != Py_None) {
-        obj = tv_construct_fast(p, cls, fast, kwargs);
-    }
-    else {
-        gc_allow(p);
-        obj = PyObject_Call(cls, tv_empty_tuple, kwargs);
-        gc_repause(p);
-    }
+    PyObject *obj = tv_construct(p, node, kwargs, direct);
     if (obj == NULL) gc_end(p); /* before the values in kwargs are released */
     Py_DECREF(kwargs);
     return obj;
@@ -698,7 +995,42 @@ error:
     gc_end(p); /* the values may have finalizers */
     if (seen != local_seen) PyMem_Free(seen);
     Py_DECREF(kwargs);
-    return NULL;
+    return tv_misfit_in_map(p, kind, node, open, pos, level);
+}
+
+/* The pure converter of node on the untyped tree of the map or list opening at open (a
+ * converter-only node, or one that rejects it); *pos moves after it. */
+static PyObject *
+tv_pure_tree(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
+             Py_ssize_t level, Py_UCS4 closer)
+{
+    PyObject *tree;
+    if (tv_empty_container(p, kind, open, pos, closer)) {
+        tree = closer == '}' ? PyDict_New() : PyList_New(0);
+    }
+    else {
+        tree = tv_tree_container(p, kind, open, pos, level);
+    }
+    if (tree == NULL) return NULL;
+    /* through jsv._source: the converter may recurse as deep as the tree */
+    gc_allow(p);
+    PyObject *result =
+        PyObject_CallFunctionObjArgs(py_source_convert_tree, TV_CONVERTER(node), tree, NULL);
+    if (result == NULL) gc_end(p);
+    else gc_repause(p);
+    Py_DECREF(tree);
+    return result;
+}
+
+/* A str given the map or list opening at open: its text, as written (the reference reads
+ * it so); *pos moves after it. */
+static PyObject *
+tv_verbatim(Parser *p, int kind, Py_ssize_t open, Py_ssize_t *pos, Py_ssize_t level)
+{
+    PyObject *tree = tv_tree_container(p, kind, open, pos, level);
+    if (tree == NULL) return NULL;
+    Py_DECREF(tree);
+    return substring(p, kind, open, *pos);
 }
 
 /* The value at *pos read by node (NULL: the text of a str field, or an untyped value to
@@ -718,51 +1050,46 @@ tv_value(Parser *p, int kind, PyObject *node, Py_ssize_t *pos, int in_map, Py_ss
         c = v < n ? CH(v) : 0xFFFFFFFF;
     }
     if (c == '{' || c == '[') {
-        if (level > MAX_DEPTH) return tv_stop();
+        if (level > MAX_DEPTH) return tv_malformed(p);
         Py_UCS4 closer = c == '{' ? '}' : ']';
         if (node == NULL) {
-            if (empty != NULL) return tv_stop(); /* a str field */
+            /* a str field: the container's text, as written */
+            if (empty != NULL) return tv_verbatim(p, kind, v, pos, level);
             if (tv_empty_container(p, kind, v, pos, closer)) {
                 return c == '{' ? PyDict_New() : PyList_New(0);
             }
             return tv_tree_container(p, kind, v, pos, level);
         }
-        if (level > TV_MAX_TYPED_LEVEL) return tv_stop();
         for (;;) {
             switch (TV_KIND(node)) {
             case TV_OPTIONAL:
                 node = TV_ITEM(node, 1);
                 continue;
+            case TV_STR:
+                return tv_verbatim(p, kind, v, pos, level);
             case TV_ANY:
                 if (tv_empty_container(p, kind, v, pos, closer)) {
                     return c == '{' ? PyDict_New() : PyList_New(0);
                 }
                 return tv_tree_container(p, kind, v, pos, level);
-            case TV_PY: {
-                PyObject *tree;
-                if (tv_empty_container(p, kind, v, pos, closer)) {
-                    tree = c == '{' ? PyDict_New() : PyList_New(0);
-                }
-                else {
-                    tree = tv_tree_container(p, kind, v, pos, level);
-                }
-                if (tree == NULL) return NULL;
-                PyObject *result = tv_call(p, TV_ITEM(node, 1), tree);
-                Py_DECREF(tree);
-                return result;
-            }
             case TV_LIST:
-                if (c != '[') return tv_stop();
-                return tv_list(p, kind, node, v, pos, level);
+                if (c == '[') return tv_list(p, kind, node, v, pos, level);
+                break;
             case TV_DICT:
-                if (c != '{') return tv_stop();
-                return tv_dict(p, kind, node, v, pos, level);
+                if (c == '{') return tv_dict(p, kind, node, v, pos, level);
+                break;
             case TV_CLASS:
-                if (c != '{') return tv_stop();
-                return tv_class(p, kind, node, v, pos, level);
+                if (c == '{') return tv_class(p, kind, node, v, pos, level);
+                break;
+            case TV_PY:
+                /* where a str under it may be given a map or list, from the text */
+                if (TV_ITEM(node, 1) == Py_True) return tv_reread(p, kind, node, v, pos, level);
+                return tv_pure_tree(p, kind, node, v, pos, level, closer);
             default:
-                return tv_stop();
+                break;
             }
+            /* a container the node does not read: its converter rejects it */
+            return tv_pure_tree(p, kind, node, v, pos, level, closer);
         }
     }
     PyObject *text;
@@ -832,7 +1159,7 @@ tv_document(Parser *p, int kind, PyObject *node)
     if (pos != n) {
         gc_end(p);
         Py_DECREF(value);
-        return tv_stop();
+        return tv_malformed(p);
     }
     return value;
 }
@@ -857,8 +1184,9 @@ decode_typed_impl(PyObject *data, PyObject *trim_obj, PyObject *node, PyObject *
     int ready = parser_set_input(&p, data, &kind, 0);
     if (ready < 0) goto done;
     if (ready == 0) {
-        /* bytearray, memoryview, invalid UTF-8, other types: the pure path */
-        return PyObject_CallOneArg(fallback, data);
+        /* invalid UTF-8 (and what jsv._typed converts first: bytearray, memoryview ...):
+         * the fallback raises the parser's error */
+        return PyObject_CallFunctionObjArgs(fallback, data, Py_None, NULL);
     }
     Py_INCREF(data);
     Py_INCREF(node);
@@ -870,17 +1198,33 @@ decode_typed_impl(PyObject *data, PyObject *trim_obj, PyObject *node, PyObject *
     Py_DECREF(data);
 done:
     if (result != NULL) return result;
-    if (!PyErr_ExceptionMatches(PyExc_Exception) || PyErr_ExceptionMatches(PyExc_MemoryError)) {
-        return NULL;
+    if (PyErr_ExceptionMatches(Invalid)) {
+        /* a misfit: the fallback turns it into the ValidationError, with the position
+         * (or raises the DecodeError of text malformed further on) */
+        PyObject *type, *value, *tb;
+        PyErr_Fetch(&type, &value, &tb);
+        PyErr_NormalizeException(&type, &value, &tb);
+        Py_XDECREF(type);
+        Py_XDECREF(tb);
+        if (value == NULL) return NULL;
+        result = PyObject_CallFunctionObjArgs(fallback, data, value, NULL);
+        Py_DECREF(value);
+        return result;
     }
-    PyErr_Clear();
-    return PyObject_CallOneArg(fallback, data);
+    if (PyErr_ExceptionMatches(tv_malformed_error) || PyErr_ExceptionMatches(DecodeError)) {
+        /* malformed text: the parser raises the exact DecodeError */
+        PyErr_Clear();
+        return PyObject_CallFunctionObjArgs(fallback, data, Py_None, NULL);
+    }
+    return NULL; /* the caller's own exceptions pass, as on the pure path */
 }
 
 PyDoc_STRVAR(decode_typed_doc,
              "decode_typed($module, /, data, trim, plan, fallback)\n--\n\n"
              "Decode data straight into the objects of a compact typed plan (see\n"
-             "jsv._typed.c_plan); fallback(data) decides whenever the text does not fit.");
+             "jsv._typed.c_plan). Where the text does not fit, fallback(data, invalid)\n"
+             "raises the error: invalid is the jsv._errors.Invalid found, None for\n"
+             "malformed text.");
 
 static PyObject *
 speedups_decode_typed(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
@@ -1283,12 +1627,26 @@ typed_init(void)
 {
     tv_str_post_init = PyUnicode_InternFromString("__post_init__");
     tv_str_dict = PyUnicode_InternFromString("__dict__");
+    tv_str_field = PyUnicode_InternFromString("field");
     tv_str_value_ = PyUnicode_InternFromString("_value_");
     tv_empty_tuple = PyTuple_New(0);
-    if (tv_str_post_init == NULL || tv_str_dict == NULL || tv_str_value_ == NULL ||
-        tv_empty_tuple == NULL) {
+    tv_malformed_error = PyErr_NewException("jsv._speedups._Malformed", NULL, NULL);
+    if (tv_str_post_init == NULL || tv_str_dict == NULL || tv_str_field == NULL ||
+        tv_str_value_ == NULL || tv_empty_tuple == NULL || tv_malformed_error == NULL) {
         return -1;
     }
+    PyObject *errors = PyImport_ImportModule("jsv._errors");
+    if (errors == NULL) return -1;
+    Invalid = PyObject_GetAttrString(errors, "Invalid");
+    py_rejected = PyObject_GetAttrString(errors, "rejected");
+    Py_DECREF(errors);
+    if (Invalid == NULL || py_rejected == NULL) return -1;
+    PyObject *source = PyImport_ImportModule("jsv._source");
+    if (source == NULL) return -1;
+    py_source_convert = PyObject_GetAttrString(source, "convert");
+    py_source_convert_tree = PyObject_GetAttrString(source, "convert_tree");
+    Py_DECREF(source);
+    if (py_source_convert == NULL || py_source_convert_tree == NULL) return -1;
     PyObject *module = PyImport_ImportModule("enum");
     if (module == NULL) return -1;
     tv_enum_class = PyObject_GetAttrString(module, "Enum");

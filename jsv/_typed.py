@@ -16,9 +16,18 @@ import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar, overload
 
-from . import _kernel, _pure
-from ._decode import text_of
-from ._errors import MSG_TOO_DEEP, ValidationError
+from . import _kernel, _pure, _source
+from ._decode import parse, text_of
+from ._errors import (
+    MSG_EXPECTED,
+    MSG_LENGTH,
+    MSG_MISSING_FIELD,
+    MSG_REJECTED,
+    MSG_TOO_DEEP,
+    MSG_UNKNOWN_FIELD,
+    ValidationError,
+)
+from ._errors import Invalid as _Invalid
 from ._locate import locate
 from ._naming import Rename, normalized_key, rename_function, wire_names
 from ._plan import (
@@ -39,25 +48,9 @@ from ._scalars import ScalarError
 T = TypeVar("T")
 Converter = Callable[[Any], Any]
 
-# Message texts of typed decoding.
-MSG_EXPECTED = "Expected {expected}, got {got}"
-MSG_MISSING_FIELD = "Missing required field '{field}'"
-MSG_UNKNOWN_FIELD = "Unknown field '{key}'"
-MSG_LENGTH = "Expected {expected} ({count} items), got a list of {found} items"
-MSG_REJECTED = "{type} rejected the value: {error}"
-
 # Path parts: an int is a list index; ("field", key) a key of a dataclass or TypedDict as
 # written; ("key", key) a key of a dict[K, V].
 PathPart = int | tuple[str, str]
-
-
-class _Invalid(Exception):
-    """A value that does not fit its plan node; ``path`` grows (reversed) as it unwinds."""
-
-    def __init__(self, msg: str, path: list[PathPart] | None = None) -> None:
-        super().__init__(msg)
-        self.msg = msg
-        self.path: list[PathPart] = path if path is not None else []
 
 
 def _got(value: Any) -> str:
@@ -73,6 +66,16 @@ def _got(value: Any) -> str:
 
 def _expected(node: Node, value: Any) -> _Invalid:
     return _Invalid(MSG_EXPECTED.format(expected=node.name, got=_got(value)))
+
+
+def _text(value: Any, expected: str = "str") -> str:
+    """What a ``str`` reads from a non-empty value that is no text: a map or list gives its
+    JSV text as written, as the reference does (docs/typed.md)."""
+    if type(value) is dict or type(value) is list:
+        text = _source.verbatim(value)
+        if text is not None:
+            return text
+    raise _Invalid(MSG_EXPECTED.format(expected=expected, got=_got(value)))
 
 
 def render_path(parts: list[PathPart]) -> str:
@@ -190,7 +193,7 @@ def _scalar(node: ScalarNode) -> Converter:
                 return value
             if value is None:
                 return ""
-            raise _expected(node, value)
+            return _text(value)
 
         return convert_str
     parse = node.parse
@@ -254,12 +257,14 @@ def _tuple(node: TupleNode, items: list[Converter]) -> Converter:
 
 def _dict(node: DictNode, key: Converter, value_conv: Converter) -> Converter:
     factory = node.factory
-    key_is_text = isinstance(node.key, ScalarNode) and node.key.type is str
+    key_is_text = node.key.kind == "any" or (
+        isinstance(node.key, ScalarNode) and node.key.type is str
+    )
     if isinstance(node.key, ClassNode):
         key_from_map = key
 
         def key(text: Any) -> Any:  # a map written as a key: {{X:1,Y:2}:a}
-            return key_from_map(_kernel.decode(text, True))
+            return _source.convert(key_from_map, text, True)
 
     def convert(value: Any) -> Any:
         if type(value) is not dict:
@@ -370,6 +375,15 @@ def _fast_constructor(node: ClassNode) -> Callable[[dict[str, Any]], Any] | None
     return construct
 
 
+def _wire_names(node: ClassNode) -> dict[str, str]:
+    """Each field's key as the encoder writes it with the default rename: a missing field
+    is named so, as every other error path names a field by its key."""
+    if node.kind == "typeddict":
+        return {f.name: f.name for f in node.fields}  # a dict: its keys are written as is
+    names = [f.name for f in dataclasses.fields(node.cls)]
+    return dict(zip(names, wire_names(node.cls, "camel"), strict=True))
+
+
 def _class(node: ClassNode, forbid: bool) -> Converter:
     cls = node.cls
     is_typeddict = node.kind == "typeddict"
@@ -387,13 +401,7 @@ def _class(node: ClassNode, forbid: bool) -> Converter:
     normalized = {s: fields[i] for s, i in node.normalized.items() if i not in ignored}
     ignored_spellings = {s for s, i in node.normalized.items() if i in ignored}
     required = [f.name for f in node.fields if f.required]
-    # A missing field is named as the encoder writes its key with the default rename
-    # (the wire name), as every other error path names a field by its key.
-    if is_typeddict:
-        wire = {f.name: f.name for f in node.fields}  # a dict: its keys are written as is
-    else:
-        names = [f.name for f in dataclasses.fields(cls)]
-        wire = dict(zip(names, wire_names(cls, "camel"), strict=True))
+    wire = _wire_names(node)
     construct = None if is_typeddict else _fast_constructor(node)
 
     def convert(value: Any) -> Any:
@@ -425,11 +433,14 @@ def _class(node: ClassNode, forbid: bool) -> Converter:
                         [("field", key)],
                     )
             elif conv is None:  # str
-                if type(item) is not str:
-                    raise _Invalid(
-                        MSG_EXPECTED.format(expected="str", got=_got(item)), [("field", key)]
-                    )
-                kwargs[name] = item
+                if type(item) is str:
+                    kwargs[name] = item
+                else:
+                    try:
+                        kwargs[name] = _text(item)
+                    except _Invalid as e:
+                        e.path.append(("field", key))
+                        raise
             else:
                 try:
                     kwargs[name] = conv(item)
@@ -499,11 +510,12 @@ def _literal(node: LiteralNode) -> Converter:
 # ---- the plan in the form the C executor reads -------------------------------------------
 #
 # jsv._speedups.decode_typed walks the same plan, compacted once per (node, forbid) into
-# lists it reads cheaply: [kind, ...]. Kinds it does not execute itself (unions, literals,
-# fixed tuples ...) carry the converter above, called on the untyped value. The C side
-# only ever returns a value equal to what the converters return; on any doubt (a value
-# that does not fit, malformed text, a key written twice ...) it falls back to the pure
-# path, which then raises the exact error (or returns the value).
+# lists it reads cheaply: [kind, ..., converter]. The last item of every compact node is the
+# node's pure converter: the C side calls it on the untyped value where it does not go on
+# itself (a value of the wrong shape, which it then rejects with the exact error; a map
+# that gives a field twice), and kinds it does not execute at all (unions, literals, fixed
+# tuples ...) are only that. The C side raises the same _Invalid as the converters, with
+# the same message and path, and returns the same values.
 
 C_ANY, C_STR, C_INT, C_FLOAT, C_BOOL, C_PARSE, C_ENUM, C_OPTIONAL = range(8)
 C_LIST, C_DICT, C_CLASS, C_PY = range(8, 12)
@@ -523,6 +535,7 @@ def c_plan(node: Node, forbid: bool) -> list[Any]:
 
     def build() -> list[Any]:
         compact.extend(_c_build(node, forbid))
+        compact.append(compile_plan(node, forbid))
         _keepalive.append(node)
         return compact
 
@@ -533,6 +546,7 @@ _C_SCALARS = {str: C_STR, int: C_INT, float: C_FLOAT, bool: C_BOOL}
 
 
 def _c_build(node: Node, forbid: bool) -> list[Any]:
+    """The compact node, without its converter (c_plan adds it)."""
     if isinstance(node, ScalarNode):
         code = _C_SCALARS.get(node.type)
         if code == C_STR:
@@ -551,7 +565,7 @@ def _c_build(node: Node, forbid: bool) -> list[Any]:
         return [C_OPTIONAL, c_plan(node.inner, forbid)]
     if isinstance(node, SequenceNode):
         factory = None if node.factory is list else node.factory
-        return [C_LIST, c_plan(node.item, forbid), factory]
+        return [C_LIST, c_plan(node.item, forbid), factory, node.name]
     if isinstance(node, DictNode):
         factory = None if node.factory is dict else node.factory
         key = node.key
@@ -561,7 +575,7 @@ def _c_build(node: Node, forbid: bool) -> list[Any]:
             from_map = compile_plan(key, forbid)
 
             def key_of(text: str) -> Any:  # a map written as a key: {{X:1,Y:2}:a}
-                return from_map(_kernel.decode(text, True))
+                return _source.convert(from_map, text, True)
 
             return [C_DICT, key_of, c_plan(node.value, forbid), factory]
         return [C_DICT, c_plan(key, forbid), c_plan(node.value, forbid), factory]
@@ -569,7 +583,32 @@ def _c_build(node: Node, forbid: bool) -> list[Any]:
         return _c_class(node, forbid)
     if node.kind == "any":
         return [C_ANY]
-    return [C_PY, compile_plan(node, forbid)]
+    # Given a map or list, the converter reads the container's own text when a str in it
+    # may be given a map or list (which it reads as its text), else the untyped tree.
+    return [C_PY, _reads_text(node, set())]
+
+
+def _reads_text(node: Node, seen: set[int]) -> bool:
+    """Whether a str under ``node`` can be given a map or a list."""
+    if id(node) in seen:
+        return False
+    seen.add(id(node))
+    if isinstance(node, ScalarNode):
+        return node.type is str
+    if isinstance(node, OptionalNode):
+        return _reads_text(node.inner, seen)
+    if isinstance(node, SequenceNode):
+        return _reads_text(node.item, seen)
+    if isinstance(node, TupleNode):
+        return any(_reads_text(item, seen) for item in node.items)
+    if isinstance(node, DictNode):
+        return isinstance(node.key, ClassNode) or _reads_text(node.value, seen)
+    if isinstance(node, ClassNode):
+        return any(_reads_text(f.node, seen) for f in node.fields)
+    if isinstance(node, UnionNode):
+        members = (node.map_member, node.list_member)
+        return any(m is not None and _reads_text(m, seen) for m in members)
+    return False
 
 
 def _c_class(node: ClassNode, forbid: bool) -> list[Any]:
@@ -583,7 +622,11 @@ def _c_class(node: ClassNode, forbid: bool) -> list[Any]:
         while isinstance(inner, OptionalNode):
             inner = inner.inner
         direct = None if isinstance(inner, ScalarNode) and inner.type is str else inner
-        fields.append((f.name, None if direct is None else c_plan(direct, forbid), rule))
+        # the message of an empty value where the field has no empty reading
+        empty_error = MSG_EXPECTED.format(expected=f.node.name, got=_got(None))
+        fields.append(
+            (f.name, None if direct is None else c_plan(direct, forbid), rule, empty_error)
+        )
     lookup = {s: i for s, i in node.lookup.items() if i not in ignored}
     normalized = {s: i for s, i in node.normalized.items() if i not in ignored}
     ignored_spellings = {s for s, i in node.normalized.items() if i in ignored}
@@ -596,11 +639,13 @@ def _c_class(node: ClassNode, forbid: bool) -> list[Any]:
         index = normalized.get(normal)
         if index is None:
             if forbid and normal not in ignored_spellings:
-                raise _Invalid(MSG_UNKNOWN_FIELD.format(key=key))
+                raise _Invalid(MSG_UNKNOWN_FIELD.format(key=key), [("field", key)])
             return -1
         return index
 
     required = tuple(index for index, f in enumerate(node.fields) if f.required)
+    wire = _wire_names(node)
+    missing = tuple(MSG_MISSING_FIELD.format(field=wire[node.fields[i].name]) for i in required)
     fast: tuple[Any, ...] | None = None
     if not is_typeddict and _fast_constructor(node) is not None:
         defaults = {f.name: f.default for f in node.fields if f.default is not MISSING}
@@ -610,10 +655,22 @@ def _c_class(node: ClassNode, forbid: bool) -> list[Any]:
             if f.default is MISSING and f.default_factory is not MISSING
         )
         fast = (defaults, factories, getattr(node.cls, "__post_init__", None) is not None)
-    # The last list is the C side's memo: for each field, the first bare key that named it
-    # (None until then). Its size never changes: threads read it without a lock.
+    # The learned keys: the C side's memo of, for each field, the first bare key that named
+    # it (None until then). Its size never changes: threads read it without a lock.
     learned = [None] * len(fields)
-    return [C_CLASS, node.cls, lookup, miss, tuple(fields), required, is_typeddict, fast, learned]
+    return [
+        C_CLASS,
+        node.cls,
+        lookup,
+        miss,
+        tuple(fields),
+        required,
+        is_typeddict,
+        fast,
+        learned,
+        node.name,
+        missing,
+    ]
 
 
 # ---- public classes -------------------------------------------------------------------
@@ -691,7 +748,7 @@ class Decoder(Generic[T]):
         node = plan(type)
         self._convert = compile_plan(node, forbid_unknown_fields)
         self._compact = c_plan(node, forbid_unknown_fields)
-        self._fallback = self._decode_tree
+        self._fallback = self._report
 
     def decode(self, data: str | bytes | bytearray | memoryview) -> T:
         """Decode one document into the decoder's type.
@@ -702,24 +759,43 @@ class Decoder(Generic[T]):
         if self._untyped:
             return _kernel.decode(data, self.trim)  # type: ignore[no-any-return]
         active = _kernel.active
-        if active is not _pure:  # the C executor, one pass from text to objects
+        if active is _pure:
+            return self._decode_tree(data)
+        # The C executor, one pass from text to objects.
+        if type(data) is not str and type(data) is not bytes:
+            data = text_of(data)  # what it reads in place: a str, or UTF-8 bytes
+        try:
             return active.decode_typed(data, self.trim, self._compact, self._fallback)  # type: ignore[no-any-return]
-        return self._decode_tree(data)
+        except RecursionError:
+            raise ValidationError(MSG_TOO_DEEP, text_of(data), 0, "$") from None
 
     def _decode_tree(self, data: str | bytes | bytearray | memoryview) -> T:
-        """The pure executor: text to tree (active kernel), tree to objects."""
-        tree = _kernel.decode(data, self.trim)
+        """The pure executor: text to tree, tree to objects."""
+        doc = text_of(data)
+        tree = parse(doc, self.trim)
         try:
-            return self._convert(tree)  # type: ignore[no-any-return]
+            return _source.convert_tree(self._convert, tree, doc, self.trim)  # type: ignore[no-any-return]
         except _Invalid as e:
-            parts = e.path[::-1]
-            doc = text_of(data)
-            raise ValidationError(
-                e.msg, doc, locate(doc, self.trim, parts), render_path(parts)
-            ) from None
+            raise self._validation_error(doc, e) from None
         except RecursionError:
-            doc = text_of(data)
             raise ValidationError(MSG_TOO_DEEP, doc, 0, "$") from None
+
+    def _report(self, data: str | bytes, invalid: _Invalid | None) -> T:
+        """The C executor's way out when the text does not fit: ``invalid`` is the misfit
+        it found, with its path; None means the text is malformed. As on the pure path, a
+        malformed document is a DecodeError wherever the misfit is (the parser reads it
+        first, before any conversion, so no user code runs here)."""
+        if invalid is not None:
+            doc = text_of(data)
+            parse(doc, self.trim)  # DecodeError for malformed text anywhere
+            raise self._validation_error(doc, invalid) from None
+        # The parser raises the DecodeError here. Should it read the text the C reader
+        # found malformed, the pure executor decides.
+        return self._decode_tree(data)
+
+    def _validation_error(self, doc: str, invalid: _Invalid) -> ValidationError:
+        parts = invalid.path[::-1]
+        return ValidationError(invalid.msg, doc, locate(doc, self.trim, parts), render_path(parts))
 
     def __repr__(self) -> str:
         return f"Decoder({self.type!r}, trim={self.trim})"

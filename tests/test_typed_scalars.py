@@ -619,7 +619,7 @@ def test_an_empty_value_is_not_a_scalar() -> None:
 def test_containers_are_not_scalars() -> None:
     assert invalid("{v:[1]}", dict[str, int]).msg == "Expected int, got a list"
     assert invalid("{v:{a:1}}", dict[str, int]).msg == "Expected int, got a map"
-    assert invalid("{v:[]}", dict[str, str]).msg == "Expected str, got a list"
+    assert invalid("{v:[]}", dict[str, float]).msg == "Expected float, got a list"
     assert invalid("{v:{}}", dict[str, Color]).msg == "Expected Color, got a map"
     assert invalid("[[x]]", list[Literal["x"]]).msg == "Expected one of 'x', got a list"
 
