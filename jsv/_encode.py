@@ -17,9 +17,9 @@ import sys
 import uuid
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any, Final
 
+from ._classcache import class_cache
 from ._errors import (
     MAX_DEPTH,
     MSG_CIRCULAR,
@@ -115,13 +115,15 @@ def _scalar_token(value: Any) -> str | None:
 _COMPACT_KEYS: dict[str, str] = {}
 _KEY_CACHE_SIZE: Final = 4096
 
-# Enum class -> whether all its members have str values (the main loop writes those).
-_str_enums: dict[type, bool] = {}
-
-
 def _is_str_enum(cls: Any) -> bool:
-    result = _str_enums[cls] = all(type(member._value_) is str for member in cls)
-    return result
+    """Whether all members of enum ``cls`` have str values (the main loop writes those)."""
+    cache = class_cache(cls)
+    found = None if cache is None else cache.get("str_enum")
+    if found is None:
+        found = all(type(member._value_) is str for member in cls)
+        if cache is not None:
+            cache["str_enum"] = found
+    return found
 
 
 def _number(value: int | float) -> str:
@@ -152,28 +154,36 @@ def _key_token(key: Any) -> str | None:
     return token
 
 
-@lru_cache(maxsize=512)
-def _field_table(cls: Any, rename: Callable[[str], str] | None) -> tuple[tuple[str, str], ...]:
-    """(attribute, written key) for each field of dataclass ``cls``."""
-    names = [f.name for f in dataclasses.fields(cls)]
-    return tuple(zip(names, (quote(w) for w in wire_names(cls, rename)), strict=True))
+FieldReader = tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]], tuple[str, ...]]
 
 
-@lru_cache(maxsize=512)
-def _field_reader(
-    cls: Any, rename: Callable[[str], str] | None, colon: str
-) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]], tuple[str, ...]]:
+def _field_reader(cls: Any, rename: Callable[[str], str] | None, colon: str) -> FieldReader:
     """The written keys of the fields of dataclass ``cls``, each followed by ``colon``, a
     function returning an instance's field values as a tuple, and the fields' attribute
     names, all in the same order. (The C encoder reads plain instances' ``__dict__`` by
-    those names instead of calling the function.)"""
-    table = _field_table(cls, rename)
-    keys = tuple(token + colon for _, token in table)
-    names = tuple(sys.intern(name) for name, _ in table)
-    if len(table) == 1:
-        name = table[0][0]
-        return keys, lambda obj: (getattr(obj, name),), names
-    return keys, operator.attrgetter(*names) if table else lambda obj: (), names
+    those names instead of calling the function.) Cached on the class."""
+    cache = class_cache(cls)
+    key = ("field reader", rename, colon)
+    try:
+        found: FieldReader | None = None if cache is None else cache.get(key)
+    except TypeError:  # an unhashable rename callable: not cached
+        cache = None
+        found = None
+    if found is None:
+        found = _new_field_reader(cls, rename, colon)
+        if cache is not None:
+            cache[key] = found
+    return found
+
+
+def _new_field_reader(cls: Any, rename: Callable[[str], str] | None, colon: str) -> FieldReader:
+    names = [f.name for f in dataclasses.fields(cls)]
+    keys = tuple(quote(w) + colon for w in wire_names(cls, rename))
+    interned = tuple(sys.intern(name) for name in names)
+    if len(names) == 1:
+        name = interned[0]
+        return keys, lambda obj: (getattr(obj, name),), interned
+    return keys, operator.attrgetter(*interned) if names else lambda obj: (), interned
 
 
 def _path(stack: list[tuple[Any, ...]], here: Any, kind: int) -> str:
@@ -316,8 +326,8 @@ def encode(
             elif t is dict or t is list or hasattr(t, "__dataclass_fields__"):
                 pass  # a container: opened below
             elif (
-                _str_enums.get(t) or (issubclass(t, enum.Enum) and _is_str_enum(t))
-            ) and type(text := value._value_) is str:
+                issubclass(t, enum.Enum) and _is_str_enum(t) and type(text := value._value_) is str
+            ):
                 # the common ServiceStack enum: its value, as a string (a member whose value
                 # was changed to something else is written by _resolve() below)
                 w(text if text.isalnum() or (text and needs_quotes(text) is None) else quote(text))

@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable
-from functools import cache
 from typing import Any, Final, Literal, Union, cast
+
+from ._classcache import class_cache
 
 #: What ``rename=`` accepts: a policy name, ``None`` (Python names verbatim) or a callable.
 Rename = Union[Literal["camel", "pascal", "snake"], None, Callable[[str], str]]
@@ -110,8 +111,7 @@ def explicit_wire_name(cls: type, field: dataclasses.Field[Any]) -> str | None:
     return None
 
 
-@cache
-def _wire_names_cached(cls: type, rename: Callable[[str], str] | None) -> tuple[str, ...]:
+def _wire_names_of(cls: type, rename: Callable[[str], str] | None) -> tuple[str, ...]:
     names = []
     for field in dataclasses.fields(cls):
         explicit = explicit_wire_name(cls, field)
@@ -127,7 +127,15 @@ def _wire_names_cached(cls: type, rename: Callable[[str], str] | None) -> tuple[
 def wire_names(cls: type, rename: Rename) -> tuple[str, ...]:
     """The key each field of dataclass ``cls`` is written under, in field order."""
     function = rename_function(rename)
+    cache = class_cache(cls)
+    key = ("wire names", function)
     try:
-        return _wire_names_cached(cls, function)
-    except TypeError:  # an unhashable callable: compute without the cache
-        return _wire_names_cached.__wrapped__(cls, function)
+        found: tuple[str, ...] | None = None if cache is None else cache.get(key)
+    except TypeError:  # an unhashable callable: not cached
+        cache = None
+        found = None
+    if found is None:
+        found = _wire_names_of(cls, function)
+        if cache is not None:
+            cache[key] = found
+    return found

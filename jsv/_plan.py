@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any, Final, Union
 
 from . import _scalars
+from ._classcache import class_cache
 from ._naming import camel_case, explicit_wire_name, normalized_key, pascal_case
 
 MISSING: Final = dataclasses.MISSING
@@ -34,6 +35,11 @@ class Node:
     kind: str
     #: How errors name the expected type ("int", "SessionInfo", "list of int").
     name: str
+    #: What the typed executors build from the node, once, kept with it (so that it goes
+    #: with the node): by (executor, forbid_unknown_fields), the converter or compact plan.
+    built: dict[tuple[str, bool], Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
 
 @dataclass(eq=False)
@@ -160,7 +166,10 @@ _SEQUENCES: Final[dict[Any, tuple[str, Callable[[Any], Any]]]] = {
 
 _MAPPINGS: Final = (dict, cabc.Mapping, cabc.MutableMapping)
 
-_cache: dict[Any, Node] = {}
+# Plans of types that name no class of the program's (list[int], dict[str, float] ...).
+# The plan of any other type is cached on a class it names (see _plans_of), so that it
+# goes when the class goes.
+_builtin_plans: dict[Any, Node] = {}
 
 
 def plan(tp: Any) -> Node:
@@ -173,14 +182,32 @@ def plan(tp: Any) -> Node:
     """
     try:
         key = _cache_key(tp)
-        return _cache[key]
+        plans = _plans_of(tp)
+        return plans[key]
     except KeyError:
         pass
     except TypeError:  # an unhashable annotation
         return _Builder().build(tp, {})
     node = _Builder().build(tp, {})
-    _cache[key] = node
+    plans[key] = node
     return node
+
+
+def _plans_of(tp: Any) -> dict[Any, Node]:
+    """Where the plan of ``tp`` is cached: on the first class of the program's that it
+    names (``SessionInfo`` for ``list[SessionInfo]``), else in ``_builtin_plans``."""
+    pending = [tp]
+    while pending:
+        t = pending.pop(0)
+        if isinstance(t, type) and t.__module__ != "builtins":
+            cache = class_cache(t)
+            if cache is not None:
+                return cache.setdefault("plans", {})  # type: ignore[no-any-return]
+        origin = typing.get_origin(t)
+        if origin is not None:
+            pending.append(origin)
+        pending.extend(typing.get_args(t))
+    return _builtin_plans
 
 
 def _cache_key(tp: Any) -> Any:
@@ -383,8 +410,10 @@ class _Builder:
         key = (cls, tuple(own.items()))
         if key in self.seen:
             return self.seen[key]
-        if not own and cls in _cache:
-            return _cache[cls]
+        if not own:
+            cached = _plans_of(cls).get(cls)
+            if cached is not None:
+                return cached
         bindings = _class_bindings(cls, own)
         args = ", ".join(_type_name(a) for a in typing.get_args(tp))
         node = ClassNode("dataclass", f"{cls.__name__}[{args}]" if args else cls.__name__, cls)

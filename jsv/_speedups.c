@@ -201,8 +201,11 @@ typedef struct {
 
 /* What the encoder knows of a class, found once per class (see _speedups_typed.c). */
 typedef struct {
-    PyTypeObject *type; /* a strong reference, or NULL */
-    unsigned int tag;   /* type's valid version tag when the slot was filled, or 0 */
+    /* The class, borrowed (the table must not keep a class alive): only ever compared
+     * with the class looked up, never dereferenced. tag tells a stale slot, even one whose
+     * class is gone and whose address a new class took, which has a tag of its own. */
+    PyTypeObject *type;
+    unsigned int tag; /* type's valid version tag when the slot was filled, or 0 */
     int kind;           /* CLASS_*: UNKNOWN when only encode_other()'s getattr can tell */
     int container_base; /* a subclass of dict, list, tuple, set or frozenset */
     int value_in_dict;  /* an enum: getattr() finds _value_ in the instance __dict__ */
@@ -215,7 +218,6 @@ typedef struct {
 static void
 class_slot_release(ClassSlot *held)
 {
-    Py_XDECREF(held->type);
     Py_XDECREF(held->rename_fn);
     Py_XDECREF(held->colon);
     Py_XDECREF(held->reader);

@@ -1337,8 +1337,7 @@ class_slot_fill(ClassSlot *set, PyTypeObject *type)
     slot->value_in_dict = value_in_dict;
     slot->fields_in_dict = 0;
     slot->kind = kind;
-    Py_INCREF(type);
-    slot->type = type;
+    slot->type = type; /* borrowed: see ClassSlot */
     slot->tag = jsv_type_version(type);
     class_slot_release(&held);
     /* the release may have run code that filled this set again */
@@ -1354,20 +1353,23 @@ class_slot_fill(ClassSlot *set, PyTypeObject *type)
 #define TV_MEMBER_BITS 7 /* sets of two slots, as the class table */
 
 typedef struct {
-    PyObject *member; /* strong references, or NULL */
+    /* The member and its __dict__, borrowed (the table must not keep an enum alive): only
+     * compared with the live member and its live __dict__, never dereferenced. The dict's
+     * version, unique to a dict as it is now, tells a stale slot. */
+    PyObject *member;
     PyObject *dict;
-    PyObject *value;
-    PyObject **dict_ptr; /* where member keeps its __dict__ */
+    PyObject *value; /* its _value_, a str: a strong reference, or NULL */
     uint64_t version;
 } MemberSlot;
 
 static MemberSlot tv_member_slots[1 << TV_MEMBER_BITS][2];
 
+/* Whether slot holds member, whose __dict__ is dict, as it is now. */
 ALWAYS_INLINE int
-member_slot_holds(const MemberSlot *slot, PyObject *member)
+member_slot_holds(const MemberSlot *slot, PyObject *member, PyObject *dict)
 {
-    return slot->member == member && *slot->dict_ptr == slot->dict &&
-           jsv_dict_version(slot->dict) == slot->version;
+    return slot->member == member && slot->dict == dict &&
+           jsv_dict_version(dict) == slot->version;
 }
 #endif
 
@@ -1377,19 +1379,20 @@ static PyObject *
 tv_member_value(PyObject *member)
 {
 #ifdef JSV_HAVE_DICT_VERSION
+    PyObject **dict_ptr = jsv_object_dict_ptr(member);
+    if (dict_ptr == NULL || *dict_ptr == NULL || !PyDict_CheckExact(*dict_ptr)) return NULL;
+    PyObject *dict = *dict_ptr;
     MemberSlot *set = tv_member_slots[TV_SET_OF(member, TV_MEMBER_BITS)];
     for (int way = 0; way < 2; way++) {
-        if (member_slot_holds(&set[way], member)) {
+        if (member_slot_holds(&set[way], member, dict)) {
             Py_INCREF(set[way].value);
             return set[way].value;
         }
     }
-    PyObject **dict_ptr = jsv_object_dict_ptr(member);
-    if (dict_ptr == NULL || *dict_ptr == NULL || !PyDict_CheckExact(*dict_ptr)) return NULL;
-    PyObject *dict = *dict_ptr;
     PyObject *value = PyDict_GetItemWithError(dict, tv_str_value_);
     if (value == NULL) return NULL;
     Py_INCREF(value); /* the caller's */
+    if (!PyUnicode_CheckExact(value)) return value; /* only a str is kept: it holds nothing */
     /* the member takes the first way (its own stale slot, if it has one, is dropped), the
      * first way's moves to the second; what leaves is released last (that can run code) */
     MemberSlot held;
@@ -1400,16 +1403,11 @@ tv_member_value(PyObject *member)
         held = set[1];
         set[1] = set[0];
     }
-    Py_INCREF(member);
-    Py_INCREF(dict);
     Py_INCREF(value);
     set[0].member = member;
     set[0].dict = dict;
     set[0].value = value;
-    set[0].dict_ptr = dict_ptr;
     set[0].version = jsv_dict_version(dict);
-    Py_XDECREF(held.member);
-    Py_XDECREF(held.dict);
     Py_XDECREF(held.value);
     return value;
 #else

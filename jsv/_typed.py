@@ -93,75 +93,67 @@ def render_path(parts: list[PathPart]) -> str:
 
 # ---- converters -----------------------------------------------------------------------
 
-_PlanKey = tuple[int, bool]  # (id(node), forbid_unknown_fields)
 _Built = TypeVar("_Built")
+# What is built from a node, by what and with which forbid_unknown_fields, as kept in
+# Node.built: ("converter", forbid) or ("compact", forbid).
+_BuiltKey = tuple[str, bool]
 
 # Plans are compiled once per node and shared by every thread. Only finished converters
-# and compact plans are published in their caches (read without a lock). A build in
-# progress, whose recursive parts refer to themselves before they are finished, stays in a
-# pending dict that only the thread holding _build_lock sees, and is published when its
+# and compact plans are published on their nodes (read without a lock). A build in
+# progress, whose recursive parts refer to themselves before they are finished, stays in
+# _pending, which only the thread holding _build_lock sees, and is published when its
 # outermost call returns.
 _build_lock = threading.RLock()
+_pending: dict[tuple[int, str, bool], tuple[Node, Any]] = {}
 
 
 def _build_once(
-    published: dict[_PlanKey, _Built],
-    pending: dict[_PlanKey, _Built],
-    key: _PlanKey,
-    placeholder: _Built,
-    build: Callable[[], _Built],
+    node: Node, key: _BuiltKey, placeholder: _Built, build: Callable[[], _Built]
 ) -> _Built:
-    """``published[key]``, made by ``build()`` the first time; while it is being built,
-    ``placeholder`` stands for it in ``pending``, where recursive parts find it."""
-    found = published.get(key)
+    """``node.built[key]``, made by ``build()`` the first time; while it is being built,
+    ``placeholder`` stands for it in ``_pending``, where recursive parts find it."""
+    found = node.built.get(key)
     if found is not None:
-        return found
+        return found  # type: ignore[no-any-return]
     with _build_lock:
-        found = published.get(key)
-        if found is None:
-            found = pending.get(key)
+        found = node.built.get(key)
         if found is not None:
-            return found
-        outermost = not pending
-        pending[key] = placeholder
+            return found  # type: ignore[no-any-return]
+        pending_key = (id(node), *key)
+        entry = _pending.get(pending_key)
+        if entry is not None:
+            return entry[1]  # type: ignore[no-any-return]
+        outermost = not _pending
+        _pending[pending_key] = (node, placeholder)
         try:
             built = build()
         except BaseException:
-            pending.pop(key, None)
+            _pending.pop(pending_key, None)
             if outermost:
-                pending.clear()
+                _pending.clear()
             raise
-        pending[key] = built
+        _pending[pending_key] = (node, built)
         if outermost:
-            published.update(pending)
-            pending.clear()
+            for (_, *built_key), (pending_node, value) in _pending.items():
+                pending_node.built[tuple(built_key)] = value  # type: ignore[index]
+            _pending.clear()
         return built
 
 
-_compiled: dict[_PlanKey, Converter] = {}
-_compiled_pending: dict[_PlanKey, Converter] = {}
-
-
 def compile_plan(node: Node, forbid_unknown: bool) -> Converter:
-    """The converter of a plan node (cached)."""
-    key = (id(node), forbid_unknown)
-    converter = _compiled.get(key)
+    """The converter of a plan node (built once, kept on the node)."""
+    converter = node.built.get(("converter", forbid_unknown))
     if converter is not None:
-        return converter
+        return converter  # type: ignore[no-any-return]
     # A forwarding stub stands for the converter while it is built.
     slot: list[Converter] = []
 
     def build() -> Converter:
         converter = _build(node, forbid_unknown)
         slot.append(converter)
-        _keepalive.append(node)
         return converter
 
-    return _build_once(_compiled, _compiled_pending, key, lambda v: slot[0](v), build)
-
-
-# Compiled converters are keyed by id(node): keep their nodes alive so ids stay unique.
-_keepalive: list[Node] = []
+    return _build_once(node, ("converter", forbid_unknown), lambda v: slot[0](v), build)
 
 
 def _build(node: Node, forbid: bool) -> Converter:
@@ -520,26 +512,21 @@ def _literal(node: LiteralNode) -> Converter:
 C_ANY, C_STR, C_INT, C_FLOAT, C_BOOL, C_PARSE, C_ENUM, C_OPTIONAL = range(8)
 C_LIST, C_DICT, C_CLASS, C_PY = range(8, 12)
 
-_c_plans: dict[_PlanKey, list[Any]] = {}
-_c_pending: dict[_PlanKey, list[Any]] = {}
-
-
 def c_plan(node: Node, forbid: bool) -> list[Any]:
-    """The compact form of ``node`` for the C executor (cached; cyclic for recursive plans)."""
-    key = (id(node), forbid)
-    found = _c_plans.get(key)
+    """The compact form of ``node`` for the C executor (built once, kept on the node;
+    cyclic for recursive plans)."""
+    found = node.built.get(("compact", forbid))
     if found is not None:
-        return found
+        return found  # type: ignore[no-any-return]
     # The list itself stands for the plan while it is built, and is filled in place.
     compact: list[Any] = []
 
     def build() -> list[Any]:
         compact.extend(_c_build(node, forbid))
         compact.append(compile_plan(node, forbid))
-        _keepalive.append(node)
         return compact
 
-    return _build_once(_c_plans, _c_pending, key, compact, build)
+    return _build_once(node, ("compact", forbid), compact, build)
 
 
 _C_SCALARS = {str: C_STR, int: C_INT, float: C_FLOAT, bool: C_BOOL}
