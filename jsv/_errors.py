@@ -42,7 +42,7 @@ MSG_ENCODE_TOO_DEEP: Final = f"Nesting deeper than {MAX_DEPTH} levels (at {{path
 MSG_QUERY_OBJECT: Final = (
     "query_params takes a dataclass instance or a mapping with str keys, not {type}"
 )
-MSG_QUERY_NAME: Final = "A query parameter name must be a str, not {type} (at $)"
+MSG_QUERY_NAME: Final = "A query parameter name must be a str, not {type}"
 MSG_QUERY_SURROGATE: Final = (
     "The lone surrogate U+{code:04X} has no UTF-8 form for a query string (at {path})"
 )

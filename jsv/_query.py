@@ -264,7 +264,7 @@ def _pairs(query: Query) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     for name, value in query.items():
         if not isinstance(name, str):
-            raise TypeError(MSG_QUERY_INPUT.format(type=type(query).__name__))
+            raise TypeError(MSG_QUERY_NAME.format(type=type(name).__name__))
         if isinstance(value, str):
             pairs.append((name, value))
             continue

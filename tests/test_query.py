@@ -198,7 +198,7 @@ def test_anything_else_is_an_encode_error(obj: Any, name: str) -> None:
 def test_a_mapping_key_that_is_not_a_str_is_an_encode_error() -> None:
     with pytest.raises(EncodeError) as info:
         jsv.query_params({1: "a"})
-    assert str(info.value) == "A query parameter name must be a str, not int (at $)"
+    assert str(info.value) == "A query parameter name must be a str, not int"
 
 
 def test_a_bad_rename_policy_is_a_value_error_even_for_a_mapping() -> None:
@@ -450,11 +450,7 @@ def test_a_mapping_is_read_without_decoding() -> None:
             "parse_query takes a query string or a mapping of str to str or to a "
             "sequence of str, not bytes",
         ),
-        (
-            {1: "a"},
-            "parse_query takes a query string or a mapping of str to str or to a "
-            "sequence of str, not dict",
-        ),
+        ({1: "a"}, "A query parameter name must be a str, not int"),
         (
             {"id": 1},
             "The value of the query parameter 'id' must be a str or a sequence of str, not int",
