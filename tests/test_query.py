@@ -704,6 +704,17 @@ def test_other_fields_read_their_value_as_a_jsv_document() -> None:
     assert jsv.parse_query("gender=%22a,+%22%22b%22%22:+{c}%22", Values).gender is Gender.ODD
 
 
+def test_a_dataclass_or_dict_field_needs_a_map() -> None:
+    for query, expected in (("child=x", "Child"), ("byName=[1]", "map of str to int")):
+        error = invalid(query, Values)
+        assert error.path == "$." + query.partition("=")[0]
+        assert error.msg.startswith(f"Expected {expected}, got ")
+
+
+def test_the_functions_are_exported() -> None:
+    assert {"query_params", "query_string", "parse_query"} <= set(jsv.__all__)
+
+
 @pytest.mark.parametrize(
     ("text", "value"),
     [("a,b", "a,b"), ("{a:1}", {"a": "1"}), ("[a,b]", ["a", "b"]), ('"x"', "x"), ("", None)],
