@@ -982,3 +982,55 @@ def test_the_evo_voice_dtos_round_trip() -> None:
     request = DeleteChatMember(session_id="7f3a", member_to_remove="+1 555 0100, Me")
     assert jsv.query_string(request) == ("sessionId=7f3a&memberToRemove=%2B1%20555%200100%2C%20Me")
     assert jsv.parse_query(jsv.query_string(request), DeleteChatMember) == request
+
+
+@dataclass
+class Everything:
+    text: Optional[str] = None
+    number: Optional[int] = None
+    flag: bool = False
+    when: Optional[dt.datetime] = None
+    gender: Optional[Gender] = None
+    ids: Optional[List[int]] = None
+    nested: Optional[List[List[str]]] = None
+    pair: Optional[Tuple[int, str]] = None
+    child: Optional[Child] = None
+    by_point: Optional[Dict[Point, str]] = None
+    anything: Any = None
+
+
+PARAMETER_NAMES = st.sampled_from(
+    [
+        "text",
+        "number",
+        "flag",
+        "when",
+        "gender",
+        "ids",
+        "nested",
+        "pair",
+        "child",
+        "byPoint",
+        "anything",
+        "other",
+    ]
+)
+PARAMETER_VALUES = st.text(st.sampled_from('[]{}",: ab1-+T%&=é'), max_size=12)
+
+
+@PROPERTY
+@given(st.lists(st.tuples(PARAMETER_NAMES, PARAMETER_VALUES), max_size=6))
+def test_any_parameters_give_a_value_or_a_validation_error(pairs: list[tuple[str, str]]) -> None:
+    """Never another exception, and the same outcome for the string and the mapping."""
+    query = "&".join(f"{n}={urllib.parse.quote(v)}" for n, v in pairs)
+    mapping: dict[str, list[str]] = {}
+    for name, value in pairs:
+        mapping.setdefault(name, []).append(value)
+    outcomes = []
+    for given_query in (query, mapping):
+        try:
+            outcomes.append(jsv.parse_query(given_query, Everything))
+        except ValidationError as e:
+            assert e.path.startswith("$")
+            outcomes.append((e.msg, e.path))
+    assert outcomes[0] == outcomes[1]
