@@ -1026,7 +1026,7 @@ def test_any_parameters_give_a_value_or_a_validation_error(pairs: list[tuple[str
     mapping: dict[str, list[str]] = {}
     for name, value in pairs:
         mapping.setdefault(name, []).append(value)
-    outcomes = []
+    outcomes: list[Any] = []
     for given_query in (query, mapping):
         try:
             outcomes.append(jsv.parse_query(given_query, Everything))
