@@ -12,6 +12,7 @@ from __future__ import annotations
 from . import _kernel
 from ._api import dump, dumps, load, loads, reformat
 from ._errors import MAX_DEPTH, DecodeError, EncodeError, JSVError, ValidationError
+from ._query import parse_query, query_params, query_string
 from ._typed import Decoder, Encoder
 from ._version import __version__
 
@@ -31,6 +32,9 @@ __all__ = [
     "dumps",
     "load",
     "loads",
+    "parse_query",
+    "query_params",
+    "query_string",
     "reformat",
     "speedups",
 ]

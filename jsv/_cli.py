@@ -1,6 +1,8 @@
-"""The ``jsv`` command: convert JSV to and from JSON, re-indent it and check it.
+"""The ``jsv`` command: convert JSV to and from JSON, re-indent it, check it, and write a
+typed document as a query string.
 
-``jsv to-json``, ``jsv from-json``, ``jsv format`` and ``jsv check`` read a file (or stdin
+``jsv to-json``, ``jsv from-json``, ``jsv format``, ``jsv check`` and ``jsv query`` read a
+file (or stdin
 when the file is absent or ``-``) as UTF-8 with or without a byte-order mark, and write
 stdout. Bad input gives a one-line message on stderr and exit status 1, usage errors exit
 status 2 (as argparse does); no Python traceback is printed for either. Each command reads
@@ -13,6 +15,7 @@ script both call :func:`main`.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
 import json
 import os
@@ -282,6 +285,25 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if invalid else 0
 
 
+def _query(args: argparse.Namespace) -> int:
+    spec: _TypeSpec = args.type
+    if not (isinstance(spec.target, type) and dataclasses.is_dataclass(spec.target)):
+        raise _Failure(f"--type {spec.spec}: {spec.target!r} is not a dataclass", status=2)
+    try:
+        decoder = jsv.Decoder(spec.target, trim=args.trim)
+    except TypeError as e:  # a type the typed layer cannot map
+        raise _Failure(f"--type {spec.spec}: {e}", status=2) from None
+    name, data = _read(args.file)
+    try:
+        text = jsv.query_string(decoder.decode(data))
+    except jsv.DecodeError as e:
+        raise _Failure(_describe(name, e)) from None
+    except jsv.EncodeError as e:
+        raise _Failure(f"{name}: {e}") from None
+    _write(text + "\n", name)
+    return 0
+
+
 # --- version --------------------------------------------------------------------------
 
 
@@ -320,9 +342,7 @@ class _VersionAction(argparse.Action):
     """
 
     def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
-        super().__init__(
-            option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help
-        )
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
 
     def __call__(
         self,
@@ -394,7 +414,8 @@ def _add_file(parser: argparse.ArgumentParser) -> None:
 
 
 _DESCRIPTION = """\
-Convert, re-indent and check ServiceStack JSV text.
+Convert, re-indent and check ServiceStack JSV text; write a request DTO as a query
+string.
 
 Every command reads FILE (stdin when it is absent or -) as UTF-8, with or without
 a byte-order mark, and writes stdout. Exit status: 0 success, 1 bad input,
@@ -405,6 +426,7 @@ examples:
   curl -s 'https://example.org/api/Sessions?format=jsv' | jsv to-json --trim
   jsv format response.jsv
   jsv check --trim samples/*.jsv
+  curl "https://example.org/api/sessions?$(jsv query --type dtos:FindSessions find.jsv)"
 
 Run 'jsv COMMAND --help' for the options of each command."""
 
@@ -449,6 +471,17 @@ examples:
   $ jsv check --trim --type jsv.examples.evovoice:SessionInfo session.jsv
 
 Nothing is printed for valid files. Exit status 1 if any file is invalid."""
+
+_QUERY_EPILOG = """\
+example:
+  $ echo '{sessionId:7f3a,memberToRemove:"+1 555 0100, Me"}' \\
+      | jsv query --type jsv.examples.evovoice:DeleteChatMember
+  sessionId=7f3a&memberToRemove=%2B1%20555%200100%2C%20Me
+
+The document is read as the dataclass MODULE:CLASS, then written as ServiceStack
+binds a query string or form body (docs/wire.md): names in camelCase, strings as
+they are, other values as JSV (lists without their brackets), percent-encoded as
+.NET's Uri.EscapeDataString. No leading '?'."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -528,6 +561,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--trim", action="store_true", help="read human-formatted JSV")
     check.set_defaults(run=_check)
+
+    query = command("query", "write a typed JSV document as a query string", _QUERY_EPILOG)
+    _add_file(query)
+    query.add_argument(
+        "--type",
+        type=_import_type,
+        required=True,
+        metavar="MODULE:CLASS",
+        help="the request DTO: a dataclass the document is read as",
+    )
+    query.add_argument("--trim", action="store_true", help="read human-formatted JSV")
+    query.set_defaults(run=_query)
     return parser
 
 

@@ -45,6 +45,23 @@ MSG_UNKNOWN_FIELD: Final = "Unknown field '{key}'"
 MSG_LENGTH: Final = "Expected {expected} ({count} items), got a list of {found} items"
 MSG_REJECTED: Final = "{type} rejected the value: {error}"
 
+# Query strings and form fields (jsv.query_params, query_string, parse_query).
+MSG_QUERY_OBJECT: Final = (
+    "query_params takes a dataclass instance or a mapping with str keys, not {type}"
+)
+MSG_QUERY_NAME: Final = "A query parameter name must be a str, not {type}"
+MSG_QUERY_SURROGATE: Final = (
+    "The lone surrogate U+{code:04X} has no UTF-8 form for a query string (at {path})"
+)
+MSG_QUERY_TYPE: Final = "parse_query reads into a dataclass type, not {type!r}"
+MSG_QUERY_INPUT: Final = (
+    "parse_query takes a query string or a mapping of str to str or to a sequence of str, "
+    "not {type}"
+)
+MSG_QUERY_VALUE: Final = (
+    "The value of the query parameter {name!r} must be a str or a sequence of str, not {type}"
+)
+
 
 def line_and_column(doc: str | bytes, pos: int) -> tuple[int, int]:
     """Return the 1-based line and column of character (or byte) ``pos`` in ``doc``."""

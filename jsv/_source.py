@@ -25,12 +25,15 @@ from typing import Any
 from ._decode import Spans, parse
 from ._errors import MAX_DEPTH
 
+# A tree and the text it was read from, with trim or not.
+Source = tuple[Any, str, bool]
+
 
 class _Current(threading.local):
-    doc: str | None = None
-    trim: bool = False
-    tree: Any = None
-    spans: Spans | None = None  # of the tree's containers, found when first needed
+    sources: tuple[Source, ...] = ()
+    # where each container of the sources' trees is written: id -> (doc, start, end),
+    # found when first needed
+    spans: dict[int, tuple[str, int, int]] | None = None
 
 
 _current = _Current()
@@ -39,63 +42,61 @@ _current = _Current()
 def verbatim(value: dict[Any, Any] | list[Any]) -> str | None:
     """The JSV text of a map or list of the tree being converted; None when unknown."""
     current = _current
-    if current.doc is None:
+    if not current.sources:
         return None
     if current.spans is None:
-        current.spans = _spans_of(current.tree, current.doc, current.trim)
+        current.spans = {}
+        for tree, doc, trim in current.sources:
+            _add_spans(current.spans, tree, doc, trim)
     span = current.spans.get(id(value))
-    return None if span is None else current.doc[span[0] : span[1]]
+    return None if span is None else span[0][span[1] : span[2]]
 
 
-def _spans_of(tree: Any, doc: str, trim: bool) -> Spans:
+def _add_spans(spans: dict[int, tuple[str, int, int]], tree: Any, doc: str, trim: bool) -> None:
     """Where each container of ``tree``, the tree of ``doc``, is written. The document is
     parsed again with the spans recorded (only a str given a map or list needs them, so
     the common path records nothing), and the two trees, alike, are walked side by side."""
     copy_spans: Spans = {}
     copy = parse(doc, trim, str, copy_spans)
-    spans: Spans = {}
     pairs = [(tree, copy)]
     while pairs:
         original, twin = pairs.pop()
         if type(original) is dict:
-            spans[id(original)] = copy_spans[id(twin)]
+            spans[id(original)] = (doc, *copy_spans[id(twin)])
             pairs.extend(zip(original.values(), twin.values(), strict=True))
         elif type(original) is list:
-            spans[id(original)] = copy_spans[id(twin)]
+            spans[id(original)] = (doc, *copy_spans[id(twin)])
             pairs.extend(zip(original, twin, strict=True))
-    return spans
 
 
 def convert(converter: Callable[[Any], Any], doc: str, trim: bool) -> Any:
     """``converter`` applied to the tree of ``doc``. The C executor calls pure converters on
     a map or list this way, with the container's own text (a well-formed part of its
     document), where a str in it may be given a map or list."""
-    return convert_tree(converter, parse(doc, trim), doc, trim)
+    tree = parse(doc, trim)
+    return convert_tree(converter, tree, ((tree, doc, trim),))
 
 
 def convert_tree(
-    converter: Callable[[Any], Any], tree: Any, doc: str | None = None, trim: bool = False
+    converter: Callable[[Any], Any], value: Any, sources: tuple[Source, ...] = ()
 ) -> Any:
-    """``converter(tree)``, with ``doc`` (the text ``tree`` was read from with ``trim``, or
-    None when unknown) published for :func:`verbatim`, and the recursion limit held high
-    enough for the deepest tree, meanwhile."""
+    """``converter(value)``, with the trees in ``value`` and the texts they were read from
+    (``sources``; none when unknown) published for :func:`verbatim`, and the recursion
+    limit held high enough for the deepest tree, meanwhile."""
     current = _current
-    saved = current.doc, current.trim, current.tree, current.spans
-    current.doc, current.trim, current.tree, current.spans = doc, trim, tree, None
+    saved = current.sources, current.spans
+    current.sources, current.spans = sources, None
     # a tree is no deeper than its text has openers: most cannot come near the limit
-    deep = (
-        doc is None
-        or _FRAMES_PER_LEVEL * (doc.count("{") + doc.count("[")) + _FRAMES_CALLER
-        > sys.getrecursionlimit()
-    )
+    openers = sum(doc.count("{") + doc.count("[") for _, doc, _ in sources)
+    deep = not sources or _FRAMES_PER_LEVEL * openers + _FRAMES_CALLER > sys.getrecursionlimit()
     if deep:
         _hold_recursion_limit()
     try:
-        return converter(tree)
+        return converter(value)
     finally:
         if deep:
             _release_recursion_limit()
-        current.doc, current.trim, current.tree, current.spans = saved
+        current.sources, current.spans = saved
 
 
 # The frames a tree MAX_DEPTH levels deep needs: up to three for a level where a recursive

@@ -761,7 +761,7 @@ class Decoder(Generic[T]):
         doc = text_of(data)
         tree = parse(doc, self.trim)
         try:
-            return _source.convert_tree(self._convert, tree, doc, self.trim)  # type: ignore[no-any-return]
+            return _source.convert_tree(self._convert, tree, ((tree, doc, self.trim),))  # type: ignore[no-any-return]
         except _Invalid as e:
             raise self._validation_error(doc, e) from None
         except RecursionError:

@@ -410,6 +410,74 @@ def test_check_type_that_cannot_be_mapped(run: Run) -> None:
     assert result.err.count("\n") == 1
 
 
+# --- query --------------------------------------------------------------------------
+
+DELETE_CHAT_MEMBER = "jsv.examples.evovoice:DeleteChatMember"
+
+
+def test_query_prints_the_query_string(run: Run) -> None:
+    doc = '{sessionId:7f3a,memberToRemove:"+1 555 0100, Me"}'
+    result = run("query", "--type", DELETE_CHAT_MEMBER, stdin=doc)
+    assert result == Result(0, "sessionId=7f3a&memberToRemove=%2B1%20555%200100%2C%20Me\n", "")
+
+
+def test_query_of_the_seed_sample_reads_back(run: Run) -> None:
+    from jsv.examples.evovoice import SessionInfo
+
+    result = run("query", "--trim", "--type", SESSION_INFO, str(SEED))
+    assert (result.status, result.err) == (0, "")
+    assert result.out.startswith("id=String&dateCreated=String&")
+    assert result.out.count("\n") == 1
+    session = jsv.loads(SEED.read_text("utf-8"), type=SessionInfo, trim=True)
+    assert jsv.parse_query(result.out.rstrip("\n"), SessionInfo) == session
+
+
+def test_query_of_no_fields_is_an_empty_line(run: Run, tmp_path: Path) -> None:
+    name = write(tmp_path, "empty.jsv", "{}")
+    assert run("query", "--type", DELETE_CHAT_MEMBER, name) == Result(0, "\n", "")
+
+
+def test_query_reports_what_does_not_fit_the_type(run: Run) -> None:
+    result = run("query", "--type", SESSION_INFO, stdin="{ended:Maybe}")
+    assert (result.status, result.out) == (1, "")
+    assert result.err == "jsv: <stdin>:1:8: Expected bool, got 'Maybe' at $.ended\n"
+    result = run("query", "--type", SESSION_INFO, stdin="{a:[1}")
+    assert result.err == (
+        "jsv: <stdin>:1:7: Unterminated list: no closing ']' for the '[' at line 1 column 4\n"
+    )
+
+
+def test_query_needs_a_dataclass_type(run: Run) -> None:
+    result = run("query", stdin="{}")
+    assert result.status == 2
+    assert "the following arguments are required: --type" in result.err
+    result = run("query", "--type", "jsv.examples.evovoice:FlowChannels", stdin="{}")
+    assert result == Result(
+        2,
+        "",
+        "jsv: --type jsv.examples.evovoice:FlowChannels: <enum 'FlowChannels'> is not a "
+        "dataclass\n",
+    )
+    result = run("query", "--type", "no_such_module_here:X", stdin="{}")
+    assert result.status == 2
+    assert "cannot import 'no_such_module_here'" in result.err
+
+
+def test_query_of_a_dataclass_jsv_cannot_map(run: Run, tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "handlers.py",
+        "import dataclasses, typing\n\n@dataclasses.dataclass\n"
+        "class Job:\n    run: typing.Callable[[], None]\n",
+    )
+    try:
+        result = run("query", "--type", "handlers:Job", stdin="{}")
+    finally:
+        sys.modules.pop("handlers", None)  # the next kernel's pass imports its own
+    assert (result.status, result.out) == (2, "")
+    assert result.err.startswith("jsv: --type handlers:Job: jsv cannot map the type")
+
+
 # --- usage ----------------------------------------------------------------------------
 
 
@@ -465,7 +533,7 @@ def test_format_default_indent_is_2(run: Run) -> None:
     assert run("format", "--compact", stdin="{ a: [ 1 ] }").out == "{a:[1]}\n"
 
 
-@pytest.mark.parametrize("command", ["to-json", "from-json", "format", "check"])
+@pytest.mark.parametrize("command", ["to-json", "from-json", "format", "check", "query"])
 def test_help_shows_an_example(run: Run, command: str) -> None:
     result = run(command, "--help")
     assert result.status == 0
@@ -477,7 +545,7 @@ def test_help_shows_an_example(run: Run, command: str) -> None:
 def test_top_level_help_and_version(run: Run) -> None:
     result = run("--help")
     assert result.status == 0
-    for command in ("to-json", "from-json", "format", "check"):
+    for command in ("to-json", "from-json", "format", "check", "query"):
         assert command in result.out
     # The kernel named after the version is tested in test_version.py.
     version = run("--version")

@@ -69,7 +69,7 @@ def test_readme_python_snippets_run_as_written(capsys: pytest.CaptureFixture[str
     """Every ```python block runs, in order in one namespace, as a reader would run them;
     the outputs shown in comments and after ``>>>`` prompts are the true ones."""
     blocks = _python_blocks()
-    assert len(blocks) == 3
+    assert len(blocks) == 4
     namespace: dict[str, Any] = {"__name__": "readme"}
     checked = 0
     for index, block in enumerate(blocks):
@@ -83,7 +83,7 @@ def test_readme_python_snippets_run_as_written(capsys: pytest.CaptureFixture[str
         runner.run(test, out=report.append, clear_globs=False)
         assert runner.failures == 0, "".join(report)
         checked += runner.tries
-    assert checked == 7
+    assert checked == 10
     # The one print(): jsv.reformat("{ a: 1, b: [ x, y ] }").
     assert capsys.readouterr().out == "{\n  a: 1,\n  b: [\n    x,\n    y\n  ]\n}\n"
 
