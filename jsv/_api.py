@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import IO, Any
+from typing import IO, Any, TypeVar, overload
 
 from . import _kernel
 from ._encode import RawKey
@@ -11,6 +11,27 @@ from ._naming import Rename
 from ._typed import Decoder
 
 Data = str | bytes | bytearray | memoryview
+T = TypeVar("T")
+
+
+# A type checker infers the result from ``type``: ``loads(text, type=SessionInfo)`` is a
+# SessionInfo, ``loads(text)`` the untyped tree (Any), as for Decoder.
+@overload
+def loads(
+    data: Data, /, type: None = ..., *, trim: bool = ..., forbid_unknown_fields: bool = ...
+) -> Any: ...
+
+
+@overload
+def loads(
+    data: Data, /, type: type[T], *, trim: bool = ..., forbid_unknown_fields: bool = ...
+) -> T: ...
+
+
+@overload
+def loads(
+    data: Data, /, type: Any, *, trim: bool = ..., forbid_unknown_fields: bool = ...
+) -> Any: ...
 
 
 def loads(
@@ -47,6 +68,39 @@ def loads(
     if type is None:
         return _kernel.decode(data, trim)
     return Decoder(type, trim=trim, forbid_unknown_fields=forbid_unknown_fields).decode(data)
+
+
+@overload
+def load(
+    fp: IO[str] | IO[bytes],
+    /,
+    type: None = ...,
+    *,
+    trim: bool = ...,
+    forbid_unknown_fields: bool = ...,
+) -> Any: ...
+
+
+@overload
+def load(
+    fp: IO[str] | IO[bytes],
+    /,
+    type: type[T],
+    *,
+    trim: bool = ...,
+    forbid_unknown_fields: bool = ...,
+) -> T: ...
+
+
+@overload
+def load(
+    fp: IO[str] | IO[bytes],
+    /,
+    type: Any,
+    *,
+    trim: bool = ...,
+    forbid_unknown_fields: bool = ...,
+) -> Any: ...
 
 
 def load(

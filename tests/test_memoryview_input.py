@@ -9,6 +9,7 @@ bytes-like keep their ``TypeError``.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -68,8 +69,8 @@ def test_load_from_a_binary_file() -> None:
         def read(self) -> memoryview:
             return strided(b"{ a: [x] }")
 
-    assert jsv.load(ViewReader(), trim=True) == {"a": ["x"]}  # type: ignore[arg-type]
-    assert jsv.load(ViewReader(), type=dict[str, list[str]], trim=True) == {"a": ["x"]}  # type: ignore[arg-type]
+    assert jsv.load(ViewReader(), trim=True) == {"a": ["x"]}  # type: ignore[call-overload]
+    assert jsv.load(ViewReader(), type=dict[str, list[str]], trim=True) == {"a": ["x"]}  # type: ignore[call-overload]
 
 
 def test_reformat() -> None:
@@ -117,7 +118,7 @@ def test_errors_are_those_of_the_bytes() -> None:
 @pytest.mark.parametrize("data", [1, None, ["[a]"], 1.5])
 def test_other_inputs_keep_their_type_error(data: Any) -> None:
     message = f"Input must be str, bytes, bytearray or memoryview, not {type(data).__name__}"
-    calls = [
+    calls: list[Callable[[Any], Any]] = [
         jsv.loads,
         lambda d: jsv.loads(d, trim=True),
         lambda d: jsv.loads(d, type=list[Item]),

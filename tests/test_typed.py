@@ -1412,7 +1412,7 @@ def test_decoder_without_a_type_decodes_untyped_as_loads(make: Any) -> None:
     )
     message = "^Input must be str, bytes, bytearray or memoryview, not int$"
     with pytest.raises(TypeError, match=message):
-        jsv.loads(1)  # type: ignore[arg-type]
+        jsv.loads(1)  # type: ignore[call-overload]
     with pytest.raises(TypeError, match=message):
         make().decode(1)
 
@@ -1455,7 +1455,7 @@ def test_typing_module_names_of_types() -> None:
 
 def test_make_dataclass_fields_without_annotations_are_read_untyped() -> None:
     Dynamic = dataclasses.make_dataclass("Dynamic", ["a", ("b", int, field(default=0))])
-    value = jsv.loads("{a:[x],b:2}", type=Dynamic)
+    value: Any = jsv.loads("{a:[x],b:2}", type=Dynamic)
     assert (value.a, value.b) == (["x"], 2)
 
 

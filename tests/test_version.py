@@ -120,3 +120,17 @@ def test_version_module_imports_nothing() -> None:
     assert not [node for node in ast.walk(tree) if isinstance(node, ast.Import | ast.ImportFrom)]
     assigned = [node for node in tree.body if isinstance(node, ast.Assign)]
     assert [ast.literal_eval(node.value) for node in assigned] == [jsv.__version__]
+
+
+def test_jsv_speedups_follows_the_active_kernel() -> None:
+    before = _kernel.active
+    try:
+        _kernel.use(_pure)
+        assert jsv.speedups is False
+        for implementation in _kernel.available():
+            _kernel.use(implementation)
+            assert jsv.speedups is (implementation.__name__ == "jsv._speedups")
+    finally:
+        _kernel.use(before)
+    with pytest.raises(AttributeError, match=r"^module 'jsv' has no attribute 'speedup'$"):
+        jsv.speedup  # type: ignore[attr-defined]  # noqa: B018
