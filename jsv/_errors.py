@@ -44,6 +44,12 @@ MSG_MISSING_FIELD: Final = "Missing required field '{field}'"
 MSG_UNKNOWN_FIELD: Final = "Unknown field '{key}'"
 MSG_LENGTH: Final = "Expected {expected} ({count} items), got a list of {found} items"
 MSG_REJECTED: Final = "{type} rejected the value: {error}"
+MSG_TYPE_NOT_NAMED: Final = (
+    "Expected {expected}: a map whose __type names one of {candidates}, got {got}"
+)
+MSG_TYPE_AMBIGUOUS: Final = (
+    "The __type {hint!r} names {names}: give them __jsv_type__ texts to tell them apart"
+)
 
 # Query strings and form fields (jsv.query_params, query_string, parse_query).
 MSG_QUERY_OBJECT: Final = (

@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Final, Union
+from typing import Any, Final, Union, cast
 
 from . import _scalars
 from ._classcache import class_cache
@@ -125,6 +125,14 @@ class UnionNode(Node):
     scalars: list[Node]
     map_member: Node | None
     list_member: Node | None
+
+
+@dataclass(eq=False)
+class PolyNode(Node):
+    """A union of dataclasses (``Dog | Cat``): a map is read as the candidate its
+    ``__type`` names (see jsv/_poly.py)."""
+
+    classes: tuple[type, ...]
 
 
 @dataclass(eq=False)
@@ -309,12 +317,24 @@ class _Builder:
                 node = self.build(member, typevars)
                 if node.kind in ("scalar", "literal"):
                     scalars.append(node)
+                elif node.kind == "dataclass" and map_member is not None and (
+                    map_member.kind in ("dataclass", "poly")
+                ):
+                    # dataclasses told apart by their __type hint (wire-extras §19)
+                    previous = (
+                        map_member.classes
+                        if isinstance(map_member, PolyNode)
+                        else (cast(ClassNode, map_member).cls,)
+                    )
+                    classes = (*previous, cast(ClassNode, node).cls)
+                    names = " | ".join(c.__name__ for c in classes)
+                    map_member = PolyNode("poly", names, classes)
                 elif node.kind in ("dataclass", "typeddict", "dict"):
                     if map_member is not None:
                         raise TypeError(
                             f"jsv cannot map the union {tp!r}: both {map_member.name} and "
-                            f"{node.name} are read from a map, and JSV has no type tags to "
-                            "tell them apart" + self._field_note()
+                            f"{node.name} are read from a map, and only dataclasses are told "
+                            "apart (by __type)" + self._field_note()
                         )
                     map_member = node
                 elif node.kind in ("sequence", "tuple"):

@@ -20,6 +20,10 @@ def encode(
 ) -> str:
     """Encode ``obj`` as JSV text; see :func:`jsv.dumps`."""
 
-def decode_typed(data: Any, trim: bool, plan: list[Any], fallback: Callable[[Any], Any]) -> Any:
+def decode_typed(
+    data: Any, trim: bool, plan: list[Any], fallback: Callable[[Any, Any], Any]
+) -> Any:
     """Decode ``data`` straight into the objects of a compact typed plan
-    (:func:`jsv._typed.c_plan`); ``fallback(data)`` decides whenever the text does not fit."""
+    (:func:`jsv._typed.c_plan`). Where the text does not fit, ``fallback(data, invalid)``
+    raises the error: ``invalid`` is the ``jsv._errors.Invalid`` found, None for malformed
+    text."""

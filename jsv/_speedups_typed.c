@@ -44,9 +44,14 @@ enum {
     TV_LIST = 8,     /* [8, item, factory or None] */
     TV_DICT = 9,     /* [9, key: None (text) | callable (map keys) | node, value, factory] */
     TV_CLASS = 10,   /* [10, cls, lookup, miss, fields, required indices, is_typeddict, fast,
-                      *  learned keys] */
-    TV_PY = 11,      /* [11, converter] */
+                      *  learned keys, name, missing messages, choose, not_named] */
+    TV_PY = 11,      /* [11, reads text] */
 };
+/* (and the pure converter last in every node: see TV_CONVERTER) */
+
+/* What a class node's miss(key) gives for the type marker __type (other keys: a field
+ * index, or -1 to skip). */
+#define TV_HINT_KEY (-2)
 
 /* How a field reads an empty value: the _EMPTY_* constants of jsv/_typed.py. */
 enum { TV_EMPTY_NONE = 0, TV_EMPTY_TEXT = 1, TV_EMPTY_DEFAULT = 2, TV_EMPTY_ERROR = 3 };
@@ -840,11 +845,16 @@ tv_empty_misfit(Parser *p, PyObject *field, PyObject *key)
     return tv_invalid(p, PyTuple_GET_ITEM(field, 3), path);
 }
 
-/* A dataclass or TypedDict from the map opening at open. */
+/* A dataclass or TypedDict from the map opening at open. declared is the node of the
+ * declared class when node is the subclass that the map's first entry, a __type hint,
+ * named (else NULL): should the map give another hint, the declared class's pure converter
+ * reads it (the last hint counts). */
 static PyObject *
 tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
-         Py_ssize_t level)
+         Py_ssize_t level, PyObject *declared)
 {
+    /* the node whose pure converter reads the map again, where this pass cannot go on */
+    PyObject *whole = declared != NULL ? declared : node;
     PyObject *lookup = TV_ITEM(node, 2);
     PyObject *miss = TV_ITEM(node, 3);
     PyObject *fields = TV_ITEM(node, 4);
@@ -857,6 +867,8 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
     PyObject *learned = TV_ITEM(node, 8);
     Py_ssize_t nfields = PyTuple_GET_SIZE(fields);
     Py_ssize_t previous = -1; /* the field of the entry before */
+    Py_ssize_t entries = 0;   /* read before this one */
+    PyObject *hint = NULL;    /* the last __type text read */
     char local_seen[TV_LOCAL_FIELDS];
     char *seen = local_seen;
     /* A plain dataclass without default factories: the fields go straight into what
@@ -919,7 +931,40 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
                 /* an unknown key: its value is read (it must be well-formed) and dropped */
                 PyObject *skipped = tv_value(p, kind, NULL, pos, 1, level + 1, NULL);
                 if (skipped == NULL) goto error;
-                Py_DECREF(skipped);
+                if (index == TV_HINT_KEY && declared != NULL && entries > 0) {
+                    /* a second hint after the one that chose this class */
+                    Py_DECREF(skipped);
+                    if (seen != local_seen) PyMem_Free(seen);
+                    gc_end(p);
+                    Py_DECREF(kwargs);
+                    Py_XDECREF(hint);
+                    return tv_reread(p, kind, whole, open, pos, level);
+                }
+                if (index != TV_HINT_KEY || !PyUnicode_CheckExact(skipped) ||
+                    TV_ITEM(node, 11) == Py_None) {
+                    Py_DECREF(skipped);
+                }
+                else {
+                    /* __type: the class it names, if another, is built from the map */
+                    Py_XSETREF(hint, skipped);
+                    PyObject *other = tv_call(p, TV_ITEM(node, 11), hint);
+                    if (other == NULL) goto error;
+                    if (other != Py_None) {
+                        if (seen != local_seen) PyMem_Free(seen);
+                        gc_end(p);
+                        Py_DECREF(kwargs);
+                        Py_DECREF(hint);
+                        /* first in the map (as written by ServiceStack): read it so; after
+                         * fields already read as this class, the pure converter reads it */
+                        PyObject *result = entries == 0 && PyList_CheckExact(other)
+                                               ? tv_class(p, kind, other, open, pos, level,
+                                                          node)
+                                               : tv_reread(p, kind, whole, open, pos, level);
+                        Py_DECREF(other);
+                        return result;
+                    }
+                    Py_DECREF(other);
+                }
             }
             else if (seen[index]) {
                 /* a field given twice (two spellings, or one key written twice): the pure
@@ -929,7 +974,8 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
                 if (seen != local_seen) PyMem_Free(seen);
                 gc_end(p);
                 Py_DECREF(kwargs);
-                return tv_reread(p, kind, node, open, pos, level);
+                Py_XDECREF(hint);
+                return tv_reread(p, kind, whole, open, pos, level);
             }
             else {
                 previous = index;
@@ -972,11 +1018,23 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
                 Py_DECREF(key);
                 if (r < 0) goto error;
             }
+            entries++;
             int r = tv_after_value(p, kind, pos, '}');
             if (r < 0) goto error;
             if (r == 0) break;
         }
     }
+    if (TV_ITEM(node, 12) != Py_None) {
+        /* an abstract class, which no __type named a subclass of: a misfit */
+        PyObject *exc = tv_call(p, TV_ITEM(node, 12), hint == NULL ? Py_None : hint);
+        if (exc != NULL) {
+            gc_end(p);
+            PyErr_SetObject(Invalid, exc);
+            Py_DECREF(exc);
+        }
+        goto error;
+    }
+    Py_CLEAR(hint);
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(required); i++) {
         Py_ssize_t index = PyLong_AsSsize_t(PyTuple_GET_ITEM(required, i));
         if (index < 0 || index >= nfields || seen[index] != 1) {
@@ -995,7 +1053,8 @@ error:
     gc_end(p); /* the values may have finalizers */
     if (seen != local_seen) PyMem_Free(seen);
     Py_DECREF(kwargs);
-    return tv_misfit_in_map(p, kind, node, open, pos, level);
+    Py_XDECREF(hint);
+    return tv_misfit_in_map(p, kind, whole, open, pos, level);
 }
 
 /* The pure converter of node on the untyped tree of the map or list opening at open (a
@@ -1079,7 +1138,7 @@ tv_value(Parser *p, int kind, PyObject *node, Py_ssize_t *pos, int in_map, Py_ss
                 if (c == '{') return tv_dict(p, kind, node, v, pos, level);
                 break;
             case TV_CLASS:
-                if (c == '{') return tv_class(p, kind, node, v, pos, level);
+                if (c == '{') return tv_class(p, kind, node, v, pos, level, NULL);
                 break;
             case TV_PY:
                 /* where a str under it may be given a map or list, from the text */

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar, overload
 
-from . import _kernel, _pure, _source
+from . import _kernel, _poly, _pure, _source
 from ._decode import parse, text_of
 from ._errors import (
     MSG_EXPECTED,
@@ -37,6 +37,7 @@ from ._plan import (
     LiteralNode,
     Node,
     OptionalNode,
+    PolyNode,
     ScalarNode,
     SequenceNode,
     TupleNode,
@@ -172,6 +173,8 @@ def _build(node: Node, forbid: bool) -> Converter:
         return _class(node, forbid)
     if isinstance(node, UnionNode):
         return _union(node, forbid)
+    if isinstance(node, PolyNode):
+        return _poly_union(node, forbid)
     if isinstance(node, LiteralNode):
         return _literal(node)
     return lambda value: value  # any
@@ -395,15 +398,35 @@ def _class(node: ClassNode, forbid: bool) -> Converter:
     required = [f.name for f in node.fields if f.required]
     wire = _wire_names(node)
     construct = None if is_typeddict else _fast_constructor(node)
+    # a dataclass is read as the subclass a __type hint names (wire-extras §19-§22)
+    declared = () if is_typeddict else (cls,)
+    abstract = not is_typeddict and inspect.isabstract(cls)
+
+    def subclass_named(hint: Any) -> Converter | None:
+        """The converter of the subclass the hint names, if it names one."""
+        if type(hint) is not str or not hint.strip():
+            return None
+        chosen = _poly.choose(declared, hint)
+        if chosen is None or chosen is cls:
+            return None
+        return compile_plan(plan(chosen), forbid)
 
     def convert(value: Any) -> Any:
         if type(value) is not dict:
             raise _expected(node, value)
+        if declared and "__type" in value:
+            other = subclass_named(value["__type"])
+            if other is not None:
+                return other(value)
         kwargs: dict[str, Any] = {}
         for key, item in value.items():
             entry = lookup.get(key)
             if entry is None:
-                if key.strip() == "__type":  # the reference's type marker: never a field
+                if _poly.is_hint_key(key):  # the type marker: never a field
+                    if declared and key != "__type":  # another spelling of it
+                        other = subclass_named(item)
+                        if other is not None:
+                            return other(value)
                     continue
                 normal = normalized_key(key)
                 entry = normalized.get(normal)
@@ -439,6 +462,8 @@ def _class(node: ClassNode, forbid: bool) -> Converter:
                 except _Invalid as e:
                     e.path.append(("field", key))
                     raise
+        if abstract:  # no hint named a class to build
+            raise _poly.not_named(node.name, declared, _poly.hint_of(value))
         for name in required:
             if name not in kwargs:
                 raise _Invalid(MSG_MISSING_FIELD.format(field=wire[name]))
@@ -450,6 +475,21 @@ def _class(node: ClassNode, forbid: bool) -> Converter:
             return cls(**kwargs)
         except (TypeError, ValueError) as e:  # __post_init__ validation, ...
             raise _Invalid(MSG_REJECTED.format(type=node.name, error=e)) from None
+
+    return convert
+
+
+def _poly_union(node: PolyNode, forbid: bool) -> Converter:
+    """A union of dataclasses: the candidate the map's __type names."""
+
+    def convert(value: Any) -> Any:
+        if type(value) is not dict:
+            raise _expected(node, value)
+        hint = _poly.hint_of(value)
+        chosen = None if hint is None else _poly.choose(node.classes, hint)
+        if chosen is None:
+            raise _poly.not_named(node.name, node.classes, hint)
+        return compile_plan(plan(chosen), forbid)(value)
 
     return convert
 
@@ -591,11 +631,13 @@ def _reads_text(node: Node, seen: set[int]) -> bool:
     if isinstance(node, DictNode):
         return isinstance(node.key, ClassNode) or _reads_text(node.value, seen)
     if isinstance(node, ClassNode):
-        return any(_reads_text(f.node, seen) for f in node.fields)
+        # (a dataclass may be read as a subclass its __type names, with fields of its own)
+        return node.kind == "dataclass" or any(_reads_text(f.node, seen) for f in node.fields)
     if isinstance(node, UnionNode):
         members = (node.map_member, node.list_member)
         return any(m is not None and _reads_text(m, seen) for m in members)
-    return False
+    # a union of dataclasses: its candidates may be subclasses defined later
+    return isinstance(node, PolyNode)
 
 
 def _c_class(node: ClassNode, forbid: bool) -> list[Any]:
@@ -619,9 +661,10 @@ def _c_class(node: ClassNode, forbid: bool) -> list[Any]:
     ignored_spellings = {s for s, i in node.normalized.items() if i in ignored}
 
     def miss(key: str) -> int:
-        """The field index of a key that is no exact spelling, or -1 to skip it."""
-        if key.strip() == "__type":
-            return -1
+        """The field index of a key that is no exact spelling, -1 to skip it, or -2 for the
+        type marker (whose value may name the class to build)."""
+        if _poly.is_hint_key(key):
+            return -2
         normal = normalized_key(key)
         index = normalized.get(normal)
         if index is None:
@@ -645,6 +688,22 @@ def _c_class(node: ClassNode, forbid: bool) -> list[Any]:
     # The learned keys: the C side's memo of, for each field, the first bare key that named
     # it (None until then). Its size never changes: threads read it without a lock.
     learned = [None] * len(fields)
+    # __type hints (wire-extras §19-§22): the compact plan of the subclass a hint names
+    # (None: the class itself); for an abstract class, the misfit of a map no hint names.
+    declared = () if is_typeddict else (node.cls,)
+
+    def choose(hint: str) -> list[Any] | None:
+        if not hint.strip():
+            return None
+        chosen = _poly.choose(declared, hint)
+        if chosen is None or chosen is node.cls:
+            return None
+        return c_plan(plan(chosen), forbid)
+
+    def not_named(hint: str | None) -> _Invalid:
+        return _poly.not_named(node.name, declared, hint)
+
+    abstract = not is_typeddict and inspect.isabstract(node.cls)
     return [
         C_CLASS,
         node.cls,
@@ -657,6 +716,8 @@ def _c_class(node: ClassNode, forbid: bool) -> list[Any]:
         learned,
         node.name,
         missing,
+        None if is_typeddict else choose,
+        not_named if abstract else None,
     ]
 
 

@@ -1,0 +1,101 @@
+"""``__type`` hints: which class a map is read as, where the declared type has several.
+
+ServiceStack marks a value whose class is not the declared one with a ``__type`` entry
+naming the class (wire-extras §19-§22). Where a dataclass ``B`` is declared, the candidates
+are ``B`` and every subclass of it, found when a hint is read (so that a subclass defined
+later is found too); where a union of dataclasses is declared, the candidates of each.
+Abstract classes are never chosen. A hint matches a candidate by its short name (the
+class name, without namespace, assembly or generic arguments); ``__jsv_type__`` in a
+class's own body gives its full wire name, which also tells apart candidates that share a
+short name.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from typing import Any
+
+from ._errors import MSG_TYPE_AMBIGUOUS, MSG_TYPE_NOT_NAMED, Invalid
+
+# The part of a type text before its assembly, generic arguments or arity.
+_NAME_END = re.compile(r"[,\[`]")
+
+
+def is_hint_key(key: str) -> bool:
+    """Whether a map key is the type hint: ``__type``, in any case, edge whitespace aside."""
+    return key.strip().lower() == "__type"
+
+
+def short_name(text: str) -> str:
+    """The short name of a type text (§20).
+
+    >>> short_name("ServiceStack.Text.Tests.JsonTests.Dog, ServiceStack.Text.Tests")
+    'Dog'
+    >>> short_name("Tests.PolymorphicListTests+OtherDog, Tests")
+    'OtherDog'
+    >>> short_name("ServiceStack.Messaging.Message`1[[System.String, mscorlib]], X")
+    'Message'
+    """
+    name = _NAME_END.split(text, 1)[0]
+    return re.split(r"[.+]", name)[-1].strip()
+
+
+def wire_type_name(cls: type) -> str:
+    """The name a class is written under: ``__jsv_type__`` from its own body (never a base
+    class's), else its ``__name__``."""
+    own = cls.__dict__.get("__jsv_type__")
+    return own if isinstance(own, str) else cls.__name__
+
+
+def candidates(declared: tuple[type, ...]) -> list[type]:
+    """The classes a map may be read as where ``declared`` is declared: each of them and
+    their subclasses at any depth, in that order, without abstract classes."""
+    found: list[type] = []
+    pending = list(declared)
+    while pending:
+        cls = pending.pop(0)
+        if cls in found:
+            continue
+        found.append(cls)
+        pending.extend(cls.__subclasses__())
+    return [cls for cls in found if not inspect.isabstract(cls)]
+
+
+def choose(declared: tuple[type, ...], hint: str) -> type | None:
+    """The candidate the hint names, or None when it names none.
+
+    Raises Invalid when several candidates share the hint's short name and not exactly one
+    of them has the hint (trimmed) as its own ``__jsv_type__``.
+    """
+    wanted = short_name(hint)
+    matches = [c for c in candidates(declared) if short_name(wire_type_name(c)) == wanted]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        return None
+    exact = [c for c in matches if c.__dict__.get("__jsv_type__") == hint.strip()]
+    if len(exact) == 1:
+        return exact[0]
+    names = ", ".join(f"{c.__module__}.{c.__qualname__}" for c in matches)
+    raise Invalid(MSG_TYPE_AMBIGUOUS.format(hint=hint, names=names))
+
+
+def hint_of(value: dict[str, Any]) -> str | None:
+    """The hint of an untyped map: the value of its ``__type`` key (any spelling), if it is
+    a text that is not empty (the last such key, as for any key written twice)."""
+    found = value.get("__type")
+    if found is None or any(k != "__type" and is_hint_key(k) for k in value):
+        found = None
+        for key, item in value.items():
+            if is_hint_key(key):
+                found = item
+    return found if isinstance(found, str) and found.strip() else None
+
+
+def not_named(expected: str, declared: tuple[type, ...], hint: str | None) -> Invalid:
+    """The misfit of a map whose hint names no candidate where one must be named (a union
+    of dataclasses, an abstract class)."""
+    names = ", ".join(wire_type_name(c) for c in candidates(declared)) or "none"
+    got = "no __type" if hint is None else f"__type {hint!r}"
+    return Invalid(MSG_TYPE_NOT_NAMED.format(expected=expected, candidates=names, got=got))

@@ -1,0 +1,277 @@
+"""Reading ``__type`` hints: the class a map is read as (wire-extras §19-§22), both kernels."""
+
+from __future__ import annotations
+
+import abc
+import dataclasses
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any, ClassVar, Union
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import jsv
+from jsv import _poly
+
+
+@dataclass
+class Animal:
+    name: str = ""
+
+
+@dataclass
+class Dog(Animal):
+    dog_bark: str = ""
+
+
+@dataclass
+class Cat(Animal):
+    cat_purr: bool = False
+
+
+@dataclass
+class Puppy(Dog):
+    age: int = 0
+
+
+@dataclass
+class Zoo:
+    animals: list[Animal] = field(default_factory=list)
+    star: Animal | None = None
+    pets: dict[str, Animal] = field(default_factory=dict)
+
+
+@dataclass
+class Home:
+    pet: Union[Dog, Cat] | None = None
+    pets: list[Union[Dog, Cat]] = field(default_factory=list)
+
+
+@dataclass
+class Shape(abc.ABC):
+    @abc.abstractmethod
+    def area(self) -> float: ...
+
+
+@dataclass
+class Circle(Shape):
+    __jsv_type__: ClassVar[str] = "Geometry.Shapes.Circle, Geometry"
+    radius: int = 0
+
+    def area(self) -> float:
+        return 3.0 * self.radius**2
+
+
+@dataclass
+class BigCircle(Circle):  # __jsv_type__ is not inherited: its wire name is its own
+    pass
+
+
+@dataclass
+class Marked:
+    type: str = ""
+    size: int = 0
+
+
+def same(value: Any, expected: Any) -> None:
+    """Equal, and of exactly the same classes (== on dataclasses compares classes too, but
+    a subclass's fields could hide a wrong class in a list)."""
+    assert type(value) is type(expected)
+    assert value == expected
+    if dataclasses.is_dataclass(value):
+        for f in dataclasses.fields(value):
+            same(getattr(value, f.name), getattr(expected, f.name))
+    elif isinstance(value, list):
+        for a, b in zip(value, expected, strict=True):
+            same(a, b)
+    elif isinstance(value, dict):
+        for key in value:
+            same(value[key], expected[key])
+
+
+def invalid(doc: str, tp: Any) -> jsv.ValidationError:
+    with pytest.raises(jsv.ValidationError) as info:
+        jsv.loads(doc, type=tp)
+    return info.value
+
+
+def test_short_names_of_type_texts() -> None:
+    # §20's table
+    assert _poly.short_name("Dog") == "Dog"
+    assert (
+        _poly.short_name("ServiceStack.Text.Tests.JsonTests.Dog, ServiceStack.Text.Tests") == "Dog"
+    )
+    assert (
+        _poly.short_name("My.Ns.Poco, tti, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null")
+        == "Poco"
+    )
+    assert (
+        _poly.short_name(
+            "ServiceStack.Text.Tests.JsonTests.PolymorphicListTests+OtherDog, "
+            "ServiceStack.Text.Tests"
+        )
+        == "OtherDog"
+    )
+    assert (
+        _poly.short_name(
+            "ServiceStack.Messaging.Message`1[[System.String, mscorlib]], ServiceStack.Interfaces"
+        )
+        == "Message"
+    )
+    assert _poly.short_name("  Dog  ") == "Dog"
+
+
+def test_a_hint_names_the_subclass_to_build() -> None:
+    doc = "{animals:[{__type:Dog,name:Fido,dogBark:woof},{name:Rex},{__type:Puppy,age:1}]}"
+    same(
+        jsv.loads(doc, type=Zoo),
+        Zoo(animals=[Dog("Fido", "woof"), Animal("Rex"), Puppy(age=1)]),
+    )
+    doc = (
+        '{star:{__type:"ServiceStack.Text.Tests.JsonTests.Cat, ServiceStack.Text.Tests",name:Tom}}'
+    )
+    same(jsv.loads(doc, type=Zoo), Zoo(star=Cat("Tom")))
+    same(
+        jsv.loads("{pets:{a:{__type:Cat,catPurr:true}}}", type=Zoo),
+        Zoo(pets={"a": Cat(cat_purr=True)}),
+    )
+    same(jsv.loads("{__type:Dog,name:F}", type=Animal), Dog("F"))
+
+
+def test_a_hint_anywhere_in_the_map_keeps_every_field() -> None:
+    # differs from the reference, which loses the fields read before the hint
+    same(jsv.loads("{name:F,dogBark:w,__type:Dog}", type=Animal), Dog("F", "w"))
+    same(jsv.loads("[{name:F,__type:Puppy,age:2}]", type=list[Animal]), [Puppy("F", age=2)])
+
+
+def test_the_hint_key_is_matched_case_insensitively_after_trimming() -> None:
+    same(jsv.loads('{"  __TYPE ":Dog,name:F}', type=Animal), Dog("F"))
+    same(jsv.loads("{ __Type : Dog , name : F }", type=Animal, trim=True), Dog("F"))
+
+
+def test_no_hint_or_a_hint_that_names_no_candidate_reads_the_declared_class() -> None:
+    same(jsv.loads("{__type:,name:F}", type=Animal), Animal("F"))
+    same(jsv.loads('{__type:"Bogus, t_read",name:F}', type=Animal), Animal("F"))
+    same(jsv.loads("{__type:Zoo,name:F}", type=Animal), Animal("F"))  # not a subclass
+    same(jsv.loads("{__type:Cat,name:F}", type=Dog), Dog("F"))  # a sibling is no candidate
+    same(jsv.loads("{__type:{a:1},name:F}", type=Animal), Animal("F"))  # no text
+
+
+def test_the_hint_never_matches_a_field() -> None:
+    same(jsv.loads("{__type:Marked,type:y,size:1}", type=Marked), Marked("y", 1))
+    with pytest.raises(jsv.ValidationError):
+        jsv.loads("{type:y,size:x}", type=Marked)
+    # nor is it an unknown key
+    assert jsv.loads("{__type:X,size:1}", type=Marked, forbid_unknown_fields=True) == Marked(size=1)
+
+
+def test_a_subclass_defined_after_a_first_decode_is_found() -> None:
+    assert jsv.loads("{__type:Late,name:F}", type=Animal) == Animal("F")
+
+    @dataclass
+    class Late(Animal):
+        late: int = 0
+
+    same(jsv.loads("{__type:Late,name:F,late:3}", type=Animal), Late("F", 3))
+
+
+def test_a_union_of_dataclasses_reads_the_member_its_hint_names() -> None:
+    doc = "{pet:{__type:Cat,name:Tom,catPurr:true},pets:[{__type:Dog},{__type:Puppy,age:2}]}"
+    same(jsv.loads(doc, type=Home), Home(pet=Cat("Tom", True), pets=[Dog(), Puppy(age=2)]))
+    same(jsv.loads("{name:Tom,__type:Cat}", type=Union[Dog, Cat]), Cat("Tom"))
+
+
+def test_a_union_map_without_a_hint_naming_a_member_is_a_validation_error() -> None:
+    error = invalid("{pet:{name:Tom}}", Home)
+    assert (error.msg, error.path, error.pos) == (
+        "Expected Dog | Cat: a map whose __type names one of Dog, Cat, Puppy, got no __type",
+        "$.pet",
+        5,
+    )
+    error = invalid("{pets:[{__type:Dog},{__type:Bogus}]}", Home)
+    assert (error.msg, error.path) == (
+        "Expected Dog | Cat: a map whose __type names one of Dog, Cat, Puppy, got __type 'Bogus'",
+        "$.pets[1]",
+    )
+    error = invalid("{}", Union[Dog, Cat])
+    assert error.path == "$"
+
+
+def test_an_abstract_class_is_never_chosen_nor_built() -> None:
+    same(jsv.loads("{__type:Circle,radius:2}", type=Shape), Circle(2))
+    same(jsv.loads("{__type:BigCircle,radius:3}", type=Shape), BigCircle(3))
+    error = invalid("{radius:2}", Shape)
+    assert (error.msg, error.path) == (
+        "Expected Shape: a map whose __type names one of "
+        "Geometry.Shapes.Circle, Geometry, BigCircle, got no __type",
+        "$",
+    )
+    error = invalid("{__type:Shape}", list[Shape] | None)
+    assert error.msg.endswith("got a map")
+
+
+def test_full_wire_names_tell_apart_classes_of_one_short_name() -> None:
+    @dataclass
+    class Spotted(Animal):
+        __jsv_type__: ClassVar[str] = "Zoo.A.Spotted, Zoo"
+
+    @dataclass
+    class Spotted2(Animal):
+        __jsv_type__: ClassVar[str] = "Zoo.B.Spotted, Zoo"
+
+    same(jsv.loads('{__type:"Zoo.B.Spotted, Zoo",name:x}', type=Animal), Spotted2("x"))
+    same(jsv.loads('{__type:" Zoo.A.Spotted, Zoo ",name:x}', type=Animal), Spotted("x"))
+    error = invalid("{__type:Spotted,name:x}", list[Animal] | None)
+    assert error.msg.endswith("got a map")
+    error = invalid("[{__type:Spotted,name:x}]", list[Animal])
+    assert error.path == "$[0]"
+    assert error.msg.startswith("The __type 'Spotted' names tests.test_polymorphism.")
+    assert error.msg.endswith(": give them __jsv_type__ texts to tell them apart")
+
+
+def test_a_union_with_one_dataclass_member_reads_its_subclasses_too() -> None:
+    same(jsv.loads("{__type:Puppy,age:1}", type=Union[Dog, str]), Puppy(age=1))
+    assert jsv.loads("woof", type=Union[Dog, str]) == "woof"
+
+
+def test_the_c_executor_reads_a_hint_first_in_the_map_itself(kernel: ModuleType) -> None:
+    if kernel.__name__ != "jsv._speedups":
+        pytest.skip("the C executor")
+    decoder = jsv.Decoder(Zoo)
+
+    def fallback(_: Any, invalid: Any) -> Any:
+        raise AssertionError(f"the C executor did not decode the document: {invalid!r}")
+
+    doc = "{animals:[{__type:Dog,name:Fido,dogBark:woof},{name:Rex},{__type:Puppy,age:1}]}"
+    value = kernel.decode_typed(doc, False, decoder._compact, fallback)
+    same(value, Zoo(animals=[Dog("Fido", "woof"), Animal("Rex"), Puppy(age=1)]))
+
+
+HINTS = st.sampled_from(["Dog", "Cat", "Puppy", "Animal", "Bogus", "", " Dog ", "A.B.Cat, X"])
+KEYS = st.sampled_from(["__type", "__TYPE", " __type", "name", "dogBark", "age", "catPurr"])
+VALUES = st.sampled_from(["x", "1", "true", "", "{a:1}", "[1]"])
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> str:
+    entries = draw(st.lists(st.tuples(KEYS, VALUES | HINTS), max_size=5))
+    return "{" + ",".join(f"{key}:{value}" for key, value in entries) + "}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(documents(), max_size=3), st.sampled_from([Animal, Union[Dog, Cat], Dog]))
+def test_both_executors_read_hints_alike(maps: list[str], tp: Any) -> None:
+    # any hint anywhere, any spelling: the C executor gives the pure executor's outcome
+    decoder = jsv.Decoder(list[tp])
+    doc = "[" + ",".join(maps) + "]"
+
+    def outcome(function: Any) -> Any:
+        try:
+            value = function(doc)
+        except jsv.JSVError as e:
+            return ("error", type(e), str(e))
+        return ("ok", [(type(v), v) for v in value])
+
+    assert outcome(decoder.decode) == outcome(decoder._decode_tree)
