@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import gc
+import sys
 import weakref
 from typing import Any
 
@@ -46,6 +47,13 @@ def _use_once(index: int, keep: list[weakref.ref[Any]]) -> None:
 
 
 def test_dropped_classes_are_freed(kernel: Any) -> None:
+    class Probe:
+        pass
+
+    if sys.getrefcount(Probe) > 1 << 30:
+        # The free-threaded 3.13 makes every class immortal once a second thread has
+        # started (deferred reference counting is not finished there): none is ever freed.
+        pytest.skip("classes are immortal in this process")
     keep: list[weakref.ref[Any]] = []
     for index in range(COUNT):
         _use_once(index, keep)
