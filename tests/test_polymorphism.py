@@ -168,13 +168,18 @@ def test_the_hint_never_matches_a_field() -> None:
 
 
 def test_a_subclass_defined_after_a_first_decode_is_found() -> None:
-    assert jsv.loads("{__type:Late,name:F}", type=Animal) == Animal("F")
+    # (a base of its own: the classes a test defines outlive it, and each kernel runs it)
+    @dataclass
+    class Pet:
+        name: str = ""
+
+    assert jsv.loads("{__type:Late,name:F}", type=Pet) == Pet("F")
 
     @dataclass
-    class Late(Animal):
+    class Late(Pet):
         late: int = 0
 
-    same(jsv.loads("{__type:Late,name:F,late:3}", type=Animal), Late("F", 3))
+    same(jsv.loads("{__type:Late,name:F,late:3}", type=Pet), Late("F", 3))
 
 
 def test_a_union_of_dataclasses_reads_the_member_its_hint_names() -> None:
@@ -214,21 +219,27 @@ def test_an_abstract_class_is_never_chosen_nor_built() -> None:
 
 def test_full_wire_names_tell_apart_classes_of_one_short_name() -> None:
     @dataclass
-    class Spotted(Animal):
+    class Pet:
+        name: str = ""
+
+    @dataclass
+    class Spotted(Pet):
         __jsv_type__: ClassVar[str] = "Zoo.A.Spotted, Zoo"
 
     @dataclass
-    class Spotted2(Animal):
+    class Spotted2(Pet):
         __jsv_type__: ClassVar[str] = "Zoo.B.Spotted, Zoo"
 
-    same(jsv.loads('{__type:"Zoo.B.Spotted, Zoo",name:x}', type=Animal), Spotted2("x"))
-    same(jsv.loads('{__type:" Zoo.A.Spotted, Zoo ",name:x}', type=Animal), Spotted("x"))
-    error = invalid("{__type:Spotted,name:x}", list[Animal] | None)
-    assert error.msg.endswith("got a map")
-    error = invalid("[{__type:Spotted,name:x}]", list[Animal])
+    same(jsv.loads('{__type:"Zoo.B.Spotted, Zoo",name:x}', type=Pet), Spotted2("x"))
+    same(jsv.loads('{__type:" Zoo.A.Spotted, Zoo ",name:x}', type=Pet), Spotted("x"))
+    error = invalid("[{__type:Spotted,name:x}]", list[Pet])
     assert error.path == "$[0]"
-    assert error.msg.startswith("The __type 'Spotted' names tests.test_polymorphism.")
-    assert error.msg.endswith(": give them __jsv_type__ texts to tell them apart")
+    assert error.msg == (
+        "The __type 'Spotted' names tests.test_polymorphism.test_full_wire_names_tell_apart_"
+        "classes_of_one_short_name.<locals>.Spotted, tests.test_polymorphism.test_full_wire_"
+        "names_tell_apart_classes_of_one_short_name.<locals>.Spotted2: give them __jsv_type__ "
+        "texts to tell them apart"
+    )
 
 
 def test_a_union_with_one_dataclass_member_reads_its_subclasses_too() -> None:
