@@ -1948,6 +1948,13 @@ typedef struct {
 
 #define ENCODE_LOCAL_FRAMES 32
 
+/* The circular-reference test compares a container about to be opened with every open
+ * one. The first OPEN_LINEAR frames are compared one by one (cheap for the usual shallow
+ * documents); the frames deeper than that are also kept in a small open-addressing set of
+ * their containers' addresses, so that a deep document costs a lookup per container
+ * instead of a scan of all its ancestors (which made a 200-deep document quadratic). */
+#define OPEN_LINEAR 8
+
 typedef struct {
     Writer w;
     /* the field values of the dataclasses being written, read when each is opened: one
@@ -1964,7 +1971,75 @@ typedef struct {
     PyObject *unit;       /* NULL: compact */
     int keep_none;
     PyObject *set_key;    /* the sort key for sets, created on first use */
+    PyObject **open_set;  /* the containers of frames >= OPEN_LINEAR; NULL until needed */
+    size_t open_mask;     /* its size - 1 (a power of two) */
 } Encoder;
+
+ALWAYS_INLINE size_t
+open_set_hash(const Encoder *e, PyObject *obj)
+{
+    /* Fibonacci hashing of the address (its low bits are alignment) */
+    uint64_t h = (uint64_t)(uintptr_t)obj * 0x9E3779B97F4A7C15ULL;
+    return (size_t)(h >> 40) & e->open_mask;
+}
+
+/* Whether obj is in the set of deep open containers (linear probing). */
+static int
+open_set_has(const Encoder *e, PyObject *obj)
+{
+    if (e->open_set == NULL) return 0;
+    for (size_t i = open_set_hash(e, obj);; i = (i + 1) & e->open_mask) {
+        if (e->open_set[i] == obj) return 1;
+        if (e->open_set[i] == NULL) return 0;
+    }
+}
+
+static void
+open_set_put(Encoder *e, PyObject *obj)
+{
+    size_t i = open_set_hash(e, obj);
+    while (e->open_set[i] != NULL) i = (i + 1) & e->open_mask;
+    e->open_set[i] = obj;
+}
+
+/* Add obj, the container of the frame about to be pushed at depth e->depth + 1. The set
+ * starts small and is rebuilt four times as large when half full; the frames' containers
+ * are put back in the order of their opening, which keeps open_set_remove() valid. */
+static int
+open_set_add(Encoder *e, PyObject *obj)
+{
+    size_t count = (size_t)(e->depth + 1 - OPEN_LINEAR); /* already in the set */
+    if (e->open_set == NULL || 2 * (count + 1) > e->open_mask + 1) {
+        size_t size = e->open_set == NULL ? 256 : 4 * (e->open_mask + 1);
+        PyObject **table = PyMem_Calloc(size, sizeof(PyObject *));
+        if (table == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        PyMem_Free(e->open_set);
+        e->open_set = table;
+        e->open_mask = size - 1;
+        for (Py_ssize_t i = OPEN_LINEAR; i <= e->depth; i++) {
+            open_set_put(e, e->frames[i].container);
+        }
+    }
+    open_set_put(e, obj);
+    return 0;
+}
+
+/* Remove obj, the container added last (frames close in the reverse order of their
+ * opening): no container added before it probed past its slot, which was empty then, so
+ * emptying the slot again breaks no probe sequence. */
+static void
+open_set_remove(Encoder *e, PyObject *obj)
+{
+    for (size_t i = open_set_hash(e, obj);; i = (i + 1) & e->open_mask) {
+        if (e->open_set[i] == obj) {
+            e->open_set[i] = NULL;
+            return;
+        }
+    }
+}
 
 static void
 frame_clear(EncodeFrame *f)
@@ -2270,11 +2345,16 @@ open_container_as(Encoder *e, PyObject *value, int plain_dataclass)
         encoder_error_path(e, MSG_ENCODE_TOO_DEEP, 0, NULL);
         goto fail;
     }
-    for (Py_ssize_t i = 1; i <= e->depth; i++) {
+    Py_ssize_t linear = e->depth < OPEN_LINEAR ? e->depth : OPEN_LINEAR - 1;
+    for (Py_ssize_t i = 1; i <= linear; i++) {
         if (e->frames[i].container == value) {
             encoder_error_path(e, MSG_CIRCULAR, 0, NULL);
             goto fail;
         }
+    }
+    if (e->depth >= OPEN_LINEAR && open_set_has(e, value)) {
+        encoder_error_path(e, MSG_CIRCULAR, 0, NULL);
+        goto fail;
     }
     if (plain_dataclass) {
         goto dataclass;
@@ -2387,8 +2467,14 @@ open_container_as(Encoder *e, PyObject *value, int plain_dataclass)
         nf.iter_mode = ITER_FIELDS;
     }
     nf.container = value; /* takes the reference */
+    if (e->depth + 1 >= OPEN_LINEAR && open_set_add(e, value) < 0) {
+        if (nf.iter_mode == ITER_FIELDS) vs_drop(&e->values, nf.base);
+        frame_clear(&nf);
+        return -1;
+    }
     if (e->depth + 1 >= e->capacity) {
-        Py_ssize_t new_capacity = e->capacity * 2;
+        /* past the local frames, a deep document: room for 256 at once */
+        Py_ssize_t new_capacity = e->capacity < 256 ? 256 : e->capacity * 2;
         EncodeFrame *grown;
         if (e->frames == e->local) {
             grown = PyMem_Malloc(sizeof(EncodeFrame) * (size_t)new_capacity);
@@ -2399,6 +2485,7 @@ open_container_as(Encoder *e, PyObject *value, int plain_dataclass)
         }
         if (grown == NULL) {
             PyErr_NoMemory();
+            if (e->depth + 1 >= OPEN_LINEAR) open_set_remove(e, value);
             if (nf.iter_mode == ITER_FIELDS) vs_drop(&e->values, nf.base);
             frame_clear(&nf);
             return -1;
@@ -2760,6 +2847,7 @@ encoder_run(Encoder *e)
                 return NULL;
             }
             if (f->iter_mode == ITER_FIELDS) vs_drop(&e->values, f->base);
+            if (e->depth >= OPEN_LINEAR) open_set_remove(e, f->container);
             frame_clear(f);
             e->depth--;
             if (write_char(w, ',') < 0) return NULL;
@@ -2931,6 +3019,8 @@ encode_impl(PyObject *obj, PyObject *rename, PyObject *indent, PyObject *default
     e.unit = unit;
     e.keep_none = keep_none == Py_True;
     e.set_key = NULL;
+    e.open_set = NULL;
+    e.open_mask = 0;
     memset(&e.frames[0], 0, sizeof(EncodeFrame));
     e.frames[0].kind = KIND_LIST;
     e.frames[0].iter_mode = ITER_SINGLE;
@@ -2942,6 +3032,7 @@ encode_impl(PyObject *obj, PyObject *rename, PyObject *indent, PyObject *default
 
     for (Py_ssize_t i = 0; i <= e.depth; i++) frame_clear(&e.frames[i]);
     if (e.frames != e.local) PyMem_Free(e.frames);
+    PyMem_Free(e.open_set);
     vs_free(&e.values);
     writer_free(&e.w);
     Py_DECREF(rename_fn);
