@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from . import _kernel
-from ._api import dump, dumps, load, loads, reformat
+from ._api import dump, dumpb, dumps, load, loads, reformat
 from ._errors import MAX_DEPTH, DecodeError, EncodeError, JSVError, ValidationError
 from ._typed import Decoder, Encoder
 from ._version import __version__
@@ -28,6 +28,7 @@ __all__ = [
     "ValidationError",
     "__version__",
     "dump",
+    "dumpb",
     "dumps",
     "load",
     "loads",
