@@ -2215,7 +2215,7 @@ open_set_add(Encoder *e, PyObject *obj)
 {
     size_t count = (size_t)(e->depth + 1 - OPEN_LINEAR); /* already in the set */
     if (e->open_set == NULL || 2 * (count + 1) > e->open_mask + 1) {
-        size_t size = e->open_set == NULL ? 256 : 4 * (e->open_mask + 1);
+        size_t size = e->open_set == NULL ? 512 : 4 * (e->open_mask + 1);
         PyObject **table = PyMem_Calloc(size, sizeof(PyObject *));
         if (table == NULL) {
             PyErr_NoMemory();
@@ -2581,7 +2581,7 @@ open_container_as(Encoder *e, PyObject *value, int plain_dataclass)
         }
     }
     else if (PyList_Check(value) || PyTuple_Check(value) || PyAnySet_Check(value)) {
-        if (PyAnySet_Check(value)) {
+        if (!PyList_Check(value) && !PyTuple_Check(value)) { /* a set */
             if (e->set_key == NULL) {
                 PyObject *kwargs = Py_BuildValue("{OOOOOO}", str_rename, e->rename, str_indent,
                                                  Py_None, str_default,
