@@ -2920,7 +2920,7 @@ dict_fast(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
 
 /* Compact output, an exact list: as dict_fast(); a plain dataclass item is opened here
  * (2), and enum members with a str value are written here. */
-static int
+ALWAYS_INLINE int
 list_fast(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
 {
     Writer *w = &e->w;
