@@ -2907,6 +2907,14 @@ dict_fast(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
                 if (write_char(w, ',') < 0) return -1;
                 continue;
             }
+            if (t == &PyDict_Type || t == &PyList_Type || t == &PyTuple_Type) {
+                /* a plain container: opened here, as the main loop would (2) */
+                if (write_string(w, k) < 0 || write_char(w, ':') < 0) return -1;
+                Py_INCREF(k);
+                Py_XSETREF(f->here, k);
+                Py_INCREF(v);
+                return open_container(e, v) < 0 ? -1 : 2;
+            }
         }
         Py_INCREF(k);
         Py_INCREF(v);
@@ -2937,6 +2945,13 @@ list_fast(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
             return -1;
         }
         if (r == 0) {
+            PyTypeObject *t = Py_TYPE(v);
+            if (t == &PyDict_Type || t == &PyList_Type || t == &PyTuple_Type) {
+                /* a plain container: opened here, as the main loop would (2) */
+                Py_INCREF(v);
+                f->here_index = f->index++;
+                return open_container(e, v) < 0 ? -1 : 2;
+            }
             Py_INCREF(v); /* the class table may run code that changes the list */
             r = tv_enum_or_dataclass(w, v);
             if (r < 0) {
