@@ -1432,7 +1432,8 @@ speedups_decode_raw_keys(PyObject *module, PyObject *const *args, Py_ssize_t nar
 /* happens, and a str with other characters is encoded as it is copied (write_sub).     */
 
 /* Whether the SSE2 paths run (a switch for the tests, which compare both with the pure
- * encoder: the scalar twins run wherever SSE2 is not available). */
+ * encoder: the scalar twins run wherever SSE2 is not available). Both give the same output,
+ * so switching it while other threads encode (free-threaded builds) changes only speed. */
 static int use_simd = 1;
 
 typedef struct {
