@@ -236,6 +236,12 @@ def untyped_cases(p: Payload, kernels: list[ModuleType]) -> list[Case]:
         cases.append(Case(p.name, "encode", "untyped", kernel_label(kernel), jsv.dumps, p.tree,
                           len(p.jsv), lambda out: same(jsv.loads(out), p.tree),
                           before=_activate(kernel)))
+    # UTF-8 bytes out, what orjson and msgspec write (a jsv without dumpb has no such row)
+    for kernel in kernels if hasattr(jsv, "dumpb") else []:
+        cases.append(Case(p.name, "encode", "untyped", kernel_label(kernel) + " bytes",
+                          jsv.dumpb, p.tree, len(p.jsv),
+                          lambda out: out == p.jsv and same(jsv.loads(out), p.tree),
+                          before=_activate(kernel)))
     return cases
 
 
@@ -308,6 +314,11 @@ def typed_cases(p: Payload, kernels: list[ModuleType]) -> list[Case]:
                 continue
             cases.append(Case(p.name, "encode", "typed", label, encode, p.obj, len(p.jsv),
                               is_jsv, before=_activate(kernel)))
+            encode_bytes = getattr(encoder_cls(), "encode_bytes", None)
+            if encode_bytes is None:
+                continue
+            cases.append(Case(p.name, "encode", "typed", label + " bytes", encode_bytes, p.obj,
+                              len(p.jsv), is_jsv, before=_activate(kernel)))
     if msgspec is not None:
         cases.append(Case(p.name, "encode", "typed", "msgspec",
                           msgspec.json.Encoder().encode, p.obj, len(tj), is_typed_json))

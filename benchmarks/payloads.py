@@ -354,6 +354,54 @@ def strings_payload(count: int, seed: int = SEED) -> Payload:
     return _untyped("strings", description, {"articles": articles})
 
 
+_PLAIN = ["Open", "Closed", "Pending", "Escalated", "Resolved", "Support", "Sales",
+          "Billing", "Low", "High", "Normal", "Yes", "No"]
+_QUOTED = ["Acme, Inc.", "10:30", "Escalated: {tier 2}", "see [1]", 'the "gold" plan',
+           "Reply, then close", "2024-01-01T09:00:00Z", " padded ", "line one\nline two"]
+
+
+def records_payload(count: int, seed: int = SEED) -> Payload:
+    """``count`` flat records of short strings, about half of them needing quotes."""
+    rng = random.Random(seed)
+    records = []
+    for i in range(count):
+        record = {"id": f"r{i:06d}", "owner": _name(rng), "email": f"{_hex(rng, 32)}@example.com"}
+        for key in ("status", "queue", "priority", "note", "label", "reply"):
+            pool = _QUOTED if rng.random() < 0.5 else _PLAIN
+            record[key] = rng.choice(pool)
+        records.append(record)
+    description = f"{count:,} records of short strings, about half needing quotes"
+    return _untyped("records", description, records)
+
+
+# Non-ASCII words: Latin-1, beyond Latin-1 (CJK, Cyrillic) and beyond U+FFFF (emoji).
+_NON_ASCII = ["naïve", "café", "façade", "Ångström", "straße", "東京", "日本語", "привет",
+              "données", "😀", "🚀 launch", "𝄞 clef", "ok 👍"]
+
+
+def prose_payload(count: int, seed: int = SEED) -> Payload:
+    """``count`` records of prose, a third of the words non-ASCII (emoji among them)."""
+    rng = random.Random(seed)
+    ascii_words = _WORDS[:19]
+    records = []
+    for i in range(count):
+        words = [
+            rng.choice(_NON_ASCII) if rng.random() < 1 / 3 else rng.choice(ascii_words)
+            for _ in range(rng.randrange(8, 40))
+        ]
+        text = " ".join(words).capitalize()
+        if rng.random() < 0.3:
+            text += ", " + rng.choice(_NON_ASCII)
+        records.append({
+            "id": str(i),
+            "title": " ".join(rng.choice(_NON_ASCII + ascii_words) for _ in range(3)),
+            "text": text + ".",
+            "lang": rng.choice(["en", "fr", "ja", "ru", "de"]),
+        })
+    description = f"{count:,} records of prose, a third of the words non-ASCII (emoji too)"
+    return _untyped("prose", description, records)
+
+
 def nested_payload(depth: int = NESTED_DEPTH) -> Payload:
     """Maps and lists alternating, ``depth`` containers deep."""
     node: Any = {"leaf": "bottom", "value": "42"}
@@ -368,6 +416,8 @@ BUILDERS: dict[str, tuple[Callable[[], Payload], Callable[[], Payload]]] = {
     "sessions": (lambda: sessions_payload(1000), lambda: sessions_payload(5)),
     "strings": (lambda: strings_payload(400), lambda: strings_payload(5)),
     "nested": (nested_payload, nested_payload),
+    "records": (lambda: records_payload(2000), lambda: records_payload(5)),
+    "prose": (lambda: prose_payload(2000), lambda: prose_payload(5)),
 }
 
 NAMES = tuple(BUILDERS)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import _kernel
-from ._api import dump, dumps, load, loads, reformat
+from ._api import dump, dumpb, dumps, load, loads, reformat
 from ._errors import MAX_DEPTH, DecodeError, EncodeError, JSVError, ValidationError
 from ._query import parse_query, query_params, query_string
 from ._typed import Decoder, Encoder
@@ -41,6 +41,7 @@ __all__ = [
     "ValidationError",
     "__version__",
     "dump",
+    "dumpb",
     "dumps",
     "load",
     "loads",

@@ -1,9 +1,10 @@
-"""The public functions: loads, load, dumps, dump, reformat."""
+"""The public functions: loads, load, dumps, dumpb, dump, reformat."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
-from typing import IO, Any, TypeVar, overload
+from typing import IO, Any, TypeVar, cast, overload
 
 from . import _kernel
 from ._encode import RawKey
@@ -156,23 +157,61 @@ def dumps(
     return _kernel.encode(obj, rename, indent, default, False)
 
 
+def dumpb(
+    obj: Any,
+    /,
+    *,
+    rename: Rename = "camel",
+    indent: int | str | None = None,
+    default: Callable[[Any], Any] | None = None,
+) -> bytes:
+    """Encode ``obj`` as JSV text in UTF-8 bytes: ``dumps(obj, ...).encode()``, written
+    straight as bytes, for sockets, HTTP bodies and files opened in binary mode.
+
+    The arguments are those of :func:`dumps`. A ``str`` can hold a lone surrogate
+    (``"\\ud800"``), which UTF-8 cannot: like ``str.encode()``, ``dumpb`` refuses it, with an
+    :class:`EncodeError` naming the first one (``dumps`` writes it in the ``str``).
+
+    Example:
+        >>> import jsv
+        >>> jsv.dumpb({"city": "Zürich", "tags": ["a", None]})
+        b'{city:Z\\xc3\\xbcrich,tags:[a,]}'
+    """
+    return _kernel.encode_bytes(obj, rename, indent, default, False)
+
+
+def _is_binary(fp: Any) -> bool:
+    """Whether the file object ``fp`` takes bytes (opened in binary mode) rather than str."""
+    if isinstance(fp, io.TextIOBase):
+        return False
+    if isinstance(fp, (io.RawIOBase, io.BufferedIOBase)):
+        return True
+    return "b" in str(getattr(fp, "mode", ""))
+
+
 def dump(
     obj: Any,
-    fp: IO[str],
+    fp: IO[str] | IO[bytes],
     /,
     *,
     rename: Rename = "camel",
     indent: int | str | None = None,
     default: Callable[[Any], Any] | None = None,
 ) -> None:
-    """Encode ``obj`` (see :func:`dumps`) and write the text to the text file ``fp``.
+    """Encode ``obj`` (see :func:`dumps`) and write it to the file ``fp``: as text to a
+    text file, as UTF-8 bytes (see :func:`dumpb`) to a file opened in binary mode.
 
     Example:
         >>> import io, jsv
         >>> out = io.StringIO(); jsv.dump([1, 2], out); out.getvalue()
         '[1,2]'
+        >>> out = io.BytesIO(); jsv.dump(["é"], out); out.getvalue()
+        b'[\\xc3\\xa9]'
     """
-    fp.write(dumps(obj, rename=rename, indent=indent, default=default))
+    if _is_binary(fp):
+        cast("IO[bytes]", fp).write(dumpb(obj, rename=rename, indent=indent, default=default))
+    else:
+        cast("IO[str]", fp).write(dumps(obj, rename=rename, indent=indent, default=default))
 
 
 def reformat(text: Data, /, *, indent: int | str | None = 2, trim: bool = True) -> str:

@@ -23,6 +23,8 @@
  *   JSV_HAVE_DICT_VERSION       defined where dicts carry a version tag (3.11 only: it is
  *                               deprecated from 3.12 and removed in 3.14), with
  *                               jsv_dict_version(dict) and jsv_object_dict_ptr(obj)
+ *   jsv_bytes_resize(&o, n)     resize a bytes object that is not yet shared (in place
+ *                               where CPython can)
  *   jsv_module_gil_not_used(m)  declares that the module is safe without the GIL on a
  *                               free-threaded build (nothing elsewhere)
  *   JSV_THREAD_LOCAL            a variable of each thread (used on free-threaded builds)
@@ -140,6 +142,27 @@ jsv_object_dict_ptr(PyObject *obj)
     return _PyObject_GetDictPtr(obj);
 }
 #endif
+
+/* Resize the bytes object *obj, which nothing else references yet, to n bytes. On failure
+ * *obj is released and set to NULL, and -1 is returned. */
+static inline int
+jsv_bytes_resize(PyObject **obj, Py_ssize_t n)
+{
+#if JSV_INTERNALS_HEX < 0x030F0000
+    /* exported by 3.11 to 3.14: reallocates the object, in place where it can */
+    return _PyBytes_Resize(obj, n);
+#else
+    PyObject *out = PyBytes_FromStringAndSize(NULL, n);
+    if (out == NULL) {
+        Py_CLEAR(*obj);
+        return -1;
+    }
+    Py_ssize_t keep = PyBytes_GET_SIZE(*obj) < n ? PyBytes_GET_SIZE(*obj) : n;
+    memcpy(PyBytes_AS_STRING(out), PyBytes_AS_STRING(*obj), (size_t)keep);
+    Py_SETREF(*obj, out);
+    return 0;
+#endif
+}
 
 static inline int
 jsv_module_gil_not_used(PyObject *module)

@@ -24,6 +24,7 @@ from ._errors import (
     MAX_DEPTH,
     MSG_CIRCULAR,
     MSG_ENCODE_TOO_DEEP,
+    MSG_LONE_SURROGATE,
     MSG_SINGLE_NONE_LIST,
     MSG_UNSUPPORTED_KEY,
     MSG_UNSUPPORTED_TYPE,
@@ -397,3 +398,21 @@ def encode(
     if out and out[-1] == ",":
         out.pop()
     return "".join(out)
+
+
+def encode_bytes(
+    obj: Any,
+    rename: Rename = "camel",
+    indent: int | str | None = None,
+    default: Callable[[Any], Any] | None = None,
+    keep_none: bool = False,
+) -> bytes:
+    """:func:`encode` as UTF-8 bytes: ``encode(...).encode("utf-8")``, where a lone
+    surrogate (a str can hold one, UTF-8 cannot) is an :class:`EncodeError` naming the
+    first one."""
+    text = encode(obj, rename, indent, default, keep_none)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        char = f"U+{ord(text[e.start]):04X}"
+        raise EncodeError(MSG_LONE_SURROGATE.format(char=char)) from None

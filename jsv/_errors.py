@@ -37,6 +37,9 @@ MSG_SINGLE_NONE_LIST: Final = (
 )
 MSG_CIRCULAR: Final = "Circular reference detected (at {path})"
 MSG_ENCODE_TOO_DEEP: Final = f"Nesting deeper than {MAX_DEPTH} levels (at {{path}})"
+MSG_LONE_SURROGATE: Final = (
+    "A lone surrogate ({char}) has no UTF-8 form: the text can only be written as a str"
+)
 
 # Typed decoding (validation) messages.
 MSG_EXPECTED: Final = "Expected {expected}, got {got}"

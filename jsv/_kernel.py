@@ -17,16 +17,18 @@ from . import _pure
 decode: Callable[[Any, bool], Any]
 decode_raw_keys: Callable[[Any, bool, Callable[[str], str]], Any]
 encode: Callable[..., str]
+encode_bytes: Callable[..., bytes]
 #: The module providing the active kernel.
 active: ModuleType
 
 
 def use(implementation: ModuleType) -> None:
     """Make ``implementation`` (``jsv._pure`` or ``jsv._speedups``) the active kernel."""
-    global decode, decode_raw_keys, encode, active
+    global decode, decode_raw_keys, encode, encode_bytes, active
     decode = implementation.decode
     decode_raw_keys = implementation.decode_raw_keys
     encode = implementation.encode
+    encode_bytes = implementation.encode_bytes
     active = implementation
 
 

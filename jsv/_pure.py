@@ -1,7 +1,8 @@
 """The pure-Python kernel as one module, the reference for the C accelerator's interface.
 
-``decode(data, trim)``, ``decode_raw_keys(data, trim, map_key)`` and
-``encode(obj, rename, indent, default, keep_none)``.
+``decode(data, trim)``, ``decode_raw_keys(data, trim, map_key)``,
+``encode(obj, rename, indent, default, keep_none)`` and ``encode_bytes`` (the same
+arguments; UTF-8 bytes).
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from typing import Any
 
 from ._decode import parse, text_of
 from ._encode import encode as encode
+from ._encode import encode_bytes as encode_bytes
 
-__all__ = ["decode", "decode_raw_keys", "encode"]
+__all__ = ["decode", "decode_raw_keys", "encode", "encode_bytes"]
 
 
 def decode(data: Any, trim: bool) -> Any:

@@ -55,9 +55,11 @@ static PyObject *MSG_UNSUPPORTED_KEY;
 static PyObject *MSG_SINGLE_NONE_LIST;
 static PyObject *MSG_CIRCULAR;
 static PyObject *MSG_ENCODE_TOO_DEEP;
+static PyObject *MSG_LONE_SURROGATE;
 static PyObject *py_unterminated;  /* jsv._errors.unterminated */
 
 static PyObject *py_encode;        /* jsv._encode.encode */
+static PyObject *py_encode_bytes;  /* jsv._encode.encode_bytes */
 static PyObject *py_scalar_token;  /* jsv._encode._scalar_token */
 static PyObject *py_key_token;     /* jsv._encode._key_token */
 static PyObject *py_field_reader;  /* jsv._encode._field_reader */
@@ -69,6 +71,7 @@ static PyObject *py_sorted;        /* builtins.sorted */
 static PyObject *rename_camel, *rename_pascal, *rename_snake; /* the policy functions */
 
 static PyObject *str_camel, *str_pascal, *str_snake, *str_colon, *str_colon_space;
+static PyObject *str_char;
 static PyObject *str_empty, *str_quote, *str_dquote, *str_format, *str_type, *str_path,
     *str_reason, *str_name, *str_items, *str_dataclass_fields, *str_key,
     *str_rename, *str_indent, *str_default, *str_str_method;
@@ -1426,6 +1429,14 @@ speedups_decode_raw_keys(PyObject *module, PyObject *const *args, Py_ssize_t nar
 /* ------------------------------------------------------------------------------------ */
 /* Encoding: the output buffer, a growing array of UCS1/UCS2/UCS4 code units            */
 /* It is the result str itself (not yet shared), resized as it grows and at the end.    */
+/* For encode_bytes() it is the result bytes object instead, written in UTF-8: its kind  */
+/* stays 1 and its maxchar 0x10FFFF, so that ASCII is copied as it is and no widening    */
+/* happens, and a str with other characters is encoded as it is copied (write_sub).     */
+
+/* Whether the SSE2 paths run (a switch for the tests, which compare both with the pure
+ * encoder: the scalar twins run wherever SSE2 is not available). Both give the same output,
+ * so switching it while other threads encode (free-threaded builds) changes only speed. */
+static int use_simd = 1;
 
 typedef struct {
     PyObject *obj; /* the str being written, of capacity cap and maximum character maxchar */
@@ -1435,19 +1446,27 @@ typedef struct {
     Py_ssize_t len; /* in code units */
     Py_ssize_t cap; /* in code units */
     int cut;        /* text was removed: maxchar may be too high */
+    int utf8;       /* obj is a bytes object, written in UTF-8 */
+    /* UTF-8: where the first lone surrogate written is, or -1, and what it is. It is an
+     * error only if it is still there at the end (an entry can be taken out again). */
+    Py_ssize_t surrogate_at;
+    Py_UCS4 surrogate;
 } Writer;
 
 static int
-writer_init(Writer *w)
+writer_init(Writer *w, int utf8)
 {
     w->kind = PyUnicode_1BYTE_KIND;
-    w->maxchar = 127;
+    w->maxchar = utf8 ? 0x10FFFF : 127;
     w->cut = 0;
+    w->utf8 = utf8;
+    w->surrogate_at = -1;
+    w->surrogate = 0;
     w->len = 0;
     w->cap = 1024;
-    w->obj = PyUnicode_New(w->cap, 127);
+    w->obj = utf8 ? PyBytes_FromStringAndSize(NULL, w->cap) : PyUnicode_New(w->cap, 127);
     if (w->obj == NULL) return -1;
-    w->data = PyUnicode_DATA(w->obj);
+    w->data = utf8 ? PyBytes_AS_STRING(w->obj) : PyUnicode_DATA(w->obj);
     return 0;
 }
 
@@ -1467,11 +1486,25 @@ writer_grow(Writer *w, Py_ssize_t extra)
         return -1;
     }
     Py_ssize_t cap = w->cap;
-    while (cap < need) cap = cap + (cap >> 1) + 64;
-    if (PyUnicode_Resize(&w->obj, cap) < 0) return -1;
-    w->data = PyUnicode_DATA(w->obj);
+    while (cap < need) cap *= 2; /* each doubling copies what is written: once in all */
+    if (w->utf8) {
+        if (jsv_bytes_resize(&w->obj, cap) < 0) return -1;
+        w->data = PyBytes_AS_STRING(w->obj);
+    }
+    else {
+        if (PyUnicode_Resize(&w->obj, cap) < 0) return -1;
+        w->data = PyUnicode_DATA(w->obj);
+    }
     w->cap = cap;
     return 0;
+}
+
+/* Take back what was written from mark on (an entry left out, or written again). */
+ALWAYS_INLINE void
+writer_cut(Writer *w, Py_ssize_t mark)
+{
+    w->len = mark;
+    if (w->surrogate_at >= mark) w->surrogate_at = -1;
 }
 
 ALWAYS_INLINE int
@@ -1488,7 +1521,7 @@ widen_1to2(Py_UCS2 *dst, const Py_UCS1 *src, Py_ssize_t n)
 {
     Py_ssize_t i = 0;
 #if defined(__SSE2__)
-    if (n >= 8) {
+    if (use_simd && n >= 8) {
         const __m128i zero = _mm_setzero_si128();
         for (; i + 8 <= n; i += 8) {
             __m128i v = _mm_loadl_epi64((const __m128i *)(src + i));
@@ -1610,15 +1643,130 @@ put_latin1(Writer *w, Py_ssize_t at, const Py_UCS1 *src, Py_ssize_t n)
     }
 }
 
+/* Write c as UTF-8 at out (room reserved); a lone surrogate is written as its three bytes
+ * (as the "surrogatepass" error handler would) and remembered: the result is an error if
+ * it is still there at the end (see writer_finish()). */
+ALWAYS_INLINE unsigned char *
+put_utf8_char(Writer *w, unsigned char *out, Py_UCS4 c)
+{
+    if (c < 0x80) {
+        *out++ = (unsigned char)c;
+    }
+    else if (c < 0x800) {
+        *out++ = (unsigned char)(0xC0 | (c >> 6));
+        *out++ = (unsigned char)(0x80 | (c & 0x3F));
+    }
+    else if (c < 0x10000) {
+        if (UNLIKELY(c >= 0xD800 && c <= 0xDFFF) && w->surrogate_at < 0) {
+            w->surrogate_at = (Py_ssize_t)(out - (unsigned char *)w->data);
+            w->surrogate = c;
+        }
+        *out++ = (unsigned char)(0xE0 | (c >> 12));
+        *out++ = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+        *out++ = (unsigned char)(0x80 | (c & 0x3F));
+    }
+    else {
+        *out++ = (unsigned char)(0xF0 | (c >> 18));
+        *out++ = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
+        *out++ = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+        *out++ = (unsigned char)(0x80 | (c & 0x3F));
+    }
+    return out;
+}
+
+/* Append the code units (kind, data)[start:start + n] in UTF-8. Runs of ASCII are copied
+ * a vector at a time (16 Latin-1 units, 8 UCS-2 units or 4 UCS-4 units, narrowed to
+ * bytes): a vector is stored whole, and the output advances past its leading ASCII
+ * units only, so that the first other character is encoded over the rest (the room
+ * reserved for the worst case, 2 to 4 bytes a unit, leaves space for the whole store). */
+static int
+write_utf8(Writer *w, int kind, const void *data, Py_ssize_t start, Py_ssize_t n)
+{
+    if (n > PY_SSIZE_T_MAX / 8) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if (writer_reserve(w, n * (kind == PyUnicode_1BYTE_KIND ? 2 : kind + 1)) < 0) return -1;
+    unsigned char *out = (unsigned char *)w->data + w->len;
+    Py_ssize_t i = 0;
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *src = (const Py_UCS1 *)data + start;
+        for (;;) {
+#if defined(__SSE2__)
+            while (use_simd && i + 16 <= n) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(src + i));
+                int other = _mm_movemask_epi8(v); /* the units >= 0x80 */
+                _mm_storeu_si128((__m128i *)out, v);
+                int ascii = other ? __builtin_ctz((unsigned int)other) : 16;
+                out += ascii;
+                i += ascii;
+                if (other) break;
+            }
+#endif
+            if (i >= n) break;
+            out = put_utf8_char(w, out, src[i++]);
+        }
+    }
+    else if (kind == PyUnicode_2BYTE_KIND) {
+        const Py_UCS2 *src = (const Py_UCS2 *)data + start;
+        for (;;) {
+#if defined(__SSE2__)
+            while (use_simd && i + 8 <= n) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(src + i));
+                __m128i high = _mm_and_si128(v, _mm_set1_epi16((short)0xFF80));
+                /* two bits per unit, set for the ASCII ones */
+                unsigned int ascii_bits = (unsigned int)_mm_movemask_epi8(
+                    _mm_cmpeq_epi16(high, _mm_setzero_si128()));
+                _mm_storel_epi64((__m128i *)out, _mm_packus_epi16(v, v));
+                int ascii = ascii_bits == 0xFFFF ? 8 : __builtin_ctz(~ascii_bits) / 2;
+                out += ascii;
+                i += ascii;
+                if (ascii < 8) break;
+            }
+#endif
+            if (i >= n) break;
+            out = put_utf8_char(w, out, src[i++]);
+        }
+    }
+    else {
+        const Py_UCS4 *src = (const Py_UCS4 *)data + start;
+        for (;;) {
+#if defined(__SSE2__)
+            while (use_simd && i + 4 <= n) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(src + i));
+                __m128i high = _mm_and_si128(v, _mm_set1_epi32((int)0xFFFFFF80u));
+                /* four bits per unit, set for the ASCII ones */
+                unsigned int ascii_bits = (unsigned int)_mm_movemask_epi8(
+                    _mm_cmpeq_epi32(high, _mm_setzero_si128()));
+                __m128i b = _mm_packus_epi16(_mm_packs_epi32(v, v), _mm_setzero_si128());
+                int four = _mm_cvtsi128_si32(b);
+                memcpy(out, &four, 4);
+                int ascii = ascii_bits == 0xFFFF ? 4 : __builtin_ctz(~ascii_bits) / 4;
+                out += ascii;
+                i += ascii;
+                if (ascii < 4) break;
+            }
+#endif
+            if (i >= n) break;
+            out = put_utf8_char(w, out, src[i++]);
+        }
+    }
+    w->len = (Py_ssize_t)(out - (unsigned char *)w->data);
+    return 0;
+}
+
 /* Append s[start:end]; the buffer must already be wide enough for s. */
 ALWAYS_INLINE int
 write_sub(Writer *w, PyObject *s, Py_ssize_t start, Py_ssize_t end)
 {
     Py_ssize_t len = end - start;
     if (len <= 0) return 0;
-    if (writer_reserve(w, len) < 0) return -1;
     int skind = PyUnicode_KIND(s);
     const void *sdata = PyUnicode_DATA(s);
+    if (UNLIKELY(w->utf8) && !PyUnicode_IS_ASCII(s)) {
+        return write_utf8(w, skind, sdata, start, len);
+    }
+    if (writer_reserve(w, len) < 0) return -1;
     if (LIKELY(skind == PyUnicode_1BYTE_KIND)) {
         put_latin1(w, w->len, (const Py_UCS1 *)sdata + start, len);
     }
@@ -1640,6 +1788,29 @@ write_str(Writer *w, PyObject *s)
 static PyObject *
 writer_finish(Writer *w)
 {
+    if (w->utf8) {
+        if (w->surrogate_at >= 0) {
+            /* what str.encode() refuses: the first lone surrogate of the text */
+            char text[16];
+            snprintf(text, sizeof(text), "U+%04X", (unsigned int)w->surrogate);
+            PyObject *c = PyUnicode_FromString(text);
+            if (c == NULL) return NULL;
+            PyObject *msg = format_message(MSG_LONE_SURROGATE, str_char, c, NULL, NULL);
+            Py_DECREF(c);
+            if (msg == NULL) return NULL;
+            PyObject *exc = PyObject_CallOneArg(EncodeError, msg);
+            Py_DECREF(msg);
+            if (exc != NULL) {
+                PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
+                Py_DECREF(exc);
+            }
+            return NULL;
+        }
+        if (jsv_bytes_resize(&w->obj, w->len) < 0) return NULL;
+        PyObject *result = w->obj;
+        w->obj = NULL;
+        return result;
+    }
     if (w->cut && w->maxchar > 127) {
         /* the characters that made the buffer wide may be gone: let CPython pick */
         return PyUnicode_FromKindAndData(w->kind, w->data, w->len);
@@ -1662,80 +1833,6 @@ is_special(Py_UCS4 c)
     return c < 128 && special_ascii[c];
 }
 
-/* _NEEDS_QUOTES(text) is not None, for a non-empty text. */
-static int
-needs_quotes(PyObject *s)
-{
-    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
-    int kind = PyUnicode_KIND(s);
-    const void *data = PyUnicode_DATA(s);
-    Py_UCS4 first = PyUnicode_READ(kind, data, 0);
-    if (jsv_is_space(first) || first == 0xFEFF) return 1;
-    if (jsv_is_space(PyUnicode_READ(kind, data, n - 1))) return 1;
-    if (kind == PyUnicode_1BYTE_KIND) {
-        const Py_UCS1 *d = data;
-        unsigned char bad = 0;
-        for (Py_ssize_t i = 0; i < n; i++) bad |= special_ascii[d[i]];
-        if (bad) return 1;
-    }
-    else if (kind == PyUnicode_2BYTE_KIND) {
-        const Py_UCS2 *d = data;
-        for (Py_ssize_t i = 0; i < n; i++) {
-            if (d[i] < 128 && special_ascii[d[i]]) return 1;
-        }
-    }
-    else {
-        const Py_UCS4 *d = data;
-        for (Py_ssize_t i = 0; i < n; i++) {
-            if (d[i] < 128 && special_ascii[d[i]]) return 1;
-        }
-    }
-    return 0;
-}
-
-/* quote(text): '"' + text.replace('"', '""') + '"'. */
-static int
-write_quoted(Writer *w, PyObject *s)
-{
-    if (writer_widen(w, PyUnicode_MAX_CHAR_VALUE(s)) < 0) return -1;
-    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
-    int kind = PyUnicode_KIND(s);
-    const void *data = PyUnicode_DATA(s);
-    if (write_char(w, '"') < 0) return -1;
-    Py_ssize_t start = 0;
-    if (kind == PyUnicode_1BYTE_KIND) {
-        const char *d = data;
-        const char *q;
-        while ((q = memchr(d + start, '"', (size_t)(n - start))) != NULL) {
-            Py_ssize_t i = q - d;
-            if (write_sub(w, s, start, i + 1) < 0) return -1;
-            start = i; /* the '"' is written again: doubled */
-            if (write_sub(w, s, start, start + 1) < 0) return -1;
-            start = i + 1;
-        }
-    }
-    else {
-        for (Py_ssize_t i = 0; i < n; i++) {
-            if (PyUnicode_READ(kind, data, i) == '"') {
-                if (write_sub(w, s, start, i + 1) < 0) return -1;
-                start = i; /* the '"' is written again: doubled */
-            }
-        }
-    }
-    if (write_sub(w, s, start, n) < 0) return -1;
-    return write_char(w, '"');
-}
-
-/* A str by the rule of spec §4 (quote()). */
-static int
-write_string_general(Writer *w, PyObject *s)
-{
-    if (PyUnicode_READY(s) < 0) return -1;
-    if (PyUnicode_GET_LENGTH(s) == 0 || needs_quotes(s)) return write_quoted(w, s);
-    if (writer_widen(w, PyUnicode_MAX_CHAR_VALUE(s)) < 0) return -1;
-    return write_sub(w, s, 0, PyUnicode_GET_LENGTH(s));
-}
-
 #if defined(__SSE2__)
 /* The bytes of v that are one of '":,{}[]' CR LF, as a bit mask. */
 ALWAYS_INLINE int
@@ -1754,7 +1851,113 @@ special_mask(__m128i v)
                                                       _mm_cmpeq_epi8(u, close))));
     return _mm_movemask_epi8(hit);
 }
+
+/* The 16 code units of this kind at s as 16 bytes: an ASCII character stays itself, any
+ * other becomes a byte that is no ASCII character (0x80-0xFF, or 0 from a UCS-2 unit of
+ * 0x8000 or more: 0 is no special either), by the saturating packs. So the specials and
+ * '"' of a wide text are found 16 characters at a time, as in a Latin-1 one. */
+ALWAYS_INLINE __m128i
+pack16(int kind, const void *s)
+{
+    const __m128i *p = (const __m128i *)s;
+    if (kind == PyUnicode_1BYTE_KIND) return _mm_loadu_si128(p);
+    if (kind == PyUnicode_2BYTE_KIND) {
+        return _mm_packus_epi16(_mm_loadu_si128(p), _mm_loadu_si128(p + 1));
+    }
+    __m128i lo = _mm_packs_epi32(_mm_loadu_si128(p), _mm_loadu_si128(p + 1));
+    __m128i hi = _mm_packs_epi32(_mm_loadu_si128(p + 2), _mm_loadu_si128(p + 3));
+    return _mm_packus_epi16(lo, hi);
+}
 #endif
+
+/* Any of '":,{}[]' CR LF among the n code units of this kind at data? */
+static int
+has_special(int kind, const void *data, Py_ssize_t n)
+{
+    Py_ssize_t i = 0;
+#if defined(__SSE2__)
+    if (use_simd) {
+        for (; i + 16 <= n; i += 16) {
+            if (special_mask(pack16(kind, (const char *)data + i * kind))) return 1;
+        }
+    }
+#endif
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *d = data;
+        unsigned char bad = 0;
+        for (; i < n; i++) bad |= special_ascii[d[i]];
+        return bad;
+    }
+    for (; i < n; i++) {
+        if (is_special(PyUnicode_READ(kind, data, i))) return 1;
+    }
+    return 0;
+}
+
+/* The first index >= i of a '"' among the n code units of this kind at data, or n. */
+static Py_ssize_t
+find_quote(int kind, const void *data, Py_ssize_t i, Py_ssize_t n)
+{
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const char *d = data;
+        const char *q = memchr(d + i, '"', (size_t)(n - i));
+        return q == NULL ? n : q - d;
+    }
+#if defined(__SSE2__)
+    if (use_simd) {
+        const __m128i quote = _mm_set1_epi8('"');
+        for (; i + 16 <= n; i += 16) {
+            __m128i v = pack16(kind, (const char *)data + i * kind);
+            if (_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote))) break; /* it is among these */
+        }
+    }
+#endif
+    for (; i < n; i++) {
+        if (PyUnicode_READ(kind, data, i) == '"') return i;
+    }
+    return n;
+}
+
+/* _NEEDS_QUOTES(text) is not None, for a non-empty text. */
+static int
+needs_quotes(PyObject *s)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    Py_UCS4 first = PyUnicode_READ(kind, data, 0);
+    if (jsv_is_space(first) || first == 0xFEFF) return 1;
+    if (jsv_is_space(PyUnicode_READ(kind, data, n - 1))) return 1;
+    return has_special(kind, data, n);
+}
+
+/* quote(text): '"' + text.replace('"', '""') + '"'. */
+static int
+write_quoted(Writer *w, PyObject *s)
+{
+    if (writer_widen(w, PyUnicode_MAX_CHAR_VALUE(s)) < 0) return -1;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    if (write_char(w, '"') < 0) return -1;
+    Py_ssize_t start = 0, i;
+    for (Py_ssize_t from = 0; (i = find_quote(kind, data, from, n)) < n; from = i + 1) {
+        if (write_sub(w, s, start, i + 1) < 0) return -1;
+        start = i; /* the '"' is written again: doubled */
+    }
+    if (write_sub(w, s, start, n) < 0) return -1;
+    return write_char(w, '"');
+}
+
+/* A str by the rule of spec §4 (quote()). */
+static int
+write_string_general(Writer *w, PyObject *s)
+{
+    if (PyUnicode_READY(s) < 0) return -1;
+    if (PyUnicode_GET_LENGTH(s) == 0 || needs_quotes(s)) return write_quoted(w, s);
+    if (writer_widen(w, PyUnicode_MAX_CHAR_VALUE(s)) < 0) return -1;
+    return write_sub(w, s, 0, PyUnicode_GET_LENGTH(s));
+}
 
 /* Any of '":,{}[]' CR LF among the n ASCII characters at s? Short texts are read in two
  * overlapping halves, long ones 16 bytes at a time and the rest as the last 16. */
@@ -1762,14 +1965,17 @@ ALWAYS_INLINE int
 ascii_has_special(const Py_UCS1 *s, Py_ssize_t n)
 {
 #if defined(__SSE2__)
-    if (n >= 16) {
+    if (!use_simd) {
+        /* the scalar twin, below */
+    }
+    else if (n >= 16) {
         Py_ssize_t i = 0;
         for (; i + 16 <= n; i += 16) {
             if (special_mask(_mm_loadu_si128((const __m128i *)(s + i)))) return 1;
         }
         return i < n && special_mask(_mm_loadu_si128((const __m128i *)(s + n - 16)));
     }
-    if (n >= 8) {
+    else if (n >= 8) {
         __m128i v = _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)s),
                                        _mm_loadl_epi64((const __m128i *)(s + n - 8)));
         return special_mask(v) != 0;
@@ -1950,6 +2156,13 @@ typedef struct {
 
 #define ENCODE_LOCAL_FRAMES 32
 
+/* The circular-reference test compares a container about to be opened with every open
+ * one. The first OPEN_LINEAR frames are compared one by one (cheap for the usual shallow
+ * documents); the frames deeper than that are also kept in a small open-addressing set of
+ * their containers' addresses, so that a deep document costs a lookup per container
+ * instead of a scan of all its ancestors (which made a 200-deep document quadratic). */
+#define OPEN_LINEAR 8
+
 typedef struct {
     Writer w;
     /* the field values of the dataclasses being written, read when each is opened: one
@@ -1966,7 +2179,75 @@ typedef struct {
     PyObject *unit;       /* NULL: compact */
     int keep_none;
     PyObject *set_key;    /* the sort key for sets, created on first use */
+    PyObject **open_set;  /* the containers of frames >= OPEN_LINEAR; NULL until needed */
+    size_t open_mask;     /* its size - 1 (a power of two) */
 } Encoder;
+
+ALWAYS_INLINE size_t
+open_set_hash(const Encoder *e, PyObject *obj)
+{
+    /* Fibonacci hashing of the address (its low bits are alignment) */
+    uint64_t h = (uint64_t)(uintptr_t)obj * 0x9E3779B97F4A7C15ULL;
+    return (size_t)(h >> 40) & e->open_mask;
+}
+
+/* Whether obj is in the set of deep open containers (linear probing). */
+static int
+open_set_has(const Encoder *e, PyObject *obj)
+{
+    if (e->open_set == NULL) return 0;
+    for (size_t i = open_set_hash(e, obj);; i = (i + 1) & e->open_mask) {
+        if (e->open_set[i] == obj) return 1;
+        if (e->open_set[i] == NULL) return 0;
+    }
+}
+
+static void
+open_set_put(Encoder *e, PyObject *obj)
+{
+    size_t i = open_set_hash(e, obj);
+    while (e->open_set[i] != NULL) i = (i + 1) & e->open_mask;
+    e->open_set[i] = obj;
+}
+
+/* Add obj, the container of the frame about to be pushed at depth e->depth + 1. The set
+ * starts small and is rebuilt four times as large when half full; the frames' containers
+ * are put back in the order of their opening, which keeps open_set_remove() valid. */
+static int
+open_set_add(Encoder *e, PyObject *obj)
+{
+    size_t count = (size_t)(e->depth + 1 - OPEN_LINEAR); /* already in the set */
+    if (e->open_set == NULL || 2 * (count + 1) > e->open_mask + 1) {
+        size_t size = e->open_set == NULL ? 512 : 4 * (e->open_mask + 1);
+        PyObject **table = PyMem_Calloc(size, sizeof(PyObject *));
+        if (table == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        PyMem_Free(e->open_set);
+        e->open_set = table;
+        e->open_mask = size - 1;
+        for (Py_ssize_t i = OPEN_LINEAR; i <= e->depth; i++) {
+            open_set_put(e, e->frames[i].container);
+        }
+    }
+    open_set_put(e, obj);
+    return 0;
+}
+
+/* Remove obj, the container added last (frames close in the reverse order of their
+ * opening): no container added before it probed past its slot, which was empty then, so
+ * emptying the slot again breaks no probe sequence. */
+static void
+open_set_remove(Encoder *e, PyObject *obj)
+{
+    for (size_t i = open_set_hash(e, obj);; i = (i + 1) & e->open_mask) {
+        if (e->open_set[i] == obj) {
+            e->open_set[i] = NULL;
+            return;
+        }
+    }
+}
 
 static void
 frame_clear(EncodeFrame *f)
@@ -2272,11 +2553,16 @@ open_container_as(Encoder *e, PyObject *value, int plain_dataclass)
         encoder_error_path(e, MSG_ENCODE_TOO_DEEP, 0, NULL);
         goto fail;
     }
-    for (Py_ssize_t i = 1; i <= e->depth; i++) {
+    Py_ssize_t linear = e->depth < OPEN_LINEAR ? e->depth : OPEN_LINEAR - 1;
+    for (Py_ssize_t i = 1; i <= linear; i++) {
         if (e->frames[i].container == value) {
             encoder_error_path(e, MSG_CIRCULAR, 0, NULL);
             goto fail;
         }
+    }
+    if (e->depth >= OPEN_LINEAR && open_set_has(e, value)) {
+        encoder_error_path(e, MSG_CIRCULAR, 0, NULL);
+        goto fail;
     }
     if (plain_dataclass) {
         goto dataclass;
@@ -2298,7 +2584,7 @@ open_container_as(Encoder *e, PyObject *value, int plain_dataclass)
         }
     }
     else if (PyList_Check(value) || PyTuple_Check(value) || PyAnySet_Check(value)) {
-        if (PyAnySet_Check(value)) {
+        if (!PyList_Check(value) && !PyTuple_Check(value)) { /* a set */
             if (e->set_key == NULL) {
                 PyObject *kwargs = Py_BuildValue("{OOOOOO}", str_rename, e->rename, str_indent,
                                                  Py_None, str_default,
@@ -2389,8 +2675,14 @@ open_container_as(Encoder *e, PyObject *value, int plain_dataclass)
         nf.iter_mode = ITER_FIELDS;
     }
     nf.container = value; /* takes the reference */
+    if (e->depth + 1 >= OPEN_LINEAR && open_set_add(e, value) < 0) {
+        if (nf.iter_mode == ITER_FIELDS) vs_drop(&e->values, nf.base);
+        frame_clear(&nf);
+        return -1;
+    }
     if (e->depth + 1 >= e->capacity) {
-        Py_ssize_t new_capacity = e->capacity * 2;
+        /* past the local frames, a deep document: room for 256 at once */
+        Py_ssize_t new_capacity = e->capacity < 256 ? 256 : e->capacity * 2;
         EncodeFrame *grown;
         if (e->frames == e->local) {
             grown = PyMem_Malloc(sizeof(EncodeFrame) * (size_t)new_capacity);
@@ -2401,6 +2693,7 @@ open_container_as(Encoder *e, PyObject *value, int plain_dataclass)
         }
         if (grown == NULL) {
             PyErr_NoMemory();
+            if (e->depth + 1 >= OPEN_LINEAR) open_set_remove(e, value);
             if (nf.iter_mode == ITER_FIELDS) vs_drop(&e->values, nf.base);
             frame_clear(&nf);
             return -1;
@@ -2507,7 +2800,7 @@ encode_other(Encoder *e, PyObject *value, Py_ssize_t mark)
         if (empty && f->kind != KIND_LIST && !e->keep_none) {
             /* default= gave None: omit the entry, as for any None value (spec §2) */
             Py_DECREF(result);
-            e->w.len = mark;
+            writer_cut(&e->w, mark);
             e->w.cut = 1;
             return 2;
         }
@@ -2617,6 +2910,14 @@ dict_fast(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
                 if (write_char(w, ',') < 0) return -1;
                 continue;
             }
+            if (t == &PyDict_Type || t == &PyList_Type || t == &PyTuple_Type) {
+                /* a plain container: opened here, as the main loop would (2) */
+                if (write_string(w, k) < 0 || write_char(w, ':') < 0) return -1;
+                Py_INCREF(k);
+                Py_XSETREF(f->here, k);
+                Py_INCREF(v);
+                return open_container(e, v) < 0 ? -1 : 2;
+            }
         }
         Py_INCREF(k);
         Py_INCREF(v);
@@ -2630,7 +2931,7 @@ dict_fast(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
 
 /* Compact output, an exact list: as dict_fast(); a plain dataclass item is opened here
  * (2), and enum members with a str value are written here. */
-static int
+ALWAYS_INLINE int
 list_fast(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
 {
     Writer *w = &e->w;
@@ -2647,6 +2948,13 @@ list_fast(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
             return -1;
         }
         if (r == 0) {
+            PyTypeObject *t = Py_TYPE(v);
+            if (t == &PyDict_Type || t == &PyList_Type || t == &PyTuple_Type) {
+                /* a plain container: opened here, as the main loop would (2) */
+                Py_INCREF(v);
+                f->here_index = f->index++;
+                return open_container(e, v) < 0 ? -1 : 2;
+            }
             Py_INCREF(v); /* the class table may run code that changes the list */
             r = tv_enum_or_dataclass(w, v);
             if (r < 0) {
@@ -2699,7 +3007,7 @@ fields_fast(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
                 /* the main loop writes it, key included (the same key again: the text
                  * stays as wide as the buffer unless the entry is omitted, which marks
                  * the buffer cut) */
-                w->len = mark;
+                writer_cut(w, mark);
                 goto other;
             }
         }
@@ -2762,6 +3070,7 @@ encoder_run(Encoder *e)
                 return NULL;
             }
             if (f->iter_mode == ITER_FIELDS) vs_drop(&e->values, f->base);
+            if (e->depth >= OPEN_LINEAR) open_set_remove(e, f->container);
             frame_clear(f);
             e->depth--;
             if (write_char(w, ',') < 0) return NULL;
@@ -2850,9 +3159,10 @@ encoder_run(Encoder *e)
     return writer_finish(w);
 }
 
+/* encode() (utf8: 0) and encode_bytes() (utf8: 1). */
 static PyObject *
 encode_impl(PyObject *obj, PyObject *rename, PyObject *indent, PyObject *default_fn,
-            PyObject *keep_none)
+            PyObject *keep_none, int utf8)
 {
     PyObject *rename_fn;
     if (rename == Py_None) {
@@ -2912,12 +3222,13 @@ encode_impl(PyObject *obj, PyObject *rename, PyObject *indent, PyObject *default
     if (delegate) {
         Py_DECREF(rename_fn);
         Py_XDECREF(unit);
-        return PyObject_CallFunctionObjArgs(py_encode, obj, rename, indent,
-                                            default_fn ? default_fn : Py_None, keep_none, NULL);
+        return PyObject_CallFunctionObjArgs(utf8 ? py_encode_bytes : py_encode, obj, rename,
+                                            indent, default_fn ? default_fn : Py_None,
+                                            keep_none, NULL);
     }
 
     Encoder e;
-    if (caches_enter() < 0 || writer_init(&e.w) < 0) {
+    if (caches_enter() < 0 || writer_init(&e.w, utf8) < 0) {
         Py_DECREF(rename_fn);
         Py_XDECREF(unit);
         return NULL;
@@ -2933,6 +3244,8 @@ encode_impl(PyObject *obj, PyObject *rename, PyObject *indent, PyObject *default
     e.unit = unit;
     e.keep_none = keep_none == Py_True;
     e.set_key = NULL;
+    e.open_set = NULL;
+    e.open_mask = 0;
     memset(&e.frames[0], 0, sizeof(EncodeFrame));
     e.frames[0].kind = KIND_LIST;
     e.frames[0].iter_mode = ITER_SINGLE;
@@ -2944,6 +3257,7 @@ encode_impl(PyObject *obj, PyObject *rename, PyObject *indent, PyObject *default
 
     for (Py_ssize_t i = 0; i <= e.depth; i++) frame_clear(&e.frames[i]);
     if (e.frames != e.local) PyMem_Free(e.frames);
+    PyMem_Free(e.open_set);
     vs_free(&e.values);
     writer_free(&e.w);
     Py_DECREF(rename_fn);
@@ -2965,7 +3279,40 @@ speedups_encode(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObj
     PyObject *a[5];
     if (unpack_args("encode", names, 5, 1, args, nargs, kwnames, a) < 0) return NULL;
     return encode_impl(a[0], a[1] ? a[1] : str_camel, a[2] ? a[2] : Py_None,
-                       a[3] ? a[3] : Py_None, a[4] ? a[4] : Py_False);
+                       a[3] ? a[3] : Py_None, a[4] ? a[4] : Py_False, 0);
+}
+
+PyDoc_STRVAR(encode_bytes_doc,
+             "encode_bytes($module, /, obj, rename='camel', indent=None, default=None, "
+             "keep_none=False)\n--\n\n"
+             "Encode obj as JSV text in UTF-8 bytes; see jsv.dumpb().");
+
+static PyObject *
+speedups_encode_bytes(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
+                      PyObject *kwnames)
+{
+    (void)module;
+    static const char *const names[] = {"obj", "rename", "indent", "default", "keep_none"};
+    PyObject *a[5];
+    if (unpack_args("encode_bytes", names, 5, 1, args, nargs, kwnames, a) < 0) return NULL;
+    return encode_impl(a[0], a[1] ? a[1] : str_camel, a[2] ? a[2] : Py_None,
+                       a[3] ? a[3] : Py_None, a[4] ? a[4] : Py_False, 1);
+}
+
+PyDoc_STRVAR(set_simd_doc,
+             "_set_simd($module, enabled, /)\n--\n\n"
+             "Switch the SSE2 paths on or off (for the tests: off runs their scalar twins); "
+             "returns the previous setting.");
+
+static PyObject *
+speedups_set_simd(PyObject *module, PyObject *enabled)
+{
+    (void)module;
+    int on = PyObject_IsTrue(enabled);
+    if (on < 0) return NULL;
+    int previous = use_simd;
+    use_simd = on;
+    return PyBool_FromLong(previous);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -2980,6 +3327,9 @@ static PyMethodDef speedups_methods[] = {
      METH_FASTCALL | METH_KEYWORDS, decode_raw_keys_doc},
     {"encode", (PyCFunction)(void (*)(void))speedups_encode, METH_FASTCALL | METH_KEYWORDS,
      encode_doc},
+    {"encode_bytes", (PyCFunction)(void (*)(void))speedups_encode_bytes,
+     METH_FASTCALL | METH_KEYWORDS, encode_bytes_doc},
+    {"_set_simd", (PyCFunction)speedups_set_simd, METH_O, set_simd_doc},
     {"decode_typed", (PyCFunction)(void (*)(void))speedups_decode_typed,
      METH_FASTCALL | METH_KEYWORDS, decode_typed_doc},
     {NULL, NULL, 0, NULL},
@@ -2997,7 +3347,8 @@ speedups_free(void *module)
 static struct PyModuleDef speedups_module = {
     PyModuleDef_HEAD_INIT,
     "jsv._speedups",
-    "The C accelerator of jsv: decode, decode_raw_keys and encode, as in jsv._pure.",
+    "The C accelerator of jsv: decode, decode_raw_keys, encode and encode_bytes, as in "
+    "jsv._pure.",
     -1,
     speedups_methods,
     NULL,
@@ -3036,7 +3387,7 @@ PyInit__speedups(void)
         intern("key", &str_key) < 0 || intern("rename", &str_rename) < 0 ||
         intern("indent", &str_indent) < 0 || intern("default", &str_default) < 0 ||
         intern("__str__", &str_str_method) < 0 || intern(":", &str_colon) < 0 ||
-        intern(": ", &str_colon_space) < 0) {
+        intern(": ", &str_colon_space) < 0 || intern("char", &str_char) < 0) {
         return NULL;
     }
 
@@ -3060,6 +3411,7 @@ PyInit__speedups(void)
         get_attr(errors, "MSG_SINGLE_NONE_LIST", &MSG_SINGLE_NONE_LIST) < 0 ||
         get_attr(errors, "MSG_CIRCULAR", &MSG_CIRCULAR) < 0 ||
         get_attr(errors, "MSG_ENCODE_TOO_DEEP", &MSG_ENCODE_TOO_DEEP) < 0 ||
+        get_attr(errors, "MSG_LONE_SURROGATE", &MSG_LONE_SURROGATE) < 0 ||
         get_attr(errors, "unterminated", &py_unterminated) < 0 ||
         get_attr(errors, "MAX_DEPTH", &max_depth) < 0;
     Py_DECREF(errors);
@@ -3074,6 +3426,7 @@ PyInit__speedups(void)
     PyObject *encode_module = PyImport_ImportModule("jsv._encode");
     if (encode_module == NULL) return NULL;
     failed = get_attr(encode_module, "encode", &py_encode) < 0 ||
+             get_attr(encode_module, "encode_bytes", &py_encode_bytes) < 0 ||
              get_attr(encode_module, "_scalar_token", &py_scalar_token) < 0 ||
              get_attr(encode_module, "_key_token", &py_key_token) < 0 ||
              get_attr(encode_module, "_field_reader", &py_field_reader) < 0 ||

@@ -20,6 +20,19 @@ def encode(
 ) -> str:
     """Encode ``obj`` as JSV text; see :func:`jsv.dumps`."""
 
+def encode_bytes(
+    obj: Any,
+    rename: Rename = "camel",
+    indent: int | str | None = None,
+    default: Callable[[Any], Any] | None = None,
+    keep_none: bool = False,
+) -> bytes:
+    """Encode ``obj`` as JSV text in UTF-8 bytes; see :func:`jsv.dumpb`."""
+
+def _set_simd(enabled: bool, /) -> bool:
+    """Switch the SSE2 paths on or off (the tests run the scalar twins so); returns the
+    previous setting."""
+
 def decode_typed(
     data: Any, trim: bool, plan: list[Any], fallback: Callable[[Any, Any], Any]
 ) -> Any:

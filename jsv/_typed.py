@@ -890,6 +890,15 @@ class Encoder:
         """Encode ``obj`` as JSV text; raises EncodeError for what has no JSV form."""
         return _kernel.encode(obj, self.rename, self.indent, self.default, False)
 
+    def encode_bytes(self, obj: Any) -> bytes:
+        """Encode ``obj`` as JSV text in UTF-8 bytes (see :func:`jsv.dumpb`).
+
+        >>> import jsv
+        >>> jsv.Encoder().encode_bytes({"name": "Zoë"})
+        b'{name:Zo\\xc3\\xab}'
+        """
+        return _kernel.encode_bytes(obj, self.rename, self.indent, self.default, False)
+
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickles as the constructor's arguments, with every protocol; a callable
         ``rename`` or ``default`` must itself pickle (a function defined at module level)."""

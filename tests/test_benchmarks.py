@@ -38,7 +38,9 @@ def test_smoke_run_passes_the_gate_and_reports_every_row(tmp_path: Path) -> None
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     doc = json.loads(proc.stdout)
     rows = doc["results"]
-    assert {r["payload"] for r in rows} == {"seed", "sessions", "strings", "nested"}
+    assert {r["payload"] for r in rows} == {
+        "seed", "sessions", "strings", "nested", "records", "prose"
+    }
     failed = [(r["library"], r["status"]) for r in rows if r["status"].startswith("failed")]
     assert failed == []
     libraries = {r["library"] for r in rows}

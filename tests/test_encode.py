@@ -6,7 +6,9 @@ import dataclasses
 import datetime as dt
 import enum
 import io
+import re
 import sys
+import tempfile
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -58,6 +60,98 @@ def test_dump_writes_to_a_text_file() -> None:
     out = io.StringIO()
     jsv.dump({"a": [1]}, out, indent=1)
     assert out.getvalue() == "{\n a: [\n  1\n ]\n}"
+
+
+# UTF-8 bytes out: dumpb, dump to a binary file, Encoder.encode_bytes
+
+UTF8_CASES: list[Any] = [
+    {"id": 1, "name": "Me, Junior", "ended": False, "tags": ["a", None]},
+    {"city": "Zürich", "greeting": "¡Hola!", "nbsp": "a\u00a0b"},
+    {"東京": ["日本語", "→ next", "привет, мир"]},
+    {"emoji": "launch 🚀", "astral": ["\U0001d11e clef", "\U0010ffff"], "q": 'say "😀"'},
+    ["é" * 100 + "," + "😀" * 50, "\u0100" * 33, " padded\u3000"],
+    "\ufeffstarts with a byte-order mark",
+]
+
+
+@pytest.mark.parametrize("obj", UTF8_CASES)
+@pytest.mark.parametrize("indent", [None, 2, "\u3000"])
+def test_dumpb_is_dumps_in_utf8(obj: Any, indent: Any) -> None:
+    expected = jsv.dumps(obj, indent=indent).encode("utf-8")
+    assert jsv.dumpb(obj, indent=indent) == expected
+    assert type(jsv.dumpb(obj, indent=indent)) is bytes
+    assert jsv.Encoder(indent=indent).encode_bytes(obj) == expected
+    assert jsv.loads(jsv.dumpb(obj), trim=indent is not None) == jsv.loads(jsv.dumps(obj))
+
+
+def test_dumpb_exact_bytes() -> None:
+    assert jsv.dumpb({"a": "é", "b": ["😀", None]}) == b"{a:\xc3\xa9,b:[\xf0\x9f\x98\x80,]}"
+    assert jsv.dumpb(["x,y", '"q"']) == b'["x,y","""q"""]'
+    assert jsv.dumpb([]) == b"[]" and jsv.dumpb(None) == b""
+
+
+@dataclasses.dataclass
+class Named:
+    display_name: str
+    tags: list[str]
+
+
+def test_encoder_encode_bytes_keeps_its_options() -> None:
+    encoder = jsv.Encoder(rename="pascal", default=lambda o: "<obj>")
+    obj = Named("Zoë → queue", ["a", "b"])
+    assert encoder.encode_bytes(obj) == encoder.encode(obj).encode()
+    assert encoder.encode_bytes(obj) == "{DisplayName:Zoë → queue,Tags:[a,b]}".encode()
+    assert encoder.encode_bytes([object()]) == b"[<obj>]"
+
+
+@pytest.mark.parametrize(
+    ("obj", "char"),
+    [
+        ("\ud800", "U+D800"),
+        (["ok", "a\udfffb", "\ud801"], "U+DFFF"),
+        ({"\ud83d\ude00": 1}, "U+D83D"),  # a pair written as two code points
+        ({"k": "é→😀" * 10 + "\udc00"}, "U+DC00"),
+    ],
+)
+def test_dumpb_refuses_lone_surrogates(obj: Any, char: str) -> None:
+    # dumps writes them in the str, which str.encode() refuses: so does dumpb
+    with pytest.raises(UnicodeEncodeError):
+        jsv.dumps(obj).encode("utf-8")
+    message = re.escape(f"A lone surrogate ({char}) has no UTF-8 form")
+    with pytest.raises(jsv.EncodeError, match=message):
+        jsv.dumpb(obj)
+    with pytest.raises(jsv.EncodeError, match=message):
+        jsv.Encoder().encode_bytes(obj)
+    with pytest.raises(jsv.EncodeError, match=message):
+        jsv.dump(obj, io.BytesIO())
+
+
+def test_dumpb_drops_the_surrogates_of_an_omitted_entry() -> None:
+    # default= returning None omits the entry (§2): its key is not written at all
+    obj = {"\ud800": object(), "ok": "é"}
+    assert jsv.dumpb(obj, default=lambda o: None) == "{ok:é}".encode()
+
+
+def test_dump_writes_utf8_to_a_binary_file(tmp_path: Any) -> None:
+    obj = {"name": "Zoë", "tags": ["東京", "🚀"]}
+    out = io.BytesIO()
+    jsv.dump(obj, out)
+    assert out.getvalue() == jsv.dumps(obj).encode()
+    path = tmp_path / "out.jsv"
+    with open(path, "wb") as fh:
+        jsv.dump(obj, fh, indent=2)
+    assert path.read_bytes() == jsv.dumps(obj, indent=2).encode()
+    with open(path, "w", encoding="utf-8") as text_file:
+        jsv.dump(obj, text_file)
+    assert path.read_text(encoding="utf-8") == jsv.dumps(obj)
+    with tempfile.TemporaryFile() as tmp:  # a wrapper, no io class: told by its mode
+        jsv.dump(obj, tmp)
+        tmp.seek(0)
+        assert tmp.read() == jsv.dumps(obj).encode()
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as tmp_text:
+        jsv.dump(obj, tmp_text)
+        tmp_text.seek(0)
+        assert tmp_text.read() == jsv.dumps(obj)
 
 
 # ---------------------------------------------------------------------------------------

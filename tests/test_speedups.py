@@ -93,13 +93,29 @@ def assert_same_types(a: Any, b: Any) -> None:
         assert a == b
 
 
+@contextlib.contextmanager
+def simd(enabled: bool) -> Iterator[None]:
+    """Run the C module's SSE2 paths (the default) or their scalar twins."""
+    previous = C._set_simd(enabled)
+    try:
+        yield
+    finally:
+        C._set_simd(previous)
+
+
 def same_encode(obj: Any, *options: Any) -> None:
+    """The C encoder writes what the pure one writes, as a str and as UTF-8 bytes, with its
+    SSE2 paths and with their scalar twins."""
     expected = outcome(_pure.encode, obj, *options)
-    got = outcome(C.encode, obj, *options)
-    assert got == expected
-    if expected[0] == "ok":
-        # A str built from a wider buffer must still compare equal: canonical form.
-        assert C.encode(obj, *options) == expected[2]
+    expected_bytes = outcome(_pure.encode_bytes, obj, *options)
+    for vector in (True, False):
+        with simd(vector):
+            got = outcome(C.encode, obj, *options)
+            assert got == expected
+            if expected[0] == "ok":
+                # A str built from a wider buffer must still compare equal: canonical form.
+                assert C.encode(obj, *options) == expected[2]
+            assert outcome(C.encode_bytes, obj, *options) == expected_bytes
 
 
 # ---------------------------------------------------------------------------------------
@@ -710,7 +726,7 @@ def test_c_uses_the_message_texts_of_jsv_errors() -> None:
             "MSG_EXPECTED_COLON", "MSG_EXPECTED_MAP_SEP", "MSG_EXPECTED_LIST_SEP",
             "MSG_EXTRA_DATA", "MSG_TOO_DEEP", "MSG_INVALID_UTF8", "MSG_BAD_INPUT_TYPE",
             "MSG_UNSUPPORTED_TYPE", "MSG_UNSUPPORTED_KEY", "MSG_SINGLE_NONE_LIST",
-            "MSG_CIRCULAR", "MSG_ENCODE_TOO_DEEP",
+            "MSG_CIRCULAR", "MSG_ENCODE_TOO_DEEP", "MSG_LONE_SURROGATE",
         ]
         import jsv._encode as pure_encoder  # its own copies: used by the Python helpers
         for name in names:
@@ -740,6 +756,7 @@ def test_c_uses_the_message_texts_of_jsv_errors() -> None:
             nested = [nested]
         for obj in [object(), {object(): 1}, [None], loop, nested]:
             check(C.encode, obj)
+        check(C.encode_bytes, ["\\ud800"])
         print(sorted(seen))
         assert seen == set(names), set(names) - seen
         """
@@ -841,6 +858,7 @@ def _memory_workload() -> Callable[[int], None]:
     objs: list[Any] = [
         {"a": "b", "c": [1, None, 2.5], "d": {"e": True}},
         {"é": ["→", "😀"]},
+        ["é→😀" * 20, "\ud800", {"k": "x\udfff"}],
         [object()],
         {object(): 1},
         loop,
@@ -868,7 +886,10 @@ def _memory_workload() -> Callable[[int], None]:
             else:
                 obj = objs[i // 4 % len(objs)]
                 with contextlib.suppress(jsv.EncodeError):
-                    C.encode(obj, *options[i // 4 % 2])
+                    if i % 8 == 7:
+                        C.encode_bytes(obj, *options[i // 8 % 2])
+                    else:
+                        C.encode(obj, *options[i // 4 % 2])
 
     return run
 
@@ -915,6 +936,46 @@ def test_encoding_finds_a_special_character_at_every_place() -> None:
         same_encode(texts, *options)
         same_encode(wide, *options)
         same_encode({text: text for text in texts[::3]}, *options)
+
+
+def test_encoding_scans_wide_text_at_every_place() -> None:
+    # UCS-2 and UCS-4 texts are scanned 16 characters at a time for specials and '"', and
+    # written as UTF-8 a vector at a time: a special, a '"' or a non-ASCII character at
+    # every place of every length must come out as the pure encoder writes it
+    texts = []
+    for length in range(1, 41):
+        for place in range(length):
+            for special in ('"', ",", "}", "\n", "é", "→", "\U0001f600", "\ud800"):
+                for widener in ("", "é", "→", "\U0001f600"):
+                    head = (widener + "a" * length)[:length]
+                    texts.append(head[:place] + special + head[place + 1 :])
+    for options in (("camel", None, None, False), ("camel", 2, None, False)):
+        same_encode(texts, *options)
+        same_encode([t for t in texts if "\ud800" not in t], *options)
+        same_encode({t: t for t in texts[::5] if "\ud800" not in t}, *options)
+
+
+def test_encode_bytes_lone_surrogates() -> None:
+    # like str.encode(): the first lone surrogate of the text is the error, also when it
+    # is in a key, or a surrogate pair written as two code points; an entry taken out
+    # again (default= gave None) takes its surrogates with it
+    cases: list[Any] = [
+        "\ud800",
+        ["a", "b\udfffc", "\ud800"],
+        {"\ud83d\ude00": "x"},
+        {"k": "é" * 40 + "\udc00"},
+        {"\ud800": object(), "ok": "1"},
+        {"a": object(), "b\udabc": object(), "c": "\udc01", "d": object()},
+        [object(), "\U0010ffff\ud800"],
+    ]
+    refused = 0
+    for obj in cases:
+        for default in (None, to_none, to_text):
+            same_encode(obj, "camel", None, default)
+            same_encode(obj, "camel", 2, default)
+            expected = outcome(_pure.encode_bytes, obj, "camel", None, default)
+            refused += expected[0] == "error" and "lone surrogate" in expected[2]
+    assert refused >= 10
 
 
 def test_decoding_utf8_finds_a_wide_character_at_every_place() -> None:
