@@ -78,3 +78,8 @@ def test_a_class_keeps_its_cache_in_its_own_dict() -> None:
     assert base_cache is not derived_cache  # never a base class's
     assert "__jsv_cache__" in vars(Derived)
     assert class_cache(int) is None and class_cache(str) is None
+
+
+def test_what_takes_no_attributes_has_no_cache() -> None:
+    assert class_cache(object()) is None  # no __dict__ at all
+    assert class_cache(dict) is None  # a built-in type refuses attributes

@@ -1525,3 +1525,13 @@ def test_a_misfit_overwritten_later_in_its_map_does_not_count() -> None:
     assert (error.msg, error.path) == ("Expected int, got 'x'", "$.size")
     error = invalid("{size:1,name:[a],size:x}", Logged)
     assert (error.msg, error.path) == ("Expected int, got 'x'", "$.size")
+
+
+def test_a_converter_without_the_text_of_its_tree_rejects_a_map_for_a_str() -> None:
+    # a pure converter called on a tree with no text behind it (no jsv._source in effect)
+    from jsv._errors import Invalid
+    from jsv._plan import plan
+    from jsv._typed import compile_plan
+
+    with pytest.raises(Invalid, match=r"^Expected str, got a map$"):
+        compile_plan(plan(str), False)({"a": "1"})
