@@ -26,27 +26,50 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         description="Time jsv decoding and encoding JSV against JSON libraries on the same data.",
     )
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--quick", action="store_true",
-                      help="3 rounds instead of 7 (about a minute with the pure kernel)")
-    mode.add_argument("--smoke", action="store_true",
-                      help="tiny payloads, 1 round, 1 ms timings: checks that everything runs")
-    parser.add_argument("--payload", action="append", choices=payloads_mod.NAMES,
-                        metavar="NAME",
-                        help=f"only this payload (repeatable): {', '.join(payloads_mod.NAMES)}")
-    parser.add_argument("--json", nargs="?", const="-", metavar="PATH",
-                        help="print the results as JSON instead of tables; with PATH, write "
-                        "them to that file and print the tables too")
-    parser.add_argument("--versions", action="store_true",
-                        help="print Python, CPU and library versions, then exit")
-    parser.add_argument("--chart", type=Path, metavar="PATH",
-                        help="write a PNG bar chart of the ratios to json (needs matplotlib)")
-    parser.add_argument("--no-memory", action="store_true",
-                        help="skip the per-decoder memory measurement")
+    mode.add_argument(
+        "--quick",
+        action="store_true",
+        help="3 rounds instead of 7 (about a minute with the pure kernel)",
+    )
+    mode.add_argument(
+        "--smoke",
+        action="store_true",
+        help="tiny payloads, 1 round, 1 ms timings: checks that everything runs",
+    )
+    parser.add_argument(
+        "--payload",
+        action="append",
+        choices=payloads_mod.NAMES,
+        metavar="NAME",
+        help=f"only this payload (repeatable): {', '.join(payloads_mod.NAMES)}",
+    )
+    parser.add_argument(
+        "--json",
+        nargs="?",
+        const="-",
+        metavar="PATH",
+        help="print the results as JSON instead of tables; with PATH, write "
+        "them to that file and print the tables too",
+    )
+    parser.add_argument(
+        "--versions", action="store_true", help="print Python, CPU and library versions, then exit"
+    )
+    parser.add_argument(
+        "--chart",
+        type=Path,
+        metavar="PATH",
+        help="write a PNG bar chart of the ratios to json (needs matplotlib)",
+    )
+    parser.add_argument(
+        "--no-memory", action="store_true", help="skip the per-decoder memory measurement"
+    )
     parser.add_argument("--repeats", type=int, help="rounds of timings (default 7, quick 3)")
-    parser.add_argument("--min-time", type=float,
-                        help="minimum seconds per timing (default 0.2)")
-    parser.add_argument("--cache", type=Path,
-                        help="folder for the generated payload files (default benchmarks/.cache)")
+    parser.add_argument("--min-time", type=float, help="minimum seconds per timing (default 0.2)")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        help="folder for the generated payload files (default benchmarks/.cache)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress line on stderr")
     return parser.parse_args(argv)
 
@@ -67,7 +90,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(
-    args: argparse.Namespace, argv: list[str], names: list[str], cache: Path, repeats: int,
+    args: argparse.Namespace,
+    argv: list[str],
+    names: list[str],
+    cache: Path,
+    repeats: int,
     min_time: float,
 ) -> int:
     def say(text: str) -> None:
@@ -92,11 +119,12 @@ def _run(
             say(f"correctness gate: {case.key} {case.status}")
 
     live = [c for c in cases if c.status == "ok"]
-    mem_cases = [] if args.no_memory else [
-        c for c in live if c.payload == MEMORY_PAYLOAD and c.op == "decode"
-    ]
-    progress = timing.Progress(len(live) * (repeats + 1) + len(mem_cases),
-                               enabled=not args.quiet)
+    mem_cases = (
+        []
+        if args.no_memory
+        else [c for c in live if c.payload == MEMORY_PAYLOAD and c.op == "decode"]
+    )
+    progress = timing.Progress(len(live) * (repeats + 1) + len(mem_cases), enabled=not args.quiet)
     try:
         timings = timing.run(cases, min_time=min_time, repeats=repeats, progress=progress)
         _kernel.use(previous_kernel)
@@ -104,8 +132,9 @@ def _run(
         for case in mem_cases:
             progress.step(f"memory: {case.key}")
             result = memory_mod.measure_in_subprocess(cache, case)
-            memory.append({"payload": case.payload, "mode": case.mode,
-                           "library": case.library, **result})
+            memory.append(
+                {"payload": case.payload, "mode": case.mode, "library": case.library, **result}
+            )
     finally:
         progress.close()
         _kernel.use(previous_kernel)
@@ -115,12 +144,16 @@ def _run(
         "command": report.command_line(argv),
         "versions": report.versions(),
         "load average": f"{load_before} at the start, {report.load_average()} at the end",
-        "settings": {"repeats": repeats, "min_time": min_time, "smoke": args.smoke,
-                     "memory": "tracemalloc peak and retained, RSS peak growth; a process each",
-                     "input": "bytes (UTF-8) for every decoder",
-                     "shortest_timing": min(
-                         (min(t.times) * t.loops for t in timings.values()), default=None
-                     )},
+        "settings": {
+            "repeats": repeats,
+            "min_time": min_time,
+            "smoke": args.smoke,
+            "memory": "tracemalloc peak and retained, RSS peak growth; a process each",
+            "input": "bytes (UTF-8) for every decoder",
+            "shortest_timing": min(
+                (min(t.times) * t.loops for t in timings.values()), default=None
+            ),
+        },
     }
     rows = report.results(cases, timings)
     if args.chart:

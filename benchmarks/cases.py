@@ -94,9 +94,7 @@ def same(a: Any, b: Any) -> bool:
     if isinstance(a, list):
         return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
     if dataclasses.is_dataclass(a):
-        return all(
-            same(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a)
-        )
+        return all(same(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
     return bool(a == b)
 
 
@@ -224,24 +222,76 @@ def untyped_cases(p: Payload, kernels: list[ModuleType]) -> list[Case]:
     cases: list[Case] = []
     ref = {"json": "json", "orjson": "orjson"}
     for library, func, _ in _decoders_untyped():
-        cases.append(Case(p.name, "decode", "untyped", library, func, p.json, len(p.json),
-                          lambda out: same(out, p.tree), ref.get(library)))
+        cases.append(
+            Case(
+                p.name,
+                "decode",
+                "untyped",
+                library,
+                func,
+                p.json,
+                len(p.json),
+                lambda out: same(out, p.tree),
+                ref.get(library),
+            )
+        )
     for kernel in kernels:
-        cases.append(Case(p.name, "decode", "untyped", kernel_label(kernel), jsv.loads, p.jsv,
-                          len(p.jsv), lambda out: same(out, p.tree), before=_activate(kernel)))
+        cases.append(
+            Case(
+                p.name,
+                "decode",
+                "untyped",
+                kernel_label(kernel),
+                jsv.loads,
+                p.jsv,
+                len(p.jsv),
+                lambda out: same(out, p.tree),
+                before=_activate(kernel),
+            )
+        )
     for library, func in _encoders_untyped():
-        cases.append(Case(p.name, "encode", "untyped", library, func, p.tree, len(p.json),
-                          lambda out: same(json.loads(out), p.tree), ref.get(library)))
+        cases.append(
+            Case(
+                p.name,
+                "encode",
+                "untyped",
+                library,
+                func,
+                p.tree,
+                len(p.json),
+                lambda out: same(json.loads(out), p.tree),
+                ref.get(library),
+            )
+        )
     for kernel in kernels:
-        cases.append(Case(p.name, "encode", "untyped", kernel_label(kernel), jsv.dumps, p.tree,
-                          len(p.jsv), lambda out: same(jsv.loads(out), p.tree),
-                          before=_activate(kernel)))
+        cases.append(
+            Case(
+                p.name,
+                "encode",
+                "untyped",
+                kernel_label(kernel),
+                jsv.dumps,
+                p.tree,
+                len(p.jsv),
+                lambda out: same(jsv.loads(out), p.tree),
+                before=_activate(kernel),
+            )
+        )
     # UTF-8 bytes out, what orjson and msgspec write (a jsv without dumpb has no such row)
     for kernel in kernels if hasattr(jsv, "dumpb") else []:
-        cases.append(Case(p.name, "encode", "untyped", kernel_label(kernel) + " bytes",
-                          jsv.dumpb, p.tree, len(p.jsv),
-                          lambda out: out == p.jsv and same(jsv.loads(out), p.tree),
-                          before=_activate(kernel)))
+        cases.append(
+            Case(
+                p.name,
+                "encode",
+                "untyped",
+                kernel_label(kernel) + " bytes",
+                jsv.dumpb,
+                p.tree,
+                len(p.jsv),
+                lambda out: out == p.jsv and same(jsv.loads(out), p.tree),
+                before=_activate(kernel),
+            )
+        )
     return cases
 
 
@@ -267,33 +317,99 @@ def typed_cases(p: Payload, kernels: list[ModuleType]) -> list[Case]:
     for kernel in kernels:
         label = kernel_label(kernel)
         if decoder_cls is None:
-            cases.append(Case(p.name, "decode", "typed", label, jsv.loads, p.jsv, len(p.jsv),
-                              is_obj, status="unavailable: jsv.Decoder does not exist yet"))
+            cases.append(
+                Case(
+                    p.name,
+                    "decode",
+                    "typed",
+                    label,
+                    jsv.loads,
+                    p.jsv,
+                    len(p.jsv),
+                    is_obj,
+                    status="unavailable: jsv.Decoder does not exist yet",
+                )
+            )
             continue
         _kernel.use(kernel)
         try:
             decode = decoder_cls(p.type).decode
         except Exception as exc:
-            cases.append(Case(p.name, "decode", "typed", label, jsv.loads, p.jsv, len(p.jsv),
-                              is_obj, status=_failure("building the decoder", exc)))
+            cases.append(
+                Case(
+                    p.name,
+                    "decode",
+                    "typed",
+                    label,
+                    jsv.loads,
+                    p.jsv,
+                    len(p.jsv),
+                    is_obj,
+                    status=_failure("building the decoder", exc),
+                )
+            )
             continue
-        cases.append(Case(p.name, "decode", "typed", label, decode, p.jsv, len(p.jsv),
-                          is_obj, before=_activate(kernel)))
+        cases.append(
+            Case(
+                p.name,
+                "decode",
+                "typed",
+                label,
+                decode,
+                p.jsv,
+                len(p.jsv),
+                is_obj,
+                before=_activate(kernel),
+            )
+        )
     if (msgspec := optional("msgspec")) is not None:
-        cases.append(Case(p.name, "decode", "typed", "msgspec",
-                          msgspec.json.Decoder(p.type).decode, tj, len(tj), is_obj))
+        cases.append(
+            Case(
+                p.name,
+                "decode",
+                "typed",
+                "msgspec",
+                msgspec.json.Decoder(p.type).decode,
+                tj,
+                len(tj),
+                is_obj,
+            )
+        )
     convert = from_dicts(p.type)
     json_loads = json.loads
-    cases.append(Case(p.name, "decode", "typed", "json + hand-written",
-                      lambda b: convert(json_loads(b)), tj, len(tj), is_obj, "json"))
+    cases.append(
+        Case(
+            p.name,
+            "decode",
+            "typed",
+            "json + hand-written",
+            lambda b: convert(json_loads(b)),
+            tj,
+            len(tj),
+            is_obj,
+            "json",
+        )
+    )
     if (orjson := optional("orjson")) is not None:
         orjson_loads = orjson.loads
-        cases.append(Case(p.name, "decode", "typed", "orjson + hand-written",
-                          lambda b: convert(orjson_loads(b)), tj, len(tj), is_obj, "orjson"))
+        cases.append(
+            Case(
+                p.name,
+                "decode",
+                "typed",
+                "orjson + hand-written",
+                lambda b: convert(orjson_loads(b)),
+                tj,
+                len(tj),
+                is_obj,
+                "orjson",
+            )
+        )
     if (pydantic := optional("pydantic")) is not None:
         adapter = pydantic.TypeAdapter(p.type)
-        cases.append(Case(p.name, "decode", "typed", "pydantic", adapter.validate_json, tj,
-                          len(tj), is_obj))
+        cases.append(
+            Case(p.name, "decode", "typed", "pydantic", adapter.validate_json, tj, len(tj), is_obj)
+        )
 
     # Encoding.
     encoder_cls = getattr(jsv, "Encoder", None)
@@ -301,37 +417,122 @@ def typed_cases(p: Payload, kernels: list[ModuleType]) -> list[Case]:
         label = kernel_label(kernel)
         _kernel.use(kernel)
         if encoder_cls is None:
-            cases.append(Case(p.name, "encode", "typed", label, jsv.dumps, p.obj, len(p.jsv),
-                              is_jsv, before=_activate(kernel),
-                              note="jsv.dumps (jsv.Encoder does not exist yet)"))
+            cases.append(
+                Case(
+                    p.name,
+                    "encode",
+                    "typed",
+                    label,
+                    jsv.dumps,
+                    p.obj,
+                    len(p.jsv),
+                    is_jsv,
+                    before=_activate(kernel),
+                    note="jsv.dumps (jsv.Encoder does not exist yet)",
+                )
+            )
         else:
             try:
                 encode = encoder_cls().encode
             except Exception as exc:
-                cases.append(Case(p.name, "encode", "typed", label, jsv.dumps, p.obj,
-                                  len(p.jsv), is_jsv,
-                                  status=_failure("building the encoder", exc)))
+                cases.append(
+                    Case(
+                        p.name,
+                        "encode",
+                        "typed",
+                        label,
+                        jsv.dumps,
+                        p.obj,
+                        len(p.jsv),
+                        is_jsv,
+                        status=_failure("building the encoder", exc),
+                    )
+                )
                 continue
-            cases.append(Case(p.name, "encode", "typed", label, encode, p.obj, len(p.jsv),
-                              is_jsv, before=_activate(kernel)))
+            cases.append(
+                Case(
+                    p.name,
+                    "encode",
+                    "typed",
+                    label,
+                    encode,
+                    p.obj,
+                    len(p.jsv),
+                    is_jsv,
+                    before=_activate(kernel),
+                )
+            )
             encode_bytes = getattr(encoder_cls(), "encode_bytes", None)
             if encode_bytes is None:
                 continue
-            cases.append(Case(p.name, "encode", "typed", label + " bytes", encode_bytes, p.obj,
-                              len(p.jsv), is_jsv, before=_activate(kernel)))
+            cases.append(
+                Case(
+                    p.name,
+                    "encode",
+                    "typed",
+                    label + " bytes",
+                    encode_bytes,
+                    p.obj,
+                    len(p.jsv),
+                    is_jsv,
+                    before=_activate(kernel),
+                )
+            )
     if msgspec is not None:
-        cases.append(Case(p.name, "encode", "typed", "msgspec",
-                          msgspec.json.Encoder().encode, p.obj, len(tj), is_typed_json))
+        cases.append(
+            Case(
+                p.name,
+                "encode",
+                "typed",
+                "msgspec",
+                msgspec.json.Encoder().encode,
+                p.obj,
+                len(tj),
+                is_typed_json,
+            )
+        )
     if orjson is not None:
-        cases.append(Case(p.name, "encode", "typed", "orjson", orjson.dumps, p.obj, len(tj),
-                          is_typed_json, "orjson"))
+        cases.append(
+            Case(
+                p.name,
+                "encode",
+                "typed",
+                "orjson",
+                orjson.dumps,
+                p.obj,
+                len(tj),
+                is_typed_json,
+                "orjson",
+            )
+        )
     json_dumps = json.dumps
     asdict = _asdict_for(p.type)
-    cases.append(Case(p.name, "encode", "typed", "json + asdict",
-                      lambda o: json_dumps(asdict(o)), p.obj, len(tj), is_typed_json, "json"))
+    cases.append(
+        Case(
+            p.name,
+            "encode",
+            "typed",
+            "json + asdict",
+            lambda o: json_dumps(asdict(o)),
+            p.obj,
+            len(tj),
+            is_typed_json,
+            "json",
+        )
+    )
     if pydantic is not None:
-        cases.append(Case(p.name, "encode", "typed", "pydantic", adapter.dump_json, p.obj,
-                          len(tj), is_typed_json))
+        cases.append(
+            Case(
+                p.name,
+                "encode",
+                "typed",
+                "pydantic",
+                adapter.dump_json,
+                p.obj,
+                len(tj),
+                is_typed_json,
+            )
+        )
     return cases
 
 

@@ -142,13 +142,21 @@ def measure(cache: Path, payload: str, mode: str, library: str) -> dict[str, Any
 
 def measure_in_subprocess(cache: Path, case: Case, timeout: float = 600) -> dict[str, Any]:
     """Run :func:`measure` for ``case`` in a fresh interpreter; returns its numbers or error."""
-    cmd = [sys.executable, "-m", "benchmarks.memory", str(cache), case.payload, case.mode,
-           case.library]
+    cmd = [
+        sys.executable,
+        "-m",
+        "benchmarks.memory",
+        str(cache),
+        case.payload,
+        case.mode,
+        case.library,
+    ]
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT,
-                              env=env, check=False)
+        proc = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=env, check=False
+        )
     except subprocess.TimeoutExpired:
         return {"error": f"timed out after {timeout:.0f} s"}
     if proc.returncode != 0:

@@ -142,13 +142,56 @@ def from_tree(value: Any, tp: Any) -> Any:
 
 # --- Generated SessionInfo records.
 
-_FIRST = ["Ada", "Grace", "Linus", "Margaret", "Alan", "Barbara", "Ken", "Frances", "Dennis",
-          "Radia", "Guido", "Anita", "Bjarne", "Edsger", "Hedy", "José", "Zoë", "Søren"]
-_LAST = ["Lovelace", "Hopper", "Torvalds", "Hamilton", "Turing", "Liskov", "Thompson",
-         "Allen", "Ritchie", "Perlman", "van Rossum", "Borg", "Stroustrup", "Dijkstra",
-         "Lamarr", "O'Neil", "Müller", "Kierkegaard"]
-_COMPANIES = ["Acme, Inc.", "Globex Corporation", "Initech", "Umbrella Corp.",
-              "Stark Industries", "Wayne Enterprises, LLC", "Hooli", "Vandelay Industries"]
+_FIRST = [
+    "Ada",
+    "Grace",
+    "Linus",
+    "Margaret",
+    "Alan",
+    "Barbara",
+    "Ken",
+    "Frances",
+    "Dennis",
+    "Radia",
+    "Guido",
+    "Anita",
+    "Bjarne",
+    "Edsger",
+    "Hedy",
+    "José",
+    "Zoë",
+    "Søren",
+]
+_LAST = [
+    "Lovelace",
+    "Hopper",
+    "Torvalds",
+    "Hamilton",
+    "Turing",
+    "Liskov",
+    "Thompson",
+    "Allen",
+    "Ritchie",
+    "Perlman",
+    "van Rossum",
+    "Borg",
+    "Stroustrup",
+    "Dijkstra",
+    "Lamarr",
+    "O'Neil",
+    "Müller",
+    "Kierkegaard",
+]
+_COMPANIES = [
+    "Acme, Inc.",
+    "Globex Corporation",
+    "Initech",
+    "Umbrella Corp.",
+    "Stark Industries",
+    "Wayne Enterprises, LLC",
+    "Hooli",
+    "Vandelay Industries",
+]
 _QUEUES = ["Support", "Sales", "Billing", "After hours", "VIP, priority"]
 _OUTCOMES = ["Answered", "Voicemail", "No answer", "Busy, try later", "Transferred"]
 _MESSAGES = [
@@ -205,8 +248,11 @@ def _member(rng: random.Random, index: int) -> SessionMemberInfo:
             "note": rng.choice(["", "VIP", "Prefers email, not phone", 'Says "call back"']),
         },
         call_state=rng.choice(list(SessionMemberCallState)),
-        role=[SessionMemberRoles.CALLER, SessionMemberRoles.AGENT,
-              rng.choice(list(SessionMemberRoles))][index],
+        role=[
+            SessionMemberRoles.CALLER,
+            SessionMemberRoles.AGENT,
+            rng.choice(list(SessionMemberRoles)),
+        ][index],
         call_sid="CA" + _hex(rng),
         muted=rng.random() < 0.1,
     )
@@ -314,9 +360,34 @@ def sessions_payload(count: int, seed: int = SEED) -> Payload:
 
 
 _WORDS = [
-    "lorem", "ipsum", "dolor", "sit", "amet", "consectetur", "adipiscing", "elit", "sed", "do",
-    "eiusmod", "tempor", "incididunt", "ut", "labore", "et", "dolore", "magna", "aliqua",
-    "naïve", "café", "façade", "résumé", "Ångström", "straße", "東京", "日本語", "données",
+    "lorem",
+    "ipsum",
+    "dolor",
+    "sit",
+    "amet",
+    "consectetur",
+    "adipiscing",
+    "elit",
+    "sed",
+    "do",
+    "eiusmod",
+    "tempor",
+    "incididunt",
+    "ut",
+    "labore",
+    "et",
+    "dolore",
+    "magna",
+    "aliqua",
+    "naïve",
+    "café",
+    "façade",
+    "résumé",
+    "Ångström",
+    "straße",
+    "東京",
+    "日本語",
+    "données",
     "привет",
 ]
 
@@ -343,21 +414,45 @@ def strings_payload(count: int, seed: int = SEED) -> Payload:
             " ".join(_sentence(rng) for _ in range(rng.randrange(2, 7)))
             for _ in range(rng.randrange(1, 4))
         ]
-        articles.append({
-            "id": str(i),
-            "title": _sentence(rng),
-            "author": _name(rng),
-            "body": "\n\n".join(paragraphs),
-            "tags": [rng.choice(_WORDS) for _ in range(rng.randrange(0, 5))],
-        })
+        articles.append(
+            {
+                "id": str(i),
+                "title": _sentence(rng),
+                "author": _name(rng),
+                "body": "\n\n".join(paragraphs),
+                "tags": [rng.choice(_WORDS) for _ in range(rng.randrange(0, 5))],
+            }
+        )
     description = f"{count:,} articles of prose (string-heavy)"
     return _untyped("strings", description, {"articles": articles})
 
 
-_PLAIN = ["Open", "Closed", "Pending", "Escalated", "Resolved", "Support", "Sales",
-          "Billing", "Low", "High", "Normal", "Yes", "No"]
-_QUOTED = ["Acme, Inc.", "10:30", "Escalated: {tier 2}", "see [1]", 'the "gold" plan',
-           "Reply, then close", "2024-01-01T09:00:00Z", " padded ", "line one\nline two"]
+_PLAIN = [
+    "Open",
+    "Closed",
+    "Pending",
+    "Escalated",
+    "Resolved",
+    "Support",
+    "Sales",
+    "Billing",
+    "Low",
+    "High",
+    "Normal",
+    "Yes",
+    "No",
+]
+_QUOTED = [
+    "Acme, Inc.",
+    "10:30",
+    "Escalated: {tier 2}",
+    "see [1]",
+    'the "gold" plan',
+    "Reply, then close",
+    "2024-01-01T09:00:00Z",
+    " padded ",
+    "line one\nline two",
+]
 
 
 def records_payload(count: int, seed: int = SEED) -> Payload:
@@ -375,8 +470,21 @@ def records_payload(count: int, seed: int = SEED) -> Payload:
 
 
 # Non-ASCII words: Latin-1, beyond Latin-1 (CJK, Cyrillic) and beyond U+FFFF (emoji).
-_NON_ASCII = ["naïve", "café", "façade", "Ångström", "straße", "東京", "日本語", "привет",
-              "données", "😀", "🚀 launch", "𝄞 clef", "ok 👍"]
+_NON_ASCII = [
+    "naïve",
+    "café",
+    "façade",
+    "Ångström",
+    "straße",
+    "東京",
+    "日本語",
+    "привет",
+    "données",
+    "😀",
+    "🚀 launch",
+    "𝄞 clef",
+    "ok 👍",
+]
 
 
 def prose_payload(count: int, seed: int = SEED) -> Payload:
@@ -392,12 +500,14 @@ def prose_payload(count: int, seed: int = SEED) -> Payload:
         text = " ".join(words).capitalize()
         if rng.random() < 0.3:
             text += ", " + rng.choice(_NON_ASCII)
-        records.append({
-            "id": str(i),
-            "title": " ".join(rng.choice(_NON_ASCII + ascii_words) for _ in range(3)),
-            "text": text + ".",
-            "lang": rng.choice(["en", "fr", "ja", "ru", "de"]),
-        })
+        records.append(
+            {
+                "id": str(i),
+                "title": " ".join(rng.choice(_NON_ASCII + ascii_words) for _ in range(3)),
+                "text": text + ".",
+                "lang": rng.choice(["en", "fr", "ja", "ru", "de"]),
+            }
+        )
     description = f"{count:,} records of prose, a third of the words non-ASCII (emoji too)"
     return _untyped("prose", description, records)
 

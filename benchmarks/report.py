@@ -92,8 +92,12 @@ def results(cases: list[Case], timings: dict[str, Timing]) -> list[dict[str, Any
     rows: list[dict[str, Any]] = []
     for case in cases:
         row: dict[str, Any] = {
-            "payload": case.payload, "mode": case.mode, "op": case.op,
-            "library": case.library, "status": case.status, "bytes": case.size,
+            "payload": case.payload,
+            "mode": case.mode,
+            "op": case.op,
+            "library": case.library,
+            "status": case.status,
+            "bytes": case.size,
         }
         if case.note:
             row["note"] = case.note
@@ -139,8 +143,10 @@ def tables(payloads: list[Payload], rows: list[dict[str, Any]]) -> str:
     out: list[str] = []
     for p in payloads:
         out += [payload_heading(p), ""]
-        out.append(f"| operation | library | {MU}s/op | min-max {MU}s | MB/s "
-                   f"| {TIMES} orjson | {TIMES} json |")
+        out.append(
+            f"| operation | library | {MU}s/op | min-max {MU}s | MB/s "
+            f"| {TIMES} orjson | {TIMES} json |"
+        )
         out.append("|---|---|--:|--:|--:|--:|--:|")
         for mode, op in SECTIONS:
             for row in rows:
@@ -200,7 +206,9 @@ def header(meta: dict[str, Any]) -> str:
 
 
 def document(
-    meta: dict[str, Any], payloads: list[Payload], rows: list[dict[str, Any]],
+    meta: dict[str, Any],
+    payloads: list[Payload],
+    rows: list[dict[str, Any]],
     memory: list[dict[str, Any]],
 ) -> dict[str, Any]:
     """The machine-readable result (``--json``)."""
@@ -238,17 +246,31 @@ def chart(path: Path, payloads: list[Payload], rows: list[dict[str, Any]], title
         from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
     except ImportError:
         return False
-    grid = [(p, mode, op) for p in payloads for mode, op in SECTIONS
-            if any(r["payload"] == p.name and r["mode"] == mode and r["op"] == op
-                   and "vs_json" in r and r["vs_json"] is not None for r in rows)]
+    grid = [
+        (p, mode, op)
+        for p in payloads
+        for mode, op in SECTIONS
+        if any(
+            r["payload"] == p.name
+            and r["mode"] == mode
+            and r["op"] == op
+            and "vs_json" in r
+            and r["vs_json"] is not None
+            for r in rows
+        )
+    ]
     ncols = 2
     nrows = (len(grid) + ncols - 1) // ncols
     fig, axes = plt.subplots(nrows, ncols, figsize=(10, 1.9 * nrows + 0.6), squeeze=False)
-    for ax in axes.flat[len(grid):]:
+    for ax in axes.flat[len(grid) :]:
         ax.axis("off")
     for ax, (p, mode, op) in zip(axes.flat, grid, strict=False):
-        sel = [r for r in rows if (r["payload"], r["mode"], r["op"]) == (p.name, mode, op)
-               and r.get("vs_json") is not None]
+        sel = [
+            r
+            for r in rows
+            if (r["payload"], r["mode"], r["op"]) == (p.name, mode, op)
+            and r.get("vs_json") is not None
+        ]
         labels = [r["library"] for r in sel]
         values = [r["vs_json"] for r in sel]
         colors = ["tab:red" if r["library"].startswith("jsv") else "tab:blue" for r in sel]

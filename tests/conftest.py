@@ -17,9 +17,7 @@ def _kernel_id(kernel: ModuleType) -> str:
     return "c" if kernel.__name__.endswith("_speedups") else "py"
 
 
-@pytest.fixture(
-    scope="session", autouse=True, params=_kernel.available(), ids=_kernel_id
-)
+@pytest.fixture(scope="session", autouse=True, params=_kernel.available(), ids=_kernel_id)
 def kernel(request: pytest.FixtureRequest) -> Iterator[ModuleType]:
     """The kernel every test of this run uses; tests may ask for it by name."""
     previous = _kernel.active

@@ -28,7 +28,12 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return subprocess.run(
         [sys.executable, "-m", "benchmarks", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
 
 
@@ -39,7 +44,12 @@ def test_smoke_run_passes_the_gate_and_reports_every_row(tmp_path: Path) -> None
     doc = json.loads(proc.stdout)
     rows = doc["results"]
     assert {r["payload"] for r in rows} == {
-        "seed", "sessions", "strings", "nested", "records", "prose"
+        "seed",
+        "sessions",
+        "strings",
+        "nested",
+        "records",
+        "prose",
     }
     failed = [(r["library"], r["status"]) for r in rows if r["status"].startswith("failed")]
     assert failed == []

@@ -197,8 +197,7 @@ def test_unterminated_container_is_reported_at_the_end_of_the_input(trim: bool) 
     with pytest.raises(jsv.DecodeError) as info:
         jsv.loads("{a:[1}", trim=trim)
     assert str(info.value) == (
-        "Unterminated list: no closing ']' for the '[' at line 1 column 4: "
-        "line 1 column 7 (char 6)"
+        "Unterminated list: no closing ']' for the '[' at line 1 column 4: line 1 column 7 (char 6)"
     )
     assert info.value.msg == "Unterminated list: no closing ']' for the '[' at line 1 column 4"
 

@@ -1364,7 +1364,7 @@ _UNTYPED_DOCS = [
     "{ dialState: None, ended: False }",
     '{id:1,name:"Me, Junior",tags:[a,,b],m:{}}',
     '[ a , "b, c" ,[],{k:v},]',
-    "\ufeff{a:\"x\"\"y\"}",
+    '\ufeff{a:"x""y"}',
     "[" * 300 + "]" * 300,
 ]
 _UNTYPED_BAD: list[str | bytes] = [
@@ -1407,8 +1407,7 @@ def test_decoder_without_a_type_decodes_untyped_as_loads(make: Any) -> None:
     with pytest.raises(jsv.DecodeError) as error:
         make().decode("{a:[1}")
     assert str(error.value) == (
-        "Unterminated list: no closing ']' for the '[' at line 1 column 4: "
-        "line 1 column 7 (char 6)"
+        "Unterminated list: no closing ']' for the '[' at line 1 column 4: line 1 column 7 (char 6)"
     )
     message = "^Input must be str, bytes, bytearray or memoryview, not int$"
     with pytest.raises(TypeError, match=message):
