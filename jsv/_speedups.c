@@ -2147,9 +2147,10 @@ typedef struct {
     PyObject *container; /* the object opened (for sets: the sorted list); owned */
     PyObject *iter;      /* ITER_ITEMS/ITER_PAIRS: the iterator */
     PyObject *table;     /* ITER_FIELDS: the written keys, with their colon */
-    PyObject *hints;     /* ITER_FIELDS: the fields' hint specs, or NULL for none; owned */
-    PyObject *spec;      /* others: the hint spec of every item, or NULL; borrowed from a
-                          * parent frame's hints (or the encode() argument) */
+    PyObject *spec;      /* what is declared for the items (§23), or NULL for nothing:
+                          * ITER_FIELDS: the fields' hint specs (a tuple), owned; others:
+                          * the hint spec of every item, borrowed from a parent frame's
+                          * (or the encode() argument) */
     Py_ssize_t index;    /* next index / PyDict_Next position */
     Py_ssize_t size;     /* ITER_DICT: the size when iteration started; FIELDS: of table */
     Py_ssize_t base;     /* ITER_FIELDS: where its values start in the value stack */
@@ -2258,7 +2259,7 @@ frame_clear(EncodeFrame *f)
     Py_CLEAR(f->container);
     Py_CLEAR(f->iter);
     Py_CLEAR(f->table);
-    Py_CLEAR(f->hints);
+    if (f->iter_mode == ITER_FIELDS) Py_CLEAR(f->spec);
     Py_CLEAR(f->here);
 }
 
@@ -2557,10 +2558,11 @@ open_container_as(Encoder *e, PyObject *value, int plain_dataclass)
     PyObject *hint = NULL; /* the __type entry to start the map with, if any */
     /* what is declared where value stands (§23): a class, True (a union), (items,) */
     EncodeFrame *pf = &e->frames[e->depth];
-    PyObject *spec = pf->kind == KIND_FIELDS
-                         ? (pf->hints != NULL ? PyTuple_GET_ITEM(pf->hints, pf->index - 1) : NULL)
-                         : pf->spec;
-    if (spec == Py_None) spec = NULL;
+    PyObject *spec = pf->spec;
+    if (spec != NULL && pf->iter_mode == ITER_FIELDS) {
+        spec = PyTuple_GET_ITEM(spec, pf->index - 1);
+        if (spec == Py_None) spec = NULL;
+    }
     if (e->depth >= MAX_DEPTH) {
         encoder_error_path(e, MSG_ENCODE_TOO_DEEP, 0, NULL);
         goto fail;
@@ -2674,14 +2676,17 @@ open_container_as(Encoder *e, PyObject *value, int plain_dataclass)
         /* a dataclass: its written keys (with the colon) and its field values */
         if (write_char(&e->w, '{') < 0) goto fail;
         nf.base = e->values.top;
+        nf.iter_mode = ITER_FIELDS; /* (fail releases the specs of such a frame) */
         Py_ssize_t count = tv_field_values(value, e->rename_fn,
                                            e->unit != NULL ? str_colon_space : str_colon,
-                                           &nf.table, &nf.hints, &hint, &e->values);
+                                           &nf.table, &nf.spec,
+                                           spec != NULL && (spec == Py_True ||
+                                                            (!PyTuple_CheckExact(spec) &&
+                                                             spec != (PyObject *)Py_TYPE(value)))
+                                               ? &hint
+                                               : NULL,
+                                           &e->values);
         if (count < 0) goto fail;
-        if (spec == NULL || (spec != Py_True && (PyTuple_CheckExact(spec) ||
-                                                 spec == (PyObject *)Py_TYPE(value)))) {
-            Py_CLEAR(hint);
-        }
         nf.size = PyTuple_GET_SIZE(nf.table);
         if (count != nf.size) {
             vs_drop(&e->values, nf.base);
@@ -2736,7 +2741,7 @@ open_container_as(Encoder *e, PyObject *value, int plain_dataclass)
 fail:
     Py_XDECREF(nf.iter);
     Py_XDECREF(nf.table);
-    Py_XDECREF(nf.hints);
+    if (nf.iter_mode == ITER_FIELDS) Py_XDECREF(nf.spec);
     Py_XDECREF(hint);
     Py_DECREF(value);
     return -1;

@@ -1613,15 +1613,15 @@ tv_call_field_reader(PyObject *cls, PyObject *rename_fn, PyObject *colon)
 
 /* Push the field values of dataclass instance value on values, and set *keys to the
  * written keys, each followed by colon, *hints to the fields' hint specs (NULL when no
- * field has one) and *hint to the class's __type entry (new references; *hints and *hint
- * only when not NULL). Returns the number of values pushed, or -1 (nothing pushed). */
+ * field has one) and, if hint is not NULL, *hint to the class's __type entry (new
+ * references). Returns the number of values pushed, or -1 (nothing pushed). */
 static Py_ssize_t
 tv_field_values(PyObject *value, PyObject *rename_fn, PyObject *colon, PyObject **keys,
                 PyObject **hints, PyObject **hint, ValueStack *values)
 {
     *keys = NULL;
     *hints = NULL;
-    *hint = NULL;
+    if (hint != NULL) *hint = NULL;
     PyTypeObject *type = Py_TYPE(value);
     ClassSlot *slot = tv_class_slot(type);
     if (slot == NULL) return -1;
@@ -1681,8 +1681,10 @@ tv_field_values(PyObject *value, PyObject *rename_fn, PyObject *colon, PyObject 
         *hints = PyTuple_GET_ITEM(reader, 3);
         Py_INCREF(*hints);
     }
-    *hint = PyTuple_GET_ITEM(reader, 4);
-    Py_INCREF(*hint);
+    if (hint != NULL) {
+        *hint = PyTuple_GET_ITEM(reader, 4);
+        Py_INCREF(*hint);
+    }
     Py_DECREF(reader);
     return values->top - base;
 fail:
