@@ -372,6 +372,9 @@ def encode(
                 raise EncodeError(MSG_CIRCULAR.format(path=where()))
             t = type(value)
             spec = specs if kind != _FIELDS else None if specs is None else specs[here]
+            if type(spec) is list:  # by position (a tuple's items declared apart)
+                at = here if kind == _LIST and here is not None else len(spec)
+                spec = spec[at] if at < len(spec) else None
             hint = None
             if issubclass(t, dict):
                 w("{")

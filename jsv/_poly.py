@@ -119,7 +119,9 @@ def hint_spec(node: Node) -> Any:
     - a dataclass ``B`` (the class itself): a dataclass value whose class is not ``B``;
     - ``True`` (a union of dataclasses): any dataclass value;
     - a 1-tuple ``(spec,)`` (a list, tuple or set of items, or a dict of values, declared
-      as ``spec``): not the value itself, but its items (or values);
+      as ``spec``): not the value itself, but its items (or values); ``spec`` is a list for
+      a tuple whose items are declared apart (``tuple[Dog, Cat]``): the spec of each
+      position (items past its end, or a map's values, get none);
     - ``None``: never (nothing of the kind is declared there).
     """
     while True:
@@ -143,9 +145,10 @@ def hint_spec(node: Node) -> Any:
     elif isinstance(node, DictNode):
         inner = hint_spec(node.value)
     elif isinstance(node, TupleNode) and node.items:
-        # one spec for all the items: a tuple whose items are declared alike
         specs = [hint_spec(item) for item in node.items]
-        inner = specs[0] if all(spec == specs[0] for spec in specs) else None
+        if all(spec is None for spec in specs):
+            return None
+        inner = specs[0] if all(spec == specs[0] for spec in specs) else specs
     else:
         return None
     return None if inner is None else (inner,)

@@ -2149,8 +2149,8 @@ typedef struct {
     PyObject *table;     /* ITER_FIELDS: the written keys, with their colon */
     PyObject *spec;      /* what is declared for the items (§23), or NULL for nothing:
                           * ITER_FIELDS: the fields' hint specs (a tuple), owned; others:
-                          * the hint spec of every item, borrowed from a parent frame's
-                          * (or the encode() argument) */
+                          * the hint spec of every item (a list: of each position),
+                          * borrowed from a parent frame's (or the encode() argument) */
     Py_ssize_t index;    /* next index / PyDict_Next position */
     Py_ssize_t size;     /* ITER_DICT: the size when iteration started; FIELDS: of table */
     Py_ssize_t base;     /* ITER_FIELDS: where its values start in the value stack */
@@ -2559,8 +2559,16 @@ open_container_as(Encoder *e, PyObject *value, int plain_dataclass)
     /* what is declared where value stands (§23): a class, True (a union), (items,) */
     EncodeFrame *pf = &e->frames[e->depth];
     PyObject *spec = pf->spec;
-    if (spec != NULL && pf->iter_mode == ITER_FIELDS) {
-        spec = PyTuple_GET_ITEM(spec, pf->index - 1);
+    if (spec != NULL) {
+        if (pf->iter_mode == ITER_FIELDS) {
+            spec = PyTuple_GET_ITEM(spec, pf->index - 1);
+        }
+        else if (PyList_CheckExact(spec)) { /* by position: a tuple's items declared apart */
+            spec = pf->kind == KIND_LIST && pf->here_index >= 0 &&
+                           pf->here_index < PyList_GET_SIZE(spec)
+                       ? PyList_GET_ITEM(spec, pf->here_index)
+                       : NULL;
+        }
         if (spec == Py_None) spec = NULL;
     }
     if (e->depth >= MAX_DEPTH) {

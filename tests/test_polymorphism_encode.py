@@ -146,6 +146,26 @@ def test_nested_lists_and_dict_values() -> None:
     assert jsv.loads(text, type=Zoo) == zoo
 
 
+def test_a_tuple_with_items_declared_apart() -> None:
+    @dataclass
+    class Pair:
+        both: tuple[Animal, Dog] | None = None
+        more: tuple[Dog, Union[Dog, Cat], int] | None = None
+
+    pair = Pair(both=(Dog(name="a"), Puppy(name="b")), more=(Dog(), Dog(), 3))
+    text = jsv.dumps(pair)
+    assert text == (
+        '{both:[{__type:Dog,name:a,dogBark:""},{__type:Puppy,name:b,dogBark:"",age:0}],'
+        'more:[{name:"",dogBark:""},{__type:Dog,name:"",dogBark:""},3]}'
+    )
+    assert same(jsv.loads(text, type=Pair), pair)
+    # a map or a longer list where a tuple is declared: its items get no hint
+    assert jsv.dumps(Pair(both={"x": Dog()})) == '{both:{x:{name:"",dogBark:""}}}'  # type: ignore[arg-type]
+    assert jsv.dumps(Pair(both=(Animal(), Dog(), Puppy()))) == (  # type: ignore[arg-type]
+        '{both:[{name:""},{name:"",dogBark:""},{name:"",dogBark:"",age:0}]}'
+    )
+
+
 def test_a_union_always_writes_the_hint() -> None:
     home = Home(pet=Dog(name="a"), pets=[Cat(name="b"), Puppy(name="c")])
     text = jsv.dumps(home)
