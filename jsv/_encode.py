@@ -31,7 +31,7 @@ from ._errors import (
     EncodeError,
 )
 from ._naming import Rename, rename_function, wire_names
-from ._poly import field_hints, needs_hint, wire_type_name
+from ._poly import field_hints, wire_type_name
 from ._scalars import (
     _NEEDS_QUOTES,
     ScalarError,
@@ -157,7 +157,12 @@ def _key_token(key: Any) -> str | None:
 
 
 FieldReader = tuple[
-    tuple[str, ...], Callable[[Any], tuple[Any, ...]], tuple[str, ...], tuple[Any, ...] | None, str
+    tuple[str, ...],
+    Callable[[Any], tuple[Any, ...]],
+    tuple[str, ...],
+    tuple[Any, ...] | None,
+    str,
+    dict[str, Any] | None,
 ]
 
 
@@ -166,9 +171,10 @@ def _field_reader(cls: Any, rename: Callable[[str], str] | None, colon: str) -> 
     function returning an instance's field values as a tuple, and the fields' attribute
     names, all in the same order (the C encoder reads plain instances' ``__dict__`` by
     those names instead of calling the function); then where each field's value gets a
-    ``__type`` hint (:func:`_poly.field_hints`: None when no field's does), and the hint
-    this class's instances start with when they get one (``__type``, ``colon`` and the
-    class's wire name, without the ``,``). Cached on the class."""
+    ``__type`` hint (:func:`_poly.field_hints`: None when no field's does), the hint this
+    class's instances start with when they get one (``__type``, ``colon`` and the class's
+    wire name, without the ``,``), and the same field hints by written key (for the pure
+    loop). Cached on the class."""
     cache = class_cache(cls)
     key = ("field reader", rename, colon)
     try:
@@ -189,11 +195,12 @@ def _new_field_reader(cls: Any, rename: Callable[[str], str] | None, colon: str)
     interned = tuple(sys.intern(name) for name in names)
     hints = field_hints(cls)
     hint = "__type" + colon + quote(wire_type_name(cls))
+    by_key = None if hints is None else dict(zip(keys, hints, strict=True))
     if len(names) == 1:
         name = interned[0]
-        return keys, lambda obj: (getattr(obj, name),), interned, hints, hint
+        return keys, lambda obj: (getattr(obj, name),), interned, hints, hint, by_key
     reader = operator.attrgetter(*interned) if names else lambda obj: ()
-    return keys, reader, interned, hints, hint
+    return keys, reader, interned, hints, hint, by_key
 
 
 def _path(stack: list[tuple[Any, ...]], here: Any, kind: int) -> str:
@@ -371,15 +378,16 @@ def encode(
             if id(value) in open_ids:
                 raise EncodeError(MSG_CIRCULAR.format(path=where()))
             t = type(value)
-            spec = specs if kind != _FIELDS else None if specs is None else specs[here]
-            if type(spec) is list:  # by position (a tuple's items declared apart)
-                at = here if kind == _LIST and here is not None else len(spec)
-                spec = spec[at] if at < len(spec) else None
-            hint = None
+            hint = spec = None
+            if specs is not None:
+                spec = specs[here] if kind == _FIELDS else specs
+                if type(spec) is list:  # by position (a tuple's items declared apart)
+                    at = here if kind == _LIST and here is not None else len(spec)
+                    spec = spec[at] if at < len(spec) else None
             if issubclass(t, dict):
                 w("{")
                 new_kind, new_items = _DICT, iter(value.items())
-                new_specs = spec[0] if type(spec) is tuple else None
+                new_specs = None if spec is None or type(spec) is not tuple else spec[0]
             elif issubclass(t, (list, tuple, set, frozenset)):
                 if issubclass(t, (set, frozenset)):
                     try:
@@ -391,16 +399,15 @@ def encode(
                     raise EncodeError(MSG_SINGLE_NONE_LIST.format(path=where()))
                 w("[")
                 new_kind, new_items = _LIST, enumerate(value)
-                new_specs = spec[0] if type(spec) is tuple else None
+                new_specs = None if spec is None or type(spec) is not tuple else spec[0]
             else:
                 w("{")
                 cls: Any = t  # the real type's fields, whatever value.__class__ says
-                keys, values_of, _, field_specs, hint = _field_reader(cls, rename_fn, colon)
+                keys, values_of, _, _, hint, new_specs = _field_reader(cls, rename_fn, colon)
                 new_kind = _FIELDS
                 new_items = zip(keys, values_of(value), strict=True)
-                new_specs = field_specs and dict(zip(keys, field_specs, strict=True))
-                if spec is None or not needs_hint(spec, cls):
-                    hint = None
+                if spec is not True and (spec is None or spec is cls or type(spec) is tuple):
+                    hint = None  # no hint here (see _poly.needs_hint)
             stack.append((items, kind, container, here, specs))
             open_ids.add(id(value))
             items, kind, container, here, specs = new_items, new_kind, value, None, new_specs

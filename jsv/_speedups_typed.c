@@ -1595,7 +1595,7 @@ tv_call_field_reader(PyObject *cls, PyObject *rename_fn, PyObject *colon)
     PyObject *reader = PyObject_CallFunctionObjArgs(py_field_reader, cls, rename_fn, colon,
                                                     NULL);
     if (reader == NULL) return NULL;
-    if (!PyTuple_CheckExact(reader) || PyTuple_GET_SIZE(reader) != 5 ||
+    if (!PyTuple_CheckExact(reader) || PyTuple_GET_SIZE(reader) != 6 ||
         !PyTuple_CheckExact(PyTuple_GET_ITEM(reader, 0)) ||
         !PyTuple_CheckExact(PyTuple_GET_ITEM(reader, 2)) ||
         !(PyTuple_GET_ITEM(reader, 3) == Py_None ||
@@ -1604,7 +1604,8 @@ tv_call_field_reader(PyObject *cls, PyObject *rename_fn, PyObject *colon)
                PyTuple_GET_SIZE(PyTuple_GET_ITEM(reader, 0)))) ||
         !PyUnicode_CheckExact(PyTuple_GET_ITEM(reader, 4))) {
         PyErr_SetString(PyExc_TypeError,
-                        "_field_reader must return (keys, reader, names, hints, hint)");
+                        "_field_reader must return (keys, reader, names, hints, hint, "
+                        "hints_by_key)");
         Py_DECREF(reader);
         return NULL;
     }
