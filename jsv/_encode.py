@@ -31,6 +31,7 @@ from ._errors import (
     EncodeError,
 )
 from ._naming import Rename, rename_function, wire_names
+from ._poly import field_hints, wire_type_name
 from ._scalars import (
     _NEEDS_QUOTES,
     ScalarError,
@@ -155,14 +156,25 @@ def _key_token(key: Any) -> str | None:
     return token
 
 
-FieldReader = tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]], tuple[str, ...]]
+FieldReader = tuple[
+    tuple[str, ...],
+    Callable[[Any], tuple[Any, ...]],
+    tuple[str, ...],
+    tuple[Any, ...] | None,
+    str,
+    dict[str, Any] | None,
+]
 
 
 def _field_reader(cls: Any, rename: Callable[[str], str] | None, colon: str) -> FieldReader:
     """The written keys of the fields of dataclass ``cls``, each followed by ``colon``, a
     function returning an instance's field values as a tuple, and the fields' attribute
-    names, all in the same order. (The C encoder reads plain instances' ``__dict__`` by
-    those names instead of calling the function.) Cached on the class."""
+    names, all in the same order (the C encoder reads plain instances' ``__dict__`` by
+    those names instead of calling the function); then where each field's value gets a
+    ``__type`` hint (:func:`_poly.field_hints`: None when no field's does), the hint this
+    class's instances start with when they get one (``__type``, ``colon`` and the class's
+    wire name, without the ``,``), and the same field hints by written key (for the pure
+    loop). Cached on the class."""
     cache = class_cache(cls)
     key = ("field reader", rename, colon)
     try:
@@ -181,10 +193,14 @@ def _new_field_reader(cls: Any, rename: Callable[[str], str] | None, colon: str)
     names = [f.name for f in dataclasses.fields(cls)]
     keys = tuple(quote(w) + colon for w in wire_names(cls, rename))
     interned = tuple(sys.intern(name) for name in names)
+    hints = field_hints(cls)
+    hint = "__type" + colon + quote(wire_type_name(cls))
+    by_key = None if hints is None else dict(zip(keys, hints, strict=True))
     if len(names) == 1:
         name = interned[0]
-        return keys, lambda obj: (getattr(obj, name),), interned
-    return keys, operator.attrgetter(*interned) if names else lambda obj: (), interned
+        return keys, lambda obj: (getattr(obj, name),), interned, hints, hint, by_key
+    reader = operator.attrgetter(*interned) if names else lambda obj: ()
+    return keys, reader, interned, hints, hint, by_key
 
 
 def _path(stack: list[tuple[Any, ...]], here: Any, kind: int) -> str:
@@ -246,11 +262,14 @@ def encode(
     indent: int | str | None = None,
     default: Callable[[Any], Any] | None = None,
     keep_none: bool = False,
+    hints: Any = None,
 ) -> str:
     """Encode ``obj`` as JSV text; see :func:`jsv.dumps`.
 
     ``keep_none`` writes ``key:`` for a ``None`` map value instead of omitting the entry
-    (:func:`jsv.reformat` uses it to keep empty values).
+    (:func:`jsv.reformat` uses it to keep empty values). ``hints`` is what is declared
+    where ``obj`` is written (a :func:`_poly.hint_spec`; :func:`jsv.query_params` gives a
+    field's): None for nothing, as for :func:`jsv.dumps`.
     """
     rename_fn = rename_function(rename)
     if indent is None:
@@ -265,12 +284,16 @@ def encode(
     w = out.append
     key_cache = _COMPACT_KEYS if unit is None else {}
     open_ids: set[int] = set()
-    # Each frame: (items iterator, kind, container, key of the container in its parent).
-    stack: list[tuple[Iterator[tuple[Any, Any]], int, Any, Any]] = []
+    # Each frame: (items iterator, kind, container, key of the container in its parent,
+    # its specs).
+    stack: list[tuple[Iterator[tuple[Any, Any]], int, Any, Any, Any]] = []
     items: Iterator[tuple[Any, Any]] = iter(((None, obj),))
     kind = _LIST
     container: Any = None
     here: Any = None  # the key or index of the item being written
+    # What is declared for the items (§23): for _FIELDS, None or a dict from the written
+    # key to the field's hint spec; else the hint spec of every item (or None).
+    specs: Any = hints
     newline = ""  # written before each item when pretty-printing: "\n" and the indent
 
     def where() -> str:
@@ -355,9 +378,16 @@ def encode(
             if id(value) in open_ids:
                 raise EncodeError(MSG_CIRCULAR.format(path=where()))
             t = type(value)
+            hint = spec = None
+            if specs is not None:
+                spec = specs[here] if kind == _FIELDS else specs
+                if type(spec) is list:  # by position (a tuple's items declared apart)
+                    at = here if kind == _LIST and here is not None else len(spec)
+                    spec = spec[at] if at < len(spec) else None
             if issubclass(t, dict):
                 w("{")
                 new_kind, new_items = _DICT, iter(value.items())
+                new_specs = None if spec is None or type(spec) is not tuple else spec[0]
             elif issubclass(t, (list, tuple, set, frozenset)):
                 if issubclass(t, (set, frozenset)):
                     try:
@@ -369,17 +399,25 @@ def encode(
                     raise EncodeError(MSG_SINGLE_NONE_LIST.format(path=where()))
                 w("[")
                 new_kind, new_items = _LIST, enumerate(value)
+                new_specs = None if spec is None or type(spec) is not tuple else spec[0]
             else:
                 w("{")
                 cls: Any = t  # the real type's fields, whatever value.__class__ says
-                keys, values_of, _ = _field_reader(cls, rename_fn, colon)
+                keys, values_of, _, _, hint, new_specs = _field_reader(cls, rename_fn, colon)
                 new_kind = _FIELDS
                 new_items = zip(keys, values_of(value), strict=True)
-            stack.append((items, kind, container, here))
+                if spec is not True and (spec is None or spec is cls or type(spec) is tuple):
+                    hint = None  # no hint here (see _poly.needs_hint)
+            stack.append((items, kind, container, here, specs))
             open_ids.add(id(value))
-            items, kind, container, here = new_items, new_kind, value, None
+            items, kind, container, here, specs = new_items, new_kind, value, None, new_specs
             if unit is not None:
                 newline = "\n" + unit * len(stack)
+            if hint is not None:
+                if newline:
+                    w(newline)
+                w(hint)
+                w(",")
             break
         else:
             # `items` is exhausted: close `container`.
@@ -391,7 +429,7 @@ def encode(
             else:
                 w(closer)  # an empty container
             open_ids.discard(id(container))
-            items, kind, container, here = stack.pop()
+            items, kind, container, here, specs = stack.pop()
             if unit is not None:
                 newline = "\n" + unit * len(stack) if stack else ""
             w(",")
@@ -406,11 +444,12 @@ def encode_bytes(
     indent: int | str | None = None,
     default: Callable[[Any], Any] | None = None,
     keep_none: bool = False,
+    hints: Any = None,
 ) -> bytes:
     """:func:`encode` as UTF-8 bytes: ``encode(...).encode("utf-8")``, where a lone
     surrogate (a str can hold one, UTF-8 cannot) is an :class:`EncodeError` naming the
     first one."""
-    text = encode(obj, rename, indent, default, keep_none)
+    text = encode(obj, rename, indent, default, keep_none, hints)
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError as e:

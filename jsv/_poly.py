@@ -12,11 +12,23 @@ short name.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import re
 from typing import Any
 
 from ._errors import MSG_TYPE_AMBIGUOUS, MSG_TYPE_NOT_NAMED, Invalid
+from ._plan import (
+    ClassNode,
+    DictNode,
+    Node,
+    OptionalNode,
+    PolyNode,
+    SequenceNode,
+    TupleNode,
+    UnionNode,
+    plan,
+)
 
 # The part of a type text before its assembly, generic arguments or arity.
 _NAME_END = re.compile(r"[,\[`]")
@@ -99,3 +111,65 @@ def not_named(expected: str, declared: tuple[type, ...], hint: str | None) -> In
     names = ", ".join(wire_type_name(c) for c in candidates(declared)) or "none"
     got = "no __type" if hint is None else f"__type {hint!r}"
     return Invalid(MSG_TYPE_NOT_NAMED.format(expected=expected, candidates=names, got=got))
+
+
+def hint_spec(node: Node) -> Any:
+    """Where a value declared as ``node`` is written, when it gets a ``__type`` hint (§23):
+
+    - a dataclass ``B`` (the class itself): a dataclass value whose class is not ``B``;
+    - ``True`` (a union of dataclasses): any dataclass value;
+    - a 1-tuple ``(spec,)`` (a list, tuple or set of items, or a dict of values, declared
+      as ``spec``): not the value itself, but its items (or values); ``spec`` is a list for
+      a tuple whose items are declared apart (``tuple[Dog, Cat]``): the spec of each
+      position (items past its end, or a map's values, get none);
+    - ``None``: never (nothing of the kind is declared there).
+    """
+    while True:
+        if isinstance(node, OptionalNode):
+            node = node.inner
+        elif isinstance(node, UnionNode):  # Dog | str counts as Dog (§19)
+            if node.map_member is not None:
+                node = node.map_member
+            elif node.list_member is not None:
+                node = node.list_member
+            else:
+                return None
+        else:
+            break
+    if isinstance(node, ClassNode):
+        return node.cls if node.kind == "dataclass" else None
+    if isinstance(node, PolyNode):
+        return True
+    if isinstance(node, SequenceNode):
+        inner = hint_spec(node.item)
+    elif isinstance(node, DictNode):
+        inner = hint_spec(node.value)
+    elif isinstance(node, TupleNode) and node.items:
+        specs = [hint_spec(item) for item in node.items]
+        if all(spec is None for spec in specs):
+            return None
+        inner = specs[0] if all(spec == specs[0] for spec in specs) else specs
+    else:
+        return None
+    return None if inner is None else (inner,)
+
+
+def field_hints(cls: type) -> tuple[Any, ...] | None:
+    """The :func:`hint_spec` of each field of dataclass ``cls``, in field order, or None
+    when no field has one (or jsv cannot plan the class, which it can still write)."""
+    try:
+        node = plan(cls)
+    except (TypeError, NameError):
+        return None
+    if not isinstance(node, ClassNode) or [f.name for f in node.fields] != [
+        f.name for f in dataclasses.fields(cls)
+    ]:
+        return None
+    specs = tuple(hint_spec(f.node) for f in node.fields)
+    return specs if any(spec is not None for spec in specs) else None
+
+
+def needs_hint(spec: Any, cls: type) -> bool:
+    """Whether a dataclass instance of class ``cls`` written where ``spec`` is declared
+    starts with a ``__type`` hint."""
+    return spec is True or (spec is not None and type(spec) is not tuple and spec is not cls)

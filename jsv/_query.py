@@ -49,6 +49,7 @@ from ._plan import (
     TupleNode,
     plan,
 )
+from ._poly import field_hints
 from ._typed import PathPart, compile_plan, render_path
 
 T = TypeVar("T")
@@ -89,8 +90,8 @@ def query_params(obj: Any, /, *, rename: Rename = "camel") -> list[tuple[str, st
     """
     rename_function(rename)  # a bad policy is an error even when nothing is renamed
     return [
-        (name, _value_text(name, value, rename))
-        for name, value in _entries(obj, rename)
+        (name, _value_text(name, value, rename, spec))
+        for name, value, spec in _entries(obj, rename)
         if value is not None
     ]
 
@@ -122,28 +123,31 @@ def query_string(obj: Any, /, *, rename: Rename = "camel") -> str:
     )
 
 
-def _entries(obj: Any, rename: Rename) -> list[tuple[str, Any]]:
-    """The (name, value) pairs of a dataclass instance or a mapping, in order."""
+def _entries(obj: Any, rename: Rename) -> list[tuple[str, Any, Any]]:
+    """The (name, value, hint spec) of each entry of a dataclass instance or a mapping, in
+    order: a field's value is written as declared (its ``__type`` hint, §23), a mapping's
+    values as undeclared."""
     cls = type(obj)  # what obj is, whatever its __class__ attribute says (as the encoder)
     if hasattr(cls, "__dataclass_fields__") and not issubclass(cls, type):
         names = wire_names(cls, rename)
         values = [getattr(obj, f.name) for f in dataclasses.fields(cls)]
-        return list(zip(names, values, strict=True))
+        specs = field_hints(cls) or (None,) * len(values)
+        return list(zip(names, values, specs, strict=True))
     if isinstance(obj, Mapping):
         entries = list(obj.items())
         for key, _ in entries:
             if not isinstance(key, str):
                 raise EncodeError(MSG_QUERY_NAME.format(type=type(key).__name__))
-        return [(str.__str__(key), value) for key, value in entries]
+        return [(str.__str__(key), value, None) for key, value in entries]
     raise EncodeError(MSG_QUERY_OBJECT.format(type=cls.__name__))
 
 
-def _value_text(name: str, value: Any, rename: Rename) -> str:
-    """The unescaped text of one parameter's (non-None) value."""
+def _value_text(name: str, value: Any, rename: Rename, spec: Any) -> str:
+    """The unescaped text of one parameter's (non-None) value, declared as ``spec``."""
     cls = type(value)
     if issubclass(cls, str) and not issubclass(cls, enum.Enum):
         return str.__str__(value)  # the server gives a string property the text as it is
-    text = _jsv_text(name, value, rename)
+    text = _jsv_text(name, value, rename, spec)
     # A list goes without its brackets, as the .NET client sends it; they stay where the
     # reader needs them: "[]" (no brackets would be an empty value) and a first item that
     # is itself a list ("[[1],[2]]" without them would read as the list "[1],[2]"... and
@@ -153,16 +157,17 @@ def _value_text(name: str, value: Any, rename: Rename) -> str:
     return text
 
 
-def _jsv_text(name: str, value: Any, rename: Rename) -> str:
-    """The compact JSV text of ``value``; an EncodeError names the path from the parameter."""
+def _jsv_text(name: str, value: Any, rename: Rename, spec: Any) -> str:
+    """The compact JSV text of ``value``, declared as ``spec``; an EncodeError names the
+    path from the parameter."""
     try:
-        return _kernel.encode(value, rename, None, None, False)
+        return _kernel.encode(value, rename, None, None, False, spec)
     except EncodeError as e:
         error = e
     # Encoding the value again under its name gives the same error with the path that
     # starts at the parameter ($.ids[1] rather than $[1]).
     try:
-        _kernel.encode({name: value}, rename, None, None, False)
+        _kernel.encode({name: value}, rename, None, None, False, None if spec is None else (spec,))
     except EncodeError as e:
         error = e
     raise error.with_traceback(None) from None

@@ -214,7 +214,7 @@ typedef struct {
     int value_in_dict;  /* an enum: getattr() finds _value_ in the instance __dict__ */
     int fields_in_dict; /* a dataclass: getattr() finds the fields there (see reader) */
     /* a dataclass: its field table, for these options (or NULL) */
-    PyObject *rename_fn, *colon, *reader; /* reader: _field_reader()'s (keys, f, names) */
+    PyObject *rename_fn, *colon, *reader; /* reader: _field_reader()'s result */
 } ClassSlot;
 
 /* Release what a slot held (which can run code, and so encode and fill slots). */
@@ -2147,6 +2147,10 @@ typedef struct {
     PyObject *container; /* the object opened (for sets: the sorted list); owned */
     PyObject *iter;      /* ITER_ITEMS/ITER_PAIRS: the iterator */
     PyObject *table;     /* ITER_FIELDS: the written keys, with their colon */
+    PyObject *spec;      /* what is declared for the items (§23), or NULL for nothing:
+                          * ITER_FIELDS: the fields' hint specs (a tuple), owned; others:
+                          * the hint spec of every item (a list: of each position),
+                          * borrowed from a parent frame's (or the encode() argument) */
     Py_ssize_t index;    /* next index / PyDict_Next position */
     Py_ssize_t size;     /* ITER_DICT: the size when iteration started; FIELDS: of table */
     Py_ssize_t base;     /* ITER_FIELDS: where its values start in the value stack */
@@ -2255,6 +2259,7 @@ frame_clear(EncodeFrame *f)
     Py_CLEAR(f->container);
     Py_CLEAR(f->iter);
     Py_CLEAR(f->table);
+    if (f->iter_mode == ITER_FIELDS) Py_CLEAR(f->spec);
     Py_CLEAR(f->here);
 }
 
@@ -2539,7 +2544,8 @@ static int tv_is_dataclass(PyObject *value);
 static int tv_is_enum(PyObject *value);
 static int tv_enum_or_dataclass(Writer *w, PyObject *value);
 static Py_ssize_t tv_field_values(PyObject *value, PyObject *rename_fn, PyObject *colon,
-                                  PyObject **keys, ValueStack *values);
+                                  PyObject **keys, PyObject **hints, PyObject **hint,
+                                  ValueStack *values);
 
 /* Open container value (a new reference, consumed) as a new frame; plain_dataclass: it
  * is known to be a dataclass that is no dict, list, tuple or set. */
@@ -2549,6 +2555,22 @@ open_container_as(Encoder *e, PyObject *value, int plain_dataclass)
     EncodeFrame nf;
     memset(&nf, 0, sizeof(nf));
     nf.here_index = -1;
+    PyObject *hint = NULL; /* the __type entry to start the map with, if any */
+    /* what is declared where value stands (§23): a class, True (a union), (items,) */
+    EncodeFrame *pf = &e->frames[e->depth];
+    PyObject *spec = pf->spec;
+    if (spec != NULL) {
+        if (pf->iter_mode == ITER_FIELDS) {
+            spec = PyTuple_GET_ITEM(spec, pf->index - 1);
+        }
+        else if (PyList_CheckExact(spec)) { /* by position: a tuple's items declared apart */
+            spec = pf->kind == KIND_LIST && pf->here_index >= 0 &&
+                           pf->here_index < PyList_GET_SIZE(spec)
+                       ? PyList_GET_ITEM(spec, pf->here_index)
+                       : NULL;
+        }
+        if (spec == Py_None) spec = NULL;
+    }
     if (e->depth >= MAX_DEPTH) {
         encoder_error_path(e, MSG_ENCODE_TOO_DEEP, 0, NULL);
         goto fail;
@@ -2582,6 +2604,7 @@ open_container_as(Encoder *e, PyObject *value, int plain_dataclass)
             if (nf.iter == NULL) goto fail;
             nf.iter_mode = ITER_PAIRS;
         }
+        if (spec != NULL && PyTuple_CheckExact(spec)) nf.spec = PyTuple_GET_ITEM(spec, 0);
     }
     else if (PyList_Check(value) || PyTuple_Check(value) || PyAnySet_Check(value)) {
         if (!PyList_Check(value) && !PyTuple_Check(value)) { /* a set */
@@ -2650,6 +2673,7 @@ open_container_as(Encoder *e, PyObject *value, int plain_dataclass)
         }
         if (write_char(&e->w, '[') < 0) goto fail;
         nf.kind = KIND_LIST;
+        if (spec != NULL && PyTuple_CheckExact(spec)) nf.spec = PyTuple_GET_ITEM(spec, 0);
         if (nf.iter_mode == ITER_ITEMS) {
             nf.iter = PyObject_GetIter(value);
             if (nf.iter == NULL) goto fail;
@@ -2660,9 +2684,16 @@ open_container_as(Encoder *e, PyObject *value, int plain_dataclass)
         /* a dataclass: its written keys (with the colon) and its field values */
         if (write_char(&e->w, '{') < 0) goto fail;
         nf.base = e->values.top;
+        nf.iter_mode = ITER_FIELDS; /* (fail releases the specs of such a frame) */
         Py_ssize_t count = tv_field_values(value, e->rename_fn,
                                            e->unit != NULL ? str_colon_space : str_colon,
-                                           &nf.table, &e->values);
+                                           &nf.table, &nf.spec,
+                                           spec != NULL && (spec == Py_True ||
+                                                            (!PyTuple_CheckExact(spec) &&
+                                                             spec != (PyObject *)Py_TYPE(value)))
+                                               ? &hint
+                                               : NULL,
+                                           &e->values);
         if (count < 0) goto fail;
         nf.size = PyTuple_GET_SIZE(nf.table);
         if (count != nf.size) {
@@ -2678,6 +2709,7 @@ open_container_as(Encoder *e, PyObject *value, int plain_dataclass)
     if (e->depth + 1 >= OPEN_LINEAR && open_set_add(e, value) < 0) {
         if (nf.iter_mode == ITER_FIELDS) vs_drop(&e->values, nf.base);
         frame_clear(&nf);
+        Py_XDECREF(hint);
         return -1;
     }
     if (e->depth + 1 >= e->capacity) {
@@ -2696,6 +2728,7 @@ open_container_as(Encoder *e, PyObject *value, int plain_dataclass)
             if (e->depth + 1 >= OPEN_LINEAR) open_set_remove(e, value);
             if (nf.iter_mode == ITER_FIELDS) vs_drop(&e->values, nf.base);
             frame_clear(&nf);
+            Py_XDECREF(hint);
             return -1;
         }
         e->frames = grown;
@@ -2703,10 +2736,21 @@ open_container_as(Encoder *e, PyObject *value, int plain_dataclass)
     }
     e->depth++;
     e->frames[e->depth] = nf;
+    if (hint != NULL) {
+        /* the __type entry, first in the map (the frame now owns what nf held) */
+        int r = (e->unit != NULL ? write_newline(e, e->depth) : 0) < 0 ||
+                        write_str(&e->w, hint) < 0 || write_char(&e->w, ',') < 0
+                    ? -1
+                    : 0;
+        Py_DECREF(hint);
+        return r;
+    }
     return 0;
 fail:
     Py_XDECREF(nf.iter);
     Py_XDECREF(nf.table);
+    if (nf.iter_mode == ITER_FIELDS) Py_XDECREF(nf.spec);
+    Py_XDECREF(hint);
     Py_DECREF(value);
     return -1;
 }
@@ -3162,7 +3206,7 @@ encoder_run(Encoder *e)
 /* encode() (utf8: 0) and encode_bytes() (utf8: 1). */
 static PyObject *
 encode_impl(PyObject *obj, PyObject *rename, PyObject *indent, PyObject *default_fn,
-            PyObject *keep_none, int utf8)
+            PyObject *keep_none, PyObject *hints, int utf8)
 {
     PyObject *rename_fn;
     if (rename == Py_None) {
@@ -3224,7 +3268,7 @@ encode_impl(PyObject *obj, PyObject *rename, PyObject *indent, PyObject *default
         Py_XDECREF(unit);
         return PyObject_CallFunctionObjArgs(utf8 ? py_encode_bytes : py_encode, obj, rename,
                                             indent, default_fn ? default_fn : Py_None,
-                                            keep_none, NULL);
+                                            keep_none, hints, NULL);
     }
 
     Encoder e;
@@ -3250,6 +3294,7 @@ encode_impl(PyObject *obj, PyObject *rename, PyObject *indent, PyObject *default
     e.frames[0].kind = KIND_LIST;
     e.frames[0].iter_mode = ITER_SINGLE;
     e.frames[0].here_index = -1;
+    e.frames[0].spec = hints == Py_None ? NULL : hints;
     Py_INCREF(obj);
     e.frames[0].container = obj;
 
@@ -3268,23 +3313,25 @@ encode_impl(PyObject *obj, PyObject *rename, PyObject *indent, PyObject *default
 
 PyDoc_STRVAR(encode_doc,
              "encode($module, /, obj, rename='camel', indent=None, default=None, "
-             "keep_none=False)\n--\n\n"
+             "keep_none=False, hints=None)\n--\n\n"
              "Encode obj as JSV text; see jsv.dumps().");
 
 static PyObject *
 speedups_encode(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
     (void)module;
-    static const char *const names[] = {"obj", "rename", "indent", "default", "keep_none"};
-    PyObject *a[5];
-    if (unpack_args("encode", names, 5, 1, args, nargs, kwnames, a) < 0) return NULL;
+    static const char *const names[] = {"obj",     "rename",    "indent",
+                                        "default", "keep_none", "hints"};
+    PyObject *a[6];
+    if (unpack_args("encode", names, 6, 1, args, nargs, kwnames, a) < 0) return NULL;
     return encode_impl(a[0], a[1] ? a[1] : str_camel, a[2] ? a[2] : Py_None,
-                       a[3] ? a[3] : Py_None, a[4] ? a[4] : Py_False, 0);
+                       a[3] ? a[3] : Py_None, a[4] ? a[4] : Py_False, a[5] ? a[5] : Py_None,
+                       0);
 }
 
 PyDoc_STRVAR(encode_bytes_doc,
              "encode_bytes($module, /, obj, rename='camel', indent=None, default=None, "
-             "keep_none=False)\n--\n\n"
+             "keep_none=False, hints=None)\n--\n\n"
              "Encode obj as JSV text in UTF-8 bytes; see jsv.dumpb().");
 
 static PyObject *
@@ -3292,11 +3339,13 @@ speedups_encode_bytes(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
                       PyObject *kwnames)
 {
     (void)module;
-    static const char *const names[] = {"obj", "rename", "indent", "default", "keep_none"};
-    PyObject *a[5];
-    if (unpack_args("encode_bytes", names, 5, 1, args, nargs, kwnames, a) < 0) return NULL;
+    static const char *const names[] = {"obj",     "rename",    "indent",
+                                        "default", "keep_none", "hints"};
+    PyObject *a[6];
+    if (unpack_args("encode_bytes", names, 6, 1, args, nargs, kwnames, a) < 0) return NULL;
     return encode_impl(a[0], a[1] ? a[1] : str_camel, a[2] ? a[2] : Py_None,
-                       a[3] ? a[3] : Py_None, a[4] ? a[4] : Py_False, 1);
+                       a[3] ? a[3] : Py_None, a[4] ? a[4] : Py_False, a[5] ? a[5] : Py_None,
+                       1);
 }
 
 PyDoc_STRVAR(set_simd_doc,

@@ -17,6 +17,7 @@ def encode(
     indent: int | str | None = None,
     default: Callable[[Any], Any] | None = None,
     keep_none: bool = False,
+    hints: Any = None,
 ) -> str:
     """Encode ``obj`` as JSV text; see :func:`jsv.dumps`."""
 
@@ -26,6 +27,7 @@ def encode_bytes(
     indent: int | str | None = None,
     default: Callable[[Any], Any] | None = None,
     keep_none: bool = False,
+    hints: Any = None,
 ) -> bytes:
     """Encode ``obj`` as JSV text in UTF-8 bytes; see :func:`jsv.dumpb`."""
 

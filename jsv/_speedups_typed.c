@@ -1595,10 +1595,17 @@ tv_call_field_reader(PyObject *cls, PyObject *rename_fn, PyObject *colon)
     PyObject *reader = PyObject_CallFunctionObjArgs(py_field_reader, cls, rename_fn, colon,
                                                     NULL);
     if (reader == NULL) return NULL;
-    if (!PyTuple_CheckExact(reader) || PyTuple_GET_SIZE(reader) != 3 ||
+    if (!PyTuple_CheckExact(reader) || PyTuple_GET_SIZE(reader) != 6 ||
         !PyTuple_CheckExact(PyTuple_GET_ITEM(reader, 0)) ||
-        !PyTuple_CheckExact(PyTuple_GET_ITEM(reader, 2))) {
-        PyErr_SetString(PyExc_TypeError, "_field_reader must return (keys, reader, names)");
+        !PyTuple_CheckExact(PyTuple_GET_ITEM(reader, 2)) ||
+        !(PyTuple_GET_ITEM(reader, 3) == Py_None ||
+          (PyTuple_CheckExact(PyTuple_GET_ITEM(reader, 3)) &&
+           PyTuple_GET_SIZE(PyTuple_GET_ITEM(reader, 3)) ==
+               PyTuple_GET_SIZE(PyTuple_GET_ITEM(reader, 0)))) ||
+        !PyUnicode_CheckExact(PyTuple_GET_ITEM(reader, 4))) {
+        PyErr_SetString(PyExc_TypeError,
+                        "_field_reader must return (keys, reader, names, hints, hint, "
+                        "hints_by_key)");
         Py_DECREF(reader);
         return NULL;
     }
@@ -1606,13 +1613,16 @@ tv_call_field_reader(PyObject *cls, PyObject *rename_fn, PyObject *colon)
 }
 
 /* Push the field values of dataclass instance value on values, and set *keys to the
- * written keys, each followed by colon (a new reference). Returns the number of values
- * pushed, or -1 (nothing pushed). */
+ * written keys, each followed by colon, *hints to the fields' hint specs (NULL when no
+ * field has one) and, if hint is not NULL, *hint to the class's __type entry (new
+ * references). Returns the number of values pushed, or -1 (nothing pushed). */
 static Py_ssize_t
 tv_field_values(PyObject *value, PyObject *rename_fn, PyObject *colon, PyObject **keys,
-                ValueStack *values)
+                PyObject **hints, PyObject **hint, ValueStack *values)
 {
     *keys = NULL;
+    *hints = NULL;
+    if (hint != NULL) *hint = NULL;
     PyTypeObject *type = Py_TYPE(value);
     ClassSlot *slot = tv_class_slot(type);
     if (slot == NULL) return -1;
@@ -1668,6 +1678,14 @@ tv_field_values(PyObject *value, PyObject *rename_fn, PyObject *colon, PyObject 
     }
     *keys = PyTuple_GET_ITEM(reader, 0);
     Py_INCREF(*keys);
+    if (PyTuple_GET_ITEM(reader, 3) != Py_None) {
+        *hints = PyTuple_GET_ITEM(reader, 3);
+        Py_INCREF(*hints);
+    }
+    if (hint != NULL) {
+        *hint = PyTuple_GET_ITEM(reader, 4);
+        Py_INCREF(*hint);
+    }
     Py_DECREF(reader);
     return values->top - base;
 fail:

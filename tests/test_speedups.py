@@ -24,7 +24,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, ClassVar, Union
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -698,6 +698,62 @@ def test_encode_mutation_during_encoding() -> None:
         assert outcome(C.encode, obj, "camel", None, default) == outcome(
             _pure.encode, obj2, "camel", None, default2
         )
+
+
+# wire-extras §23: classes at module level, so that their annotations resolve
+@dataclasses.dataclass(frozen=True)
+class HintBase:
+    name: str = "a b"
+
+
+@dataclasses.dataclass(frozen=True)
+class HintSub(HintBase):
+    __jsv_type__: ClassVar[str] = "My.Ns.Sub, My"
+    n: int = 1
+
+
+@dataclasses.dataclass(frozen=True)
+class HintOther(HintBase):
+    pass
+
+
+@dataclasses.dataclass
+class Holder:
+    one: HintBase | None = None
+    many: list[HintBase] | None = None
+    nested: list[list[HintBase]] | None = None
+    table: dict[str, HintBase] | None = None
+    either: Union[HintSub, HintOther] | None = None
+    pair: tuple[HintBase, HintSub] | None = None
+    group: frozenset[HintBase] | None = None
+    loose: Any = None
+
+
+def test_encode_type_hints() -> None:
+    # both kernels write the same __type entries, in every mode
+    class Odd:
+        pass
+
+    Base, Sub, Other = HintBase, HintSub, HintOther
+    holders = [
+        Holder(one=Sub(), many=[Base(), Other(), Sub()], nested=[[Sub()], []]),
+        Holder(table={"k": Other(), "j": Base()}, either=Other(), pair=(Sub(), Sub())),
+        Holder(group=frozenset([Sub(), Base()]), loose=[Sub()], one=Base()),
+        Holder(many=[Odd(), Base()], either=Odd()),  # type: ignore[list-item, arg-type]
+        Holder(one=Sub(name=None), many=[Other(name=None)]),  # type: ignore[arg-type]
+    ]
+    assert '{one:{__type:"My.Ns.Sub, My",name:a b,n:1}' in C.encode(holders[0])
+    for holder in holders:
+        for options in [
+            (),
+            ("pascal", 2),
+            (None, "\t", None, True),
+            ("camel", None, lambda v: Sub() if isinstance(v, Odd) else repr(v)),
+        ]:
+            same_encode(holder, *options)
+            same_encode([holder, {"x": holder}], *options)
+    same_encode(Sub(), "camel", None, None, False, Base)
+    same_encode([Sub(), Base()], "camel", 1, None, False, (Base,))
 
 
 def test_encode_keyword_arguments() -> None:
