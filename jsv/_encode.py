@@ -117,6 +117,7 @@ def _scalar_token(value: Any) -> str | None:
 _COMPACT_KEYS: dict[str, str] = {}
 _KEY_CACHE_SIZE: Final = 4096
 
+
 def _is_str_enum(cls: Any) -> bool:
     """Whether all members of enum ``cls`` have str values (the main loop writes those)."""
     cache = class_cache(cls)

@@ -317,8 +317,10 @@ class _Builder:
                 node = self.build(member, typevars)
                 if node.kind in ("scalar", "literal"):
                     scalars.append(node)
-                elif node.kind == "dataclass" and map_member is not None and (
-                    map_member.kind in ("dataclass", "poly")
+                elif (
+                    node.kind == "dataclass"
+                    and map_member is not None
+                    and (map_member.kind in ("dataclass", "poly"))
                 ):
                     # dataclasses told apart by their __type hint (wire-extras §19)
                     previous = (

@@ -340,8 +340,7 @@ def _fast_constructor(node: ClassNode) -> Callable[[dict[str, Any]], Any] | None
         # A field that is a data descriptor on the class (the slot of a slots=True base
         # class, a property) would not see a value put in the instance's __dict__.
         or any(
-            hasattr(type(inspect.getattr_static(cls, f.name, None)), "__set__")
-            for f in node.fields
+            hasattr(type(inspect.getattr_static(cls, f.name, None)), "__set__") for f in node.fields
         )
     ):
         return None
@@ -551,6 +550,7 @@ def _literal(node: LiteralNode) -> Converter:
 
 C_ANY, C_STR, C_INT, C_FLOAT, C_BOOL, C_PARSE, C_ENUM, C_OPTIONAL = range(8)
 C_LIST, C_DICT, C_CLASS, C_PY = range(8, 12)
+
 
 def c_plan(node: Node, forbid: bool) -> list[Any]:
     """The compact form of ``node`` for the C executor (built once, kept on the node;

@@ -238,8 +238,9 @@ zoos = st.builds(
     pets=st.none() | st.dictionaries(st.sampled_from(["a", "b c", ""]), animals, max_size=2),
     rows=st.none() | st.lists(st.lists(animals, min_size=2, max_size=2), max_size=2),
     dogs=st.none()
-    | st.lists(st.builds(Dog, name=names) | st.builds(Puppy, age=st.integers(0, 2)), max_size=2)
-    .map(tuple),
+    | st.lists(
+        st.builds(Dog, name=names) | st.builds(Puppy, age=st.integers(0, 2)), max_size=2
+    ).map(tuple),
 )
 homes = st.builds(
     Home, pet=st.none() | dogs_or_cats, pets=st.none() | st.lists(dogs_or_cats, max_size=3)
@@ -278,9 +279,7 @@ def test_both_kernels_write_the_same(value: Any, rename: Any, indent: Any) -> No
         pytest.skip("the C accelerator is not built")
     speedups = kernels[-1]
     assert speedups.encode(value, rename, indent) == _pure.encode(value, rename, indent)
-    assert speedups.encode_bytes(value, rename, indent) == _pure.encode_bytes(
-        value, rename, indent
-    )
+    assert speedups.encode_bytes(value, rename, indent) == _pure.encode_bytes(value, rename, indent)
 
 
 def test_the_kernel_fixture_runs_both(kernel: ModuleType) -> None:
