@@ -46,6 +46,7 @@ enum {
     TV_CLASS = 10,   /* [10, cls, lookup, miss, fields, required indices, is_typeddict, fast,
                       *  learned keys, name, missing messages, choose, not_named] */
     TV_PY = 11,      /* [11, reads text] */
+    TV_POLY = 12,    /* [12, is_hint_key, choose]: a union of dataclasses (and others) */
 };
 /* (and the pure converter last in every node: see TV_CONVERTER) */
 
@@ -68,6 +69,7 @@ static PyObject *Invalid;            /* jsv._errors.Invalid */
 static PyObject *py_rejected;        /* jsv._errors.rejected(type_name, error) -> Invalid */
 static PyObject *py_source_convert;  /* jsv._source.convert(converter, text, trim) */
 static PyObject *py_source_convert_tree; /* jsv._source.convert_tree(converter, tree) */
+static PyObject *py_is_hint_key;         /* jsv._poly.is_hint_key(key) */
 
 /* The kind of a compact node (a small non-negative int). */
 ALWAYS_INLINE long
@@ -478,11 +480,13 @@ tv_empty_container(Parser *p, int kind, Py_ssize_t open, Py_ssize_t *pos, Py_UCS
     return 0;
 }
 
-/* Whether a key text comes twice in the map opening at open (1) or not (0); -1 with an
- * error set for malformed text. The map is read untyped: no code of the caller's runs. */
+/* Whether a key text comes twice in the map opening at open, or (with hints) the map has
+ * two __type keys, however spelled (1), or not (0); -1 with an error set for malformed
+ * text. The map is read untyped: no code of the caller's runs. */
 static int
-tv_map_repeats(Parser *p, int kind, Py_ssize_t open, Py_ssize_t level)
+tv_map_repeats(Parser *p, int kind, Py_ssize_t open, Py_ssize_t level, int hints)
 {
+    int hint_keys = 0;
     Py_ssize_t pos;
     if (tv_empty_container(p, kind, open, &pos, '}')) return 0;
     PyObject *texts = PySet_New(NULL);
@@ -494,6 +498,12 @@ tv_map_repeats(Parser *p, int kind, Py_ssize_t open, Py_ssize_t level)
         if (key == NULL) break;
         int has = PySet_Contains(texts, key);
         int r = has == 0 ? PySet_Add(texts, key) : 0;
+        if (hints && has == 0 && r == 0) {
+            PyObject *is_hint = PyObject_CallOneArg(py_is_hint_key, key);
+            if (is_hint == NULL) r = -1;
+            else if (is_hint == Py_True && ++hint_keys > 1) has = 1;
+            Py_XDECREF(is_hint);
+        }
         Py_DECREF(key);
         if (has != 0 || r < 0) {
             result = has > 0 ? 1 : -1;
@@ -520,12 +530,12 @@ tv_map_repeats(Parser *p, int kind, Py_ssize_t open, Py_ssize_t level)
  * pure converter (*pos moves after it). NULL with the error set, or the value. */
 static PyObject *
 tv_misfit_in_map(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
-                 Py_ssize_t level)
+                 Py_ssize_t level, int hints)
 {
     if (!PyErr_ExceptionMatches(Invalid)) return NULL;
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);
-    int repeats = tv_map_repeats(p, kind, open, level);
+    int repeats = tv_map_repeats(p, kind, open, level, hints);
     if (repeats == 0) {
         PyErr_Restore(type, value, tb);
         return NULL;
@@ -690,7 +700,7 @@ tv_dict(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
 error:
     gc_end(p); /* the values may have finalizers */
     Py_DECREF(out);
-    return tv_misfit_in_map(p, kind, node, open, pos, level);
+    return tv_misfit_in_map(p, kind, node, open, pos, level, 0);
 }
 
 /* Whether key, read from a map, is read back from its own text followed by ':' in any
@@ -1054,7 +1064,8 @@ error:
     if (seen != local_seen) PyMem_Free(seen);
     Py_DECREF(kwargs);
     Py_XDECREF(hint);
-    return tv_misfit_in_map(p, kind, whole, open, pos, level);
+    /* (a class a hint chose: a later hint would count instead) */
+    return tv_misfit_in_map(p, kind, whole, open, pos, level, declared != NULL);
 }
 
 /* The pure converter of node on the untyped tree of the map or list opening at open (a
@@ -1090,6 +1101,42 @@ tv_verbatim(Parser *p, int kind, Py_ssize_t open, Py_ssize_t *pos, Py_ssize_t le
     if (tree == NULL) return NULL;
     Py_DECREF(tree);
     return substring(p, kind, open, *pos);
+}
+
+/* A union of dataclasses given the map opening at open. A map whose first entry is the
+ * __type hint (as ServiceStack writes it) that names a candidate is read as that class
+ * here; any other map, by the union's converter (which finds a hint anywhere, or reports
+ * the misfit). */
+static PyObject *
+tv_poly(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
+        Py_ssize_t level)
+{
+    PyObject *chosen = NULL;
+    if (!tv_empty_container(p, kind, open, pos, '}')) {
+        Py_ssize_t q = open + 1;
+        PyObject *key = tv_key(p, kind, &q, open, level);
+        if (key == NULL) return NULL;
+        PyObject *is_hint = tv_call(p, TV_ITEM(node, 1), key);
+        Py_DECREF(key);
+        if (is_hint == NULL) return NULL;
+        int hint_first = is_hint == Py_True;
+        Py_DECREF(is_hint);
+        if (hint_first) {
+            PyObject *hint = tv_value(p, kind, NULL, &q, 1, level + 1, NULL);
+            if (hint == NULL) return NULL;
+            if (PyUnicode_CheckExact(hint)) chosen = tv_call(p, TV_ITEM(node, 2), hint);
+            Py_DECREF(hint);
+            if (chosen == NULL && PyErr_Occurred()) return NULL;
+        }
+    }
+    if (chosen != NULL && PyList_CheckExact(chosen)) {
+        /* (should the map give another hint, the union's converter reads it) */
+        PyObject *result = tv_class(p, kind, chosen, open, pos, level, node);
+        Py_DECREF(chosen);
+        return result;
+    }
+    Py_XDECREF(chosen);
+    return tv_reread(p, kind, node, open, pos, level);
 }
 
 /* The value at *pos read by node (NULL: the text of a str field, or an untyped value to
@@ -1144,6 +1191,9 @@ tv_value(Parser *p, int kind, PyObject *node, Py_ssize_t *pos, int in_map, Py_ss
                 /* where a str under it may be given a map or list, from the text */
                 if (TV_ITEM(node, 1) == Py_True) return tv_reread(p, kind, node, v, pos, level);
                 return tv_pure_tree(p, kind, node, v, pos, level, closer);
+            case TV_POLY:
+                if (c == '{') return tv_poly(p, kind, node, v, pos, level);
+                return tv_reread(p, kind, node, v, pos, level);
             default:
                 break;
             }
@@ -1722,6 +1772,11 @@ typed_init(void)
     py_source_convert_tree = PyObject_GetAttrString(source, "convert_tree");
     Py_DECREF(source);
     if (py_source_convert == NULL || py_source_convert_tree == NULL) return -1;
+    PyObject *poly = PyImport_ImportModule("jsv._poly");
+    if (poly == NULL) return -1;
+    py_is_hint_key = PyObject_GetAttrString(poly, "is_hint_key");
+    Py_DECREF(poly);
+    if (py_is_hint_key == NULL) return -1;
     PyObject *module = PyImport_ImportModule("enum");
     if (module == NULL) return -1;
     tv_enum_class = PyObject_GetAttrString(module, "Enum");

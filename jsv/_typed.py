@@ -549,7 +549,7 @@ def _literal(node: LiteralNode) -> Converter:
 # the same message and path, and returns the same values.
 
 C_ANY, C_STR, C_INT, C_FLOAT, C_BOOL, C_PARSE, C_ENUM, C_OPTIONAL = range(8)
-C_LIST, C_DICT, C_CLASS, C_PY = range(8, 12)
+C_LIST, C_DICT, C_CLASS, C_PY, C_POLY = range(8, 13)
 
 
 def c_plan(node: Node, forbid: bool) -> list[Any]:
@@ -610,9 +610,26 @@ def _c_build(node: Node, forbid: bool) -> list[Any]:
         return _c_class(node, forbid)
     if node.kind == "any":
         return [C_ANY]
+    if isinstance(node, UnionNode) and isinstance(node.map_member, PolyNode):
+        return _c_poly(node.map_member, forbid)
     # Given a map or list, the converter reads the container's own text when a str in it
     # may be given a map or list (which it reads as its text), else the untyped tree.
     return [C_PY, _reads_text(node, set())]
+
+
+def _c_poly(node: PolyNode, forbid: bool) -> list[Any]:
+    """A union with dataclasses told apart by __type: the C side reads a map whose first
+    entry is the hint as the class it names (anything else goes to the union's converter):
+    [C_POLY, is_hint_key, choose]."""
+
+    def choose(hint: str) -> list[Any] | None:
+        """The compact plan of the candidate the hint names, or None."""
+        if not hint.strip():
+            return None
+        chosen = _poly.choose(node.classes, hint)
+        return None if chosen is None else c_plan(plan(chosen), forbid)
+
+    return [C_POLY, _poly.is_hint_key, choose]
 
 
 def _reads_text(node: Node, seen: set[int]) -> bool:

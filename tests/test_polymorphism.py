@@ -258,6 +258,21 @@ def test_the_c_executor_reads_a_hint_first_in_the_map_itself(kernel: ModuleType)
     doc = "{animals:[{__type:Dog,name:Fido,dogBark:woof},{name:Rex},{__type:Puppy,age:1}]}"
     value = kernel.decode_typed(doc, False, decoder._compact, fallback)
     same(value, Zoo(animals=[Dog("Fido", "woof"), Animal("Rex"), Puppy(age=1)]))
+    # a union of dataclasses too, without the union's converter
+    home = jsv.Decoder(Home)
+    converter = home._compact[4][1][1][1][-1]  # pets: list[Dog | Cat] -> the union node
+    assert converter.__name__ == "convert"
+
+    def never(value: Any) -> Any:
+        raise AssertionError("the union's converter ran")
+
+    home._compact[4][1][1][1][-1] = never
+    try:
+        doc = "{pets:[{__type:Cat,name:Tom},{__type:Puppy,age:2}]}"
+        value = kernel.decode_typed(doc, False, home._compact, fallback)
+        same(value, Home(pets=[Cat("Tom"), Puppy(age=2)]))
+    finally:
+        home._compact[4][1][1][1][-1] = converter
 
 
 HINTS = st.sampled_from(["Dog", "Cat", "Puppy", "Animal", "Bogus", "", " Dog ", "A.B.Cat, X"])
