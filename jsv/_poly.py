@@ -75,11 +75,13 @@ def candidates(declared: tuple[type, ...]) -> list[type]:
 
 
 def choose(declared: tuple[type, ...], hint: str) -> type | None:
-    """The candidate the hint names, or None when it names none.
+    """The candidate the hint names, or None when it names none (or is empty).
 
     Raises Invalid when several candidates share the hint's short name and not exactly one
     of them has the hint (trimmed) as its own ``__jsv_type__``.
     """
+    if not hint.strip():
+        return None  # an empty hint is no hint
     wanted = short_name(hint)
     matches = [c for c in candidates(declared) if short_name(wire_type_name(c)) == wanted]
     if len(matches) == 1:
@@ -91,6 +93,13 @@ def choose(declared: tuple[type, ...], hint: str) -> type | None:
         return exact[0]
     names = ", ".join(f"{c.__module__}.{c.__qualname__}" for c in matches)
     raise Invalid(MSG_TYPE_AMBIGUOUS.format(hint=hint, names=names))
+
+
+def subclass_named(cls: type, hint: str) -> type | None:
+    """The class other than ``cls`` that the hint names among the candidates of ``cls``
+    (its subclasses), or None: where ``cls`` is declared, the class to build instead."""
+    chosen = choose((cls,), hint)
+    return None if chosen is cls else chosen
 
 
 def hint_of(value: dict[str, Any]) -> str | None:

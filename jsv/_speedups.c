@@ -3316,17 +3316,25 @@ PyDoc_STRVAR(encode_doc,
              "keep_none=False, hints=None)\n--\n\n"
              "Encode obj as JSV text; see jsv.dumps().");
 
+/* encode() and encode_bytes(): their arguments, with the defaults of jsv._encode.encode. */
+static PyObject *
+encode_call(const char *name, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+            int to_bytes)
+{
+    static const char *const names[] = {"obj",     "rename",    "indent",
+                                        "default", "keep_none", "hints"};
+    PyObject *a[6];
+    if (unpack_args(name, names, 6, 1, args, nargs, kwnames, a) < 0) return NULL;
+    return encode_impl(a[0], a[1] ? a[1] : str_camel, a[2] ? a[2] : Py_None,
+                       a[3] ? a[3] : Py_None, a[4] ? a[4] : Py_False, a[5] ? a[5] : Py_None,
+                       to_bytes);
+}
+
 static PyObject *
 speedups_encode(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
     (void)module;
-    static const char *const names[] = {"obj",     "rename",    "indent",
-                                        "default", "keep_none", "hints"};
-    PyObject *a[6];
-    if (unpack_args("encode", names, 6, 1, args, nargs, kwnames, a) < 0) return NULL;
-    return encode_impl(a[0], a[1] ? a[1] : str_camel, a[2] ? a[2] : Py_None,
-                       a[3] ? a[3] : Py_None, a[4] ? a[4] : Py_False, a[5] ? a[5] : Py_None,
-                       0);
+    return encode_call("encode", args, nargs, kwnames, 0);
 }
 
 PyDoc_STRVAR(encode_bytes_doc,
@@ -3339,13 +3347,7 @@ speedups_encode_bytes(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
                       PyObject *kwnames)
 {
     (void)module;
-    static const char *const names[] = {"obj",     "rename",    "indent",
-                                        "default", "keep_none", "hints"};
-    PyObject *a[6];
-    if (unpack_args("encode_bytes", names, 6, 1, args, nargs, kwnames, a) < 0) return NULL;
-    return encode_impl(a[0], a[1] ? a[1] : str_camel, a[2] ? a[2] : Py_None,
-                       a[3] ? a[3] : Py_None, a[4] ? a[4] : Py_False, a[5] ? a[5] : Py_None,
-                       1);
+    return encode_call("encode_bytes", args, nargs, kwnames, 1);
 }
 
 PyDoc_STRVAR(set_simd_doc,
@@ -3366,6 +3368,21 @@ speedups_set_simd(PyObject *module, PyObject *enabled)
 
 /* ------------------------------------------------------------------------------------ */
 /* Module                                                                               */
+
+/* Module attributes read at initialisation. */
+static int
+get_attr(PyObject *module, const char *name, PyObject **out)
+{
+    *out = PyObject_GetAttrString(module, name);
+    return *out == NULL ? -1 : 0;
+}
+
+static int
+intern(const char *text, PyObject **out)
+{
+    *out = PyUnicode_InternFromString(text);
+    return *out == NULL ? -1 : 0;
+}
 
 #include "_speedups_typed.c"
 
@@ -3405,20 +3422,6 @@ static struct PyModuleDef speedups_module = {
     NULL,
     speedups_free,
 };
-
-static int
-get_attr(PyObject *module, const char *name, PyObject **out)
-{
-    *out = PyObject_GetAttrString(module, name);
-    return *out == NULL ? -1 : 0;
-}
-
-static int
-intern(const char *text, PyObject **out)
-{
-    *out = PyUnicode_InternFromString(text);
-    return *out == NULL ? -1 : 0;
-}
 
 PyMODINIT_FUNC
 PyInit__speedups(void)

@@ -1750,37 +1750,32 @@ fail:
 static int
 typed_init(void)
 {
-    tv_str_post_init = PyUnicode_InternFromString("__post_init__");
-    tv_str_dict = PyUnicode_InternFromString("__dict__");
-    tv_str_field = PyUnicode_InternFromString("field");
-    tv_str_value_ = PyUnicode_InternFromString("_value_");
     tv_empty_tuple = PyTuple_New(0);
     tv_malformed_error = PyErr_NewException("jsv._speedups._Malformed", NULL, NULL);
-    if (tv_str_post_init == NULL || tv_str_dict == NULL || tv_str_field == NULL ||
-        tv_str_value_ == NULL || tv_empty_tuple == NULL || tv_malformed_error == NULL) {
+    if (tv_empty_tuple == NULL || tv_malformed_error == NULL ||
+        intern("__post_init__", &tv_str_post_init) < 0 ||
+        intern("__dict__", &tv_str_dict) < 0 || intern("field", &tv_str_field) < 0 ||
+        intern("_value_", &tv_str_value_) < 0) {
         return -1;
     }
+    /* (jsv._errors, jsv._source and jsv._poly import nothing that imports this module) */
     PyObject *errors = PyImport_ImportModule("jsv._errors");
     if (errors == NULL) return -1;
-    Invalid = PyObject_GetAttrString(errors, "Invalid");
-    py_rejected = PyObject_GetAttrString(errors, "rejected");
+    int failed = get_attr(errors, "Invalid", &Invalid) < 0 ||
+                 get_attr(errors, "rejected", &py_rejected) < 0;
     Py_DECREF(errors);
-    if (Invalid == NULL || py_rejected == NULL) return -1;
-    PyObject *source = PyImport_ImportModule("jsv._source");
+    PyObject *source = failed ? NULL : PyImport_ImportModule("jsv._source");
     if (source == NULL) return -1;
-    py_source_convert = PyObject_GetAttrString(source, "convert");
-    py_source_convert_tree = PyObject_GetAttrString(source, "convert_tree");
+    failed = get_attr(source, "convert", &py_source_convert) < 0 ||
+             get_attr(source, "convert_tree", &py_source_convert_tree) < 0;
     Py_DECREF(source);
-    if (py_source_convert == NULL || py_source_convert_tree == NULL) return -1;
-    PyObject *poly = PyImport_ImportModule("jsv._poly");
+    PyObject *poly = failed ? NULL : PyImport_ImportModule("jsv._poly");
     if (poly == NULL) return -1;
-    py_is_hint_key = PyObject_GetAttrString(poly, "is_hint_key");
+    failed = get_attr(poly, "is_hint_key", &py_is_hint_key) < 0;
     Py_DECREF(poly);
-    if (py_is_hint_key == NULL) return -1;
-    PyObject *module = PyImport_ImportModule("enum");
+    PyObject *module = failed ? NULL : PyImport_ImportModule("enum");
     if (module == NULL) return -1;
-    tv_enum_class = PyObject_GetAttrString(module, "Enum");
+    failed = get_attr(module, "Enum", &tv_enum_class) < 0;
     Py_DECREF(module);
-    if (tv_enum_class == NULL) return -1;
-    return 0;
+    return failed ? -1 : 0;
 }

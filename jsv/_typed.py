@@ -403,12 +403,8 @@ def _class(node: ClassNode, forbid: bool) -> Converter:
 
     def subclass_named(hint: Any) -> Converter | None:
         """The converter of the subclass the hint names, if it names one."""
-        if type(hint) is not str or not hint.strip():
-            return None
-        chosen = _poly.choose(declared, hint)
-        if chosen is None or chosen is cls:
-            return None
-        return compile_plan(plan(chosen), forbid)
+        chosen = _poly.subclass_named(cls, hint) if type(hint) is str else None
+        return None if chosen is None else compile_plan(plan(chosen), forbid)
 
     def convert(value: Any) -> Any:
         if type(value) is not dict:
@@ -624,8 +620,6 @@ def _c_poly(node: PolyNode, forbid: bool) -> list[Any]:
 
     def choose(hint: str) -> list[Any] | None:
         """The compact plan of the candidate the hint names, or None."""
-        if not hint.strip():
-            return None
         chosen = _poly.choose(node.classes, hint)
         return None if chosen is None else c_plan(plan(chosen), forbid)
 
@@ -710,12 +704,8 @@ def _c_class(node: ClassNode, forbid: bool) -> list[Any]:
     declared = () if is_typeddict else (node.cls,)
 
     def choose(hint: str) -> list[Any] | None:
-        if not hint.strip():
-            return None
-        chosen = _poly.choose(declared, hint)
-        if chosen is None or chosen is node.cls:
-            return None
-        return c_plan(plan(chosen), forbid)
+        chosen = _poly.subclass_named(node.cls, hint)
+        return None if chosen is None else c_plan(plan(chosen), forbid)
 
     def not_named(hint: str | None) -> _Invalid:
         return _poly.not_named(node.name, declared, hint)
