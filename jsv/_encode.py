@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
-import json
 import operator
 import sys
 import uuid
@@ -29,6 +28,8 @@ from ._errors import (
     MSG_UNSUPPORTED_KEY,
     MSG_UNSUPPORTED_TYPE,
     EncodeError,
+    PathPart,
+    render_path,
 )
 from ._naming import Rename, rename_function, wire_names
 from ._poly import field_hints, wire_type_name
@@ -206,22 +207,21 @@ def _new_field_reader(cls: Any, rename: Callable[[str], str] | None, colon: str)
 
 def _path(stack: list[tuple[Any, ...]], here: Any, kind: int) -> str:
     """The path of the item being written, from the keys kept on the stack."""
-    parts = ["$"]
+    parts: list[PathPart] = []
     frames = [(f[1], f[3]) for f in stack] + [(kind, here)]
     for frame_kind, key in frames:
         if key is None:
             continue
         if frame_kind == _LIST:
-            parts.append(f"[{key}]")
+            parts.append(key)
             continue
         if frame_kind == _FIELDS:  # the written key and its colon
             key = key.rpartition(":")[0]
         key = _plain(key)
-        if isinstance(key, str) and key.isidentifier():
-            parts.append("." + key)
-        else:
-            parts.append("[" + json.dumps(str(key), ensure_ascii=False) + "]")
-    return "".join(parts)
+        # a key is named as a field where it reads as one as it is, else in brackets
+        named = isinstance(key, str) and key.isidentifier()
+        parts.append(("field" if named else "key", str(key)))
+    return render_path(parts)
 
 
 def _resolve(

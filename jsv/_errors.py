@@ -6,7 +6,8 @@ accelerator raise the very same words (a test checks that the C module uses them
 
 from __future__ import annotations
 
-from typing import Any, Final
+import json
+from typing import Any, Final, Union
 
 #: The deepest nesting of maps and lists that decoding and encoding accept.
 MAX_DEPTH: Final = 1000
@@ -92,6 +93,48 @@ def unterminated(template: str, doc: str, open_pos: int) -> str:
     """
     line, column = line_and_column(doc, open_pos)
     return template.format(line=line, column=column)
+
+
+def described(value: Any) -> str:
+    """What a misfit message says it got: ``got an empty value``, ``got a map``, or the
+    text (cut at 60 characters).
+
+    >>> described(None), described({}), described("x" * 70)[-6:]
+    ('an empty value', 'a map', "xx...'")
+    """
+    if value is None:
+        return "an empty value"
+    if isinstance(value, dict):
+        return "a map"
+    if isinstance(value, list):
+        return "a list"
+    text = str(value)
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+# Where a value is, as errors name it. An int is a list index; ("field", key) a key naming a
+# field of a dataclass or TypedDict (or a map key the encoder names as such), as written;
+# ("key", key) a key of a dict[K, V].
+PathPart = Union[int, tuple[str, str]]
+
+
+def render_path(parts: list[PathPart]) -> str:
+    """The path both kernels print: ``[("field", "members"), 0, ("field", "role")]`` ->
+    ``$.members[0].role``.
+
+    A field is named by its key without edge whitespace (a key read with spaces around it
+    still names the field), as an attribute where it is an identifier; any other key is
+    written as a JSON string in brackets, as it is.
+    """
+    out = ["$"]
+    for part in parts:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        elif part[0] == "field" and part[1].strip().isidentifier():
+            out.append("." + part[1].strip())
+        else:
+            out.append("[" + json.dumps(part[1], ensure_ascii=False) + "]")
+    return "".join(out)
 
 
 class JSVError(Exception):

@@ -6,12 +6,10 @@ reusing the pure parser's pieces to step over the values it does not descend int
 
 from __future__ import annotations
 
-from typing import Any, Union
+from typing import Any
 
 from ._decode import _BARE_IN_LIST, _BARE_IN_MAP, _BARE_KEY, _parse_container, _parse_quoted
 from ._decode import _skip_ws as skip_ws
-
-PathPart = Union[int, tuple[str, str]]
 
 
 def _skip_value(doc: str, pos: int, in_map: bool, trim: bool) -> int:

@@ -48,6 +48,9 @@ class ScalarNode(Node):
 
     type: Any
     parse: Callable[[str], Any]
+    #: For an enum: its members by their exact text, the value's first, then the name's
+    #: (``parse`` tries this table first; the C executor reads it itself).
+    members: dict[str, Any] | None = None
 
 
 @dataclass(eq=False)
@@ -275,7 +278,8 @@ class _Builder:
             name, parse = _SCALARS[tp]
             return ScalarNode("scalar", name, tp, parse)
         if isinstance(tp, type) and issubclass(tp, enum.Enum):
-            return ScalarNode("scalar", tp.__name__, tp, _enum_parser(tp))
+            members = _enum_members(tp)
+            return ScalarNode("scalar", tp.__name__, tp, _enum_parser(tp, members), members)
         if _is_typeddict(tp):
             return self.typeddict(tp, typevars)
         if _is_namedtuple(tp):
@@ -542,17 +546,24 @@ def _substitute(arg: Any, bindings: dict[Any, Any]) -> Any:
     return arg
 
 
-def _enum_parser(cls: type[enum.Enum]) -> Callable[[str], Any]:
-    """Value, then member name, case-insensitively; int-valued enums and flags also read
-    numbers (a combination of flags is written as one), and flags comma-separated names."""
+def _enum_members(cls: type[enum.Enum]) -> dict[str, Any]:
+    """An enum's members by exact text: each value's text, then each name (aliases too)."""
     exact: dict[str, Any] = {}
-    folded: dict[str, Any] = {}
     for member in cls:
         exact.setdefault(str(member.value), member)
+    for name, member in cls.__members__.items():
+        exact.setdefault(name, member)
+    return exact
+
+
+def _enum_parser(cls: type[enum.Enum], exact: dict[str, Any]) -> Callable[[str], Any]:
+    """Value, then member name (``exact``), then both case-insensitively; int-valued enums
+    and flags also read numbers (a combination of flags is written as one), and flags
+    comma-separated names."""
+    folded: dict[str, Any] = {}
     for member in cls:
         folded.setdefault(str(member.value).lower(), member)
     for name, member in cls.__members__.items():
-        exact.setdefault(name, member)
         folded.setdefault(name.lower(), member)
     is_int = issubclass(cls, int)
     is_flag = issubclass(cls, enum.Flag)

@@ -34,7 +34,9 @@ from ._errors import (
     MSG_TOO_DEEP,
     DecodeError,
     EncodeError,
+    PathPart,
     ValidationError,
+    render_path,
 )
 from ._errors import Invalid as _Invalid
 from ._locate import locate
@@ -50,7 +52,7 @@ from ._plan import (
     plan,
 )
 from ._poly import field_hints
-from ._typed import PathPart, compile_plan, render_path
+from ._typed import compile_plan
 
 T = TypeVar("T")
 

@@ -8,10 +8,7 @@ position in the document are only worked out when an error reaches :class:`Decod
 
 from __future__ import annotations
 
-import dataclasses
-import enum
-import inspect
-import json
+import functools
 import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar, overload
@@ -21,17 +18,25 @@ from ._decode import parse, text_of
 from ._errors import (
     MSG_EXPECTED,
     MSG_LENGTH,
-    MSG_MISSING_FIELD,
     MSG_REJECTED,
     MSG_TOO_DEEP,
-    MSG_UNKNOWN_FIELD,
     ValidationError,
+    described,
+    render_path,
 )
 from ._errors import Invalid as _Invalid
+from ._layout import (
+    EMPTY_DEFAULT,
+    EMPTY_NONE,
+    EMPTY_TEXT,
+    HINT_KEY,
+    SKIP,
+    FastInit,
+    layout,
+)
 from ._locate import locate
-from ._naming import Rename, normalized_key, rename_function, wire_names
+from ._naming import Rename, rename_function
 from ._plan import (
-    MISSING,
     ClassNode,
     DictNode,
     LiteralNode,
@@ -49,24 +54,9 @@ from ._scalars import ScalarError
 T = TypeVar("T")
 Converter = Callable[[Any], Any]
 
-# Path parts: an int is a list index; ("field", key) a key of a dataclass or TypedDict as
-# written; ("key", key) a key of a dict[K, V].
-PathPart = int | tuple[str, str]
-
-
-def _got(value: Any) -> str:
-    if value is None:
-        return "an empty value"
-    if isinstance(value, dict):
-        return "a map"
-    if isinstance(value, list):
-        return "a list"
-    text = str(value)
-    return repr(text if len(text) <= 60 else text[:57] + "...")
-
 
 def _expected(node: Node, value: Any) -> _Invalid:
-    return _Invalid(MSG_EXPECTED.format(expected=node.name, got=_got(value)))
+    return _Invalid(MSG_EXPECTED.format(expected=node.name, got=described(value)))
 
 
 def _text(value: Any, expected: str = "str") -> str:
@@ -76,20 +66,7 @@ def _text(value: Any, expected: str = "str") -> str:
         text = _source.verbatim(value)
         if text is not None:
             return text
-    raise _Invalid(MSG_EXPECTED.format(expected=expected, got=_got(value)))
-
-
-def render_path(parts: list[PathPart]) -> str:
-    """``[("field", "members"), 0, ("field", "role")]`` -> ``$.members[0].role``."""
-    out = ["$"]
-    for part in parts:
-        if isinstance(part, int):
-            out.append(f"[{part}]")
-        elif part[0] == "field" and part[1].strip().isidentifier():
-            out.append("." + part[1].strip())
-        else:
-            out.append("[" + json.dumps(part[1], ensure_ascii=False) + "]")
-    return "".join(out)
+    raise _Invalid(MSG_EXPECTED.format(expected=expected, got=described(value)))
 
 
 # ---- converters -----------------------------------------------------------------------
@@ -287,71 +264,10 @@ def _dict(node: DictNode, key: Converter, value_conv: Converter) -> Converter:
     return convert
 
 
-# How a field reads an empty value (spec §6): None, "", its default, or an error.
-_EMPTY_NONE, _EMPTY_TEXT, _EMPTY_DEFAULT, _EMPTY_ERROR = range(4)
-
-
-def _empty_rule(node: Node, has_default: bool) -> int:
-    if node.kind in ("optional", "any"):
-        return _EMPTY_NONE
-    if isinstance(node, ScalarNode) and node.type is str:
-        return _EMPTY_TEXT
-    if isinstance(node, UnionNode) and any(  # as the union itself reads it (see _union)
-        isinstance(s, ScalarNode) and s.type is str for s in node.scalars
-    ):
-        return _EMPTY_TEXT
-    return _EMPTY_DEFAULT if has_default else _EMPTY_ERROR
-
-
-def _direct(node: Node, forbid: bool) -> Converter | None:
-    """The converter of a field's non-empty value: ``Optional`` is unwrapped (emptiness is
-    handled by the field), and ``None`` stands for ``str``, which takes text as it is."""
-    while isinstance(node, OptionalNode):
-        node = node.inner
-    if isinstance(node, ScalarNode) and node.type is str:
-        return None
-    return compile_plan(node, forbid)
-
-
-def _fast_constructor(node: ClassNode) -> Callable[[dict[str, Any]], Any] | None:
-    """For a plain dataclass, a constructor that fills ``__dict__`` directly, as the
-    generated ``__init__`` would (defaults, default factories, then ``__post_init__``).
-
-    None when the class does anything the shortcut cannot follow: frozen or slots
-    dataclasses, a hand-written ``__init__`` or ``__new__``, InitVar pseudo-fields.
-    """
-    if node.kind != "dataclass" or not isinstance(node.cls, type):
-        return None
-    cls: Any = node.cls
-    params = getattr(cls, "__dataclass_params__", None)
-    init = getattr(cls, "__init__", None)
-    if (
-        params is None
-        or params.frozen
-        or not params.init
-        or "__slots__" in cls.__dict__
-        or cls.__new__ is not object.__new__
-        or cls.__setattr__ is not object.__setattr__
-        or getattr(getattr(init, "__code__", None), "co_filename", None) != "<string>"
-        or any(
-            type(f).__name__ != "Field" or str(getattr(f, "_field_type", "")) != "_FIELD"
-            for f in cls.__dataclass_fields__.values()
-        )
-        # A field that is a data descriptor on the class (the slot of a slots=True base
-        # class, a property) would not see a value put in the instance's __dict__.
-        or any(
-            hasattr(type(inspect.getattr_static(cls, f.name, None)), "__set__") for f in node.fields
-        )
-    ):
-        return None
-    defaults: dict[str, Any] = {}
-    factories: list[tuple[str, Callable[[], Any]]] = []
-    for f in node.fields:
-        if f.default is not MISSING:
-            defaults[f.name] = f.default
-        elif f.default_factory is not MISSING:
-            factories.append((f.name, f.default_factory))
-    post_init = getattr(cls, "__post_init__", None)
+def _construct(node: ClassNode, fast: FastInit) -> Callable[[dict[str, Any]], Any]:
+    """The constructor that fills a plain dataclass's ``__dict__`` (see FastInit)."""
+    cls = node.cls
+    defaults, factories, post_init = fast.defaults, fast.factories, fast.post_init
     new = object.__new__
 
     def construct(kwargs: dict[str, Any]) -> Any:
@@ -362,44 +278,36 @@ def _fast_constructor(node: ClassNode) -> Callable[[dict[str, Any]], Any] | None
             if name not in kwargs:
                 state[name] = factory()
         state.update(kwargs)
-        if post_init is not None:
+        if post_init:
             obj.__post_init__()
         return obj
 
     return construct
 
 
-def _wire_names(node: ClassNode) -> dict[str, str]:
-    """Each field's key as the encoder writes it with the default rename: a missing field
-    is named so, as every other error path names a field by its key."""
-    if node.kind == "typeddict":
-        return {f.name: f.name for f in node.fields}  # a dict: its keys are written as is
-    names = [f.name for f in dataclasses.fields(node.cls)]
-    return dict(zip(names, wire_names(node.cls, "camel"), strict=True))
-
-
 def _class(node: ClassNode, forbid: bool) -> Converter:
     cls = node.cls
+    shape = layout(node)
     is_typeddict = node.kind == "typeddict"
-    # One entry per accepted spelling of a settable field:
-    # (attribute, converter of a non-empty value or None for str, empty rule, node).
-    fields = []
-    ignored: set[int] = set()  # dataclass fields with init=False: known, never set
-    for index, f in enumerate(node.fields):
-        has_default = f.default is not MISSING or f.default_factory is not MISSING
-        rule = _empty_rule(f.node, has_default or (is_typeddict and not f.required))
-        fields.append((f.name, _direct(f.node, forbid), rule, f.node))
-        if not f.init:
-            ignored.add(index)
-    lookup = {s: fields[i] for s, i in node.lookup.items() if i not in ignored}
-    normalized = {s: fields[i] for s, i in node.normalized.items() if i not in ignored}
-    ignored_spellings = {s for s, i in node.normalized.items() if i in ignored}
-    required = [f.name for f in node.fields if f.required]
-    wire = _wire_names(node)
-    construct = None if is_typeddict else _fast_constructor(node)
-    # a dataclass is read as the subclass a __type hint names (wire-extras §19-§22)
-    declared = () if is_typeddict else (cls,)
-    abstract = not is_typeddict and inspect.isabstract(cls)
+    # Per field: (attribute, converter of a non-empty value or None for str, empty rule,
+    # message of an empty value that has no reading); looked up by every exact spelling.
+    entries = [
+        (
+            f.name,
+            None if f.value is None else compile_plan(f.value, forbid),
+            f.empty,
+            f.empty_error,
+        )
+        for f in shape.fields
+    ]
+    lookup = {spelling: entries[index] for spelling, index in shape.lookup.items()}
+    miss = shape.miss
+    required = [
+        (shape.fields[i].name, msg)
+        for i, msg in zip(shape.required, shape.missing_messages, strict=True)
+    ]
+    construct = None if shape.fast is None else _construct(node, shape.fast)
+    declared, abstract = shape.declared, shape.abstract
 
     def subclass_named(hint: Any) -> Converter | None:
         """The converter of the subclass the hint names, if it names one."""
@@ -417,31 +325,26 @@ def _class(node: ClassNode, forbid: bool) -> Converter:
         for key, item in value.items():
             entry = lookup.get(key)
             if entry is None:
-                if _poly.is_hint_key(key):  # the type marker: never a field
+                index = miss(forbid, key)
+                if index == HINT_KEY:  # the type marker: never a field
                     if declared and key != "__type":  # another spelling of it
                         other = subclass_named(item)
                         if other is not None:
                             return other(value)
                     continue
-                normal = normalized_key(key)
-                entry = normalized.get(normal)
-                if entry is None:
-                    if forbid and normal not in ignored_spellings:
-                        raise _Invalid(MSG_UNKNOWN_FIELD.format(key=key), [("field", key)])
+                if index == SKIP:
                     continue
-            name, conv, empty, field_node = entry
+                entry = entries[index]
+            name, conv, empty, empty_error = entry
             if item is None:
-                if empty == _EMPTY_NONE:
+                if empty == EMPTY_NONE:
                     kwargs[name] = None
-                elif empty == _EMPTY_TEXT:
+                elif empty == EMPTY_TEXT:
                     kwargs[name] = ""
-                elif empty == _EMPTY_DEFAULT:
+                elif empty == EMPTY_DEFAULT:
                     kwargs.pop(name, None)
                 else:
-                    raise _Invalid(
-                        MSG_EXPECTED.format(expected=field_node.name, got=_got(None)),
-                        [("field", key)],
-                    )
+                    raise _Invalid(empty_error, [("field", key)])
             elif conv is None:  # str
                 if type(item) is str:
                     kwargs[name] = item
@@ -458,10 +361,10 @@ def _class(node: ClassNode, forbid: bool) -> Converter:
                     e.path.append(("field", key))
                     raise
         if abstract:  # no hint named a class to build
-            raise _poly.not_named(node.name, declared, _poly.hint_of(value))
-        for name in required:
+            raise shape.not_named(_poly.hint_of(value))
+        for name, missing in required:
             if name not in kwargs:
-                raise _Invalid(MSG_MISSING_FIELD.format(field=wire[name]))
+                raise _Invalid(missing)
         if is_typeddict:
             return kwargs
         try:
@@ -576,13 +479,8 @@ def _c_build(node: Node, forbid: bool) -> list[Any]:
             return [C_STR]
         if code is not None:
             return [code, node.parse]
-        if isinstance(node.type, type) and issubclass(node.type, enum.Enum):
-            exact: dict[str, Any] = {}
-            for member in node.type:
-                exact.setdefault(str(member.value), member)
-            for name, member in node.type.__members__.items():
-                exact.setdefault(name, member)
-            return [C_ENUM, node.parse, exact]
+        if node.members is not None:  # an enum
+            return [C_ENUM, node.parse, node.members]
         return [C_PARSE, node.parse]
     if isinstance(node, OptionalNode):
         return [C_OPTIONAL, c_plan(node.inner, forbid)]
@@ -652,79 +550,38 @@ def _reads_text(node: Node, seen: set[int]) -> bool:
 
 
 def _c_class(node: ClassNode, forbid: bool) -> list[Any]:
-    is_typeddict = node.kind == "typeddict"
-    fields = []
-    ignored = {index for index, f in enumerate(node.fields) if not f.init}
-    for f in node.fields:
-        has_default = f.default is not MISSING or f.default_factory is not MISSING
-        rule = _empty_rule(f.node, has_default or (is_typeddict and not f.required))
-        inner = f.node
-        while isinstance(inner, OptionalNode):
-            inner = inner.inner
-        direct = None if isinstance(inner, ScalarNode) and inner.type is str else inner
-        # the message of an empty value where the field has no empty reading
-        empty_error = MSG_EXPECTED.format(expected=f.node.name, got=_got(None))
-        fields.append(
-            (f.name, None if direct is None else c_plan(direct, forbid), rule, empty_error)
-        )
-    lookup = {s: i for s, i in node.lookup.items() if i not in ignored}
-    normalized = {s: i for s, i in node.normalized.items() if i not in ignored}
-    ignored_spellings = {s for s, i in node.normalized.items() if i in ignored}
-
-    def miss(key: str) -> int:
-        """The field index of a key that is no exact spelling, -1 to skip it, or -2 for the
-        type marker (whose value may name the class to build)."""
-        if _poly.is_hint_key(key):
-            return -2
-        normal = normalized_key(key)
-        index = normalized.get(normal)
-        if index is None:
-            if forbid and normal not in ignored_spellings:
-                raise _Invalid(MSG_UNKNOWN_FIELD.format(key=key), [("field", key)])
-            return -1
-        return index
-
-    required = tuple(index for index, f in enumerate(node.fields) if f.required)
-    wire = _wire_names(node)
-    missing = tuple(MSG_MISSING_FIELD.format(field=wire[node.fields[i].name]) for i in required)
-    fast: tuple[Any, ...] | None = None
-    if not is_typeddict and _fast_constructor(node) is not None:
-        defaults = {f.name: f.default for f in node.fields if f.default is not MISSING}
-        factories = tuple(
-            (f.name, f.default_factory)
-            for f in node.fields
-            if f.default is MISSING and f.default_factory is not MISSING
-        )
-        fast = (defaults, factories, getattr(node.cls, "__post_init__", None) is not None)
+    """[C_CLASS, cls, lookup, miss, fields, required, is_typeddict, fast, learned, name,
+    missing messages, choose, not_named]: the class's layout as the C executor reads it."""
+    shape = layout(node)
+    fields = tuple(
+        (f.name, None if f.value is None else c_plan(f.value, forbid), f.empty, f.empty_error)
+        for f in shape.fields
+    )
+    fast = shape.fast
     # The learned keys: the C side's memo of, for each field, the first bare key that named
     # it (None until then). Its size never changes: threads read it without a lock.
     learned = [None] * len(fields)
-    # __type hints (wire-extras §19-§22): the compact plan of the subclass a hint names
-    # (None: the class itself); for an abstract class, the misfit of a map no hint names.
-    declared = () if is_typeddict else (node.cls,)
+    is_typeddict = node.kind == "typeddict"
 
     def choose(hint: str) -> list[Any] | None:
+        """The compact plan of the subclass a hint names (None: the class itself)."""
         chosen = _poly.subclass_named(node.cls, hint)
         return None if chosen is None else c_plan(plan(chosen), forbid)
 
-    def not_named(hint: str | None) -> _Invalid:
-        return _poly.not_named(node.name, declared, hint)
-
-    abstract = not is_typeddict and inspect.isabstract(node.cls)
     return [
         C_CLASS,
         node.cls,
-        lookup,
-        miss,
-        tuple(fields),
-        required,
+        shape.lookup,
+        functools.partial(shape.miss, forbid),
+        fields,
+        shape.required,
         is_typeddict,
-        fast,
+        None if fast is None else (fast.defaults, fast.factories, fast.post_init),
         learned,
         node.name,
-        missing,
+        shape.missing_messages,
         None if is_typeddict else choose,
-        not_named if abstract else None,
+        shape.not_named if shape.abstract else None,
     ]
 
 

@@ -90,7 +90,7 @@ def test_fields_are_attributes_of_the_object() -> None:
     assert str(r) == "Required(x=2, y='b')"
     w = jsv.loads("{x:3}", type=WithFactory)
     assert (w.x, w.tags) == (3, [])
-    assert list(vars(w)) == ["tags", "x"]  # _fast_constructor's order: factories, then fields
+    assert list(vars(w)) == ["tags", "x"]  # the fast constructor's order: factories, then fields
     w.x = 4
     assert w.x == 4 and vars(w)["x"] == 4
 
