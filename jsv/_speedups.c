@@ -358,8 +358,40 @@ all_ascii(const unsigned char *s, Py_ssize_t n)
     return (acc & 0x8080808080808080ull) == 0;
 }
 
-/* True when the n bytes at s are valid UTF-8, as Python's strict decoder takes it (no
+/* The length of the valid UTF-8 sequence of a non-ASCII character at s[i] (i < n), or 0
+ * where the bytes there are no such sequence, as Python's strict decoder takes it (no
  * overlong forms, no surrogates, nothing above U+10FFFF). */
+ALWAYS_INLINE Py_ssize_t
+utf8_sequence(const unsigned char *s, Py_ssize_t i, Py_ssize_t n)
+{
+    unsigned char b = s[i];
+    Py_ssize_t len;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (b >= 0xC2 && b <= 0xDF) {
+        len = 2;
+    }
+    else if (b >= 0xE0 && b <= 0xEF) {
+        len = 3;
+        if (b == 0xE0) lo = 0xA0;
+        if (b == 0xED) hi = 0x9F;
+    }
+    else if (b >= 0xF0 && b <= 0xF4) {
+        len = 4;
+        if (b == 0xF0) lo = 0x90;
+        if (b == 0xF4) hi = 0x8F;
+    }
+    else {
+        return 0;
+    }
+    if (i + len > n) return 0;
+    if (s[i + 1] < lo || s[i + 1] > hi) return 0;
+    for (Py_ssize_t k = 2; k < len; k++) {
+        if ((s[i + k] & 0xC0) != 0x80) return 0;
+    }
+    return len;
+}
+
+/* True when the n bytes at s are valid UTF-8. */
 static int
 valid_utf8(const unsigned char *s, Py_ssize_t n)
 {
@@ -373,34 +405,12 @@ valid_utf8(const unsigned char *s, Py_ssize_t n)
                 continue;
             }
         }
-        unsigned char b = s[i];
-        if (b < 0x80) {
+        if (s[i] < 0x80) {
             i++;
             continue;
         }
-        Py_ssize_t len;
-        unsigned char lo = 0x80, hi = 0xBF;
-        if (b >= 0xC2 && b <= 0xDF) {
-            len = 2;
-        }
-        else if (b >= 0xE0 && b <= 0xEF) {
-            len = 3;
-            if (b == 0xE0) lo = 0xA0;
-            if (b == 0xED) hi = 0x9F;
-        }
-        else if (b >= 0xF0 && b <= 0xF4) {
-            len = 4;
-            if (b == 0xF0) lo = 0x90;
-            if (b == 0xF4) hi = 0x8F;
-        }
-        else {
-            return 0;
-        }
-        if (i + len > n) return 0;
-        if (s[i + 1] < lo || s[i + 1] > hi) return 0;
-        for (Py_ssize_t k = 2; k < len; k++) {
-            if ((s[i + k] & 0xC0) != 0x80) return 0;
-        }
+        Py_ssize_t len = utf8_sequence(s, i, n);
+        if (len == 0) return 0;
         i += len;
     }
     return 1;
@@ -430,7 +440,8 @@ typedef struct {
     const void *data;
     Py_ssize_t n;      /* in code units (bytes when parsing bytes) */
     int ascii;         /* every character is ASCII */
-    int utf8;          /* data is (valid, non-ASCII) UTF-8: positions are byte offsets */
+    int utf8;          /* data is non-ASCII UTF-8: positions are byte offsets */
+    int unchecked;     /* ... not validated yet (see parser_check_utf8()) */
     int trim;
     PyObject *map_key; /* NULL: the key text as is */
     Py_ssize_t max_depth; /* the nesting parse_container() allows (MAX_DEPTH, or less for
@@ -489,6 +500,42 @@ parser_doc(Parser *p)
     return p->doc;
 }
 
+/* An untyped decode of UTF-8 bytes does not validate them before it parses: every
+ * non-ASCII byte is either in a token, which is decoded strictly into its str, or in
+ * whitespace, whose sequences ws_len() and rstrip_end() check. So a document that parses
+ * is valid UTF-8. Where the parse fails, the whole document is checked first, as the
+ * reference decodes it before it parses: invalid UTF-8 anywhere is then the error,
+ * whatever else is wrong. Returns -1 with that DecodeError set if the bytes are not
+ * valid UTF-8, else 0. */
+static int
+parser_check_utf8(Parser *p)
+{
+    if (!p->unchecked) return 0;
+    p->unchecked = 0;
+    if (valid_utf8(p->data, p->n)) return 0;
+    gc_end(p); /* DecodeError is a Python class */
+    PyObject *bytes = PyBytes_FromStringAndSize(p->data, p->n);
+    if (bytes == NULL) return -1;
+    PyObject *text = text_of(bytes); /* raises the DecodeError of the first bad byte */
+    Py_DECREF(bytes);
+    if (text == NULL) return -1;
+    Py_DECREF(text);
+    return 0;
+}
+
+/* A token of unchecked UTF-8 bytes did not decode: the error is the document's first
+ * invalid byte, which may come before the token. */
+static PyObject *
+parser_token_not_utf8(Parser *p)
+{
+    if (!p->unchecked || !PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) return NULL;
+    PyErr_Clear();
+    if (parser_check_utf8(p) == 0) {
+        PyErr_SetString(PyExc_SystemError, "a token of valid UTF-8 did not decode");
+    }
+    return NULL;
+}
+
 /* pos as a character position (it is a byte offset when UTF-8 bytes are parsed in place) */
 static Py_ssize_t
 parser_char_pos(Parser *p, Py_ssize_t pos)
@@ -506,6 +553,7 @@ static void
 parser_error(Parser *p, PyObject *msg, Py_ssize_t pos)
 {
     gc_end(p); /* DecodeError is a Python class */
+    if (parser_check_utf8(p) < 0) return;
     PyObject *doc = parser_doc(p);
     if (doc == NULL) return;
     raise_decode_error(msg, doc, parser_char_pos(p, pos));
@@ -518,6 +566,7 @@ static void
 parser_unterminated(Parser *p, int is_map, Py_ssize_t open_pos)
 {
     gc_end(p);
+    if (parser_check_utf8(p) < 0) return;
     PyObject *doc = parser_doc(p);
     if (doc == NULL) return;
     PyObject *msg = PyObject_CallFunction(
@@ -535,6 +584,9 @@ ws_len(Parser *p, const void *data, int kind, Py_ssize_t pos)
     if (kind == PyUnicode_1BYTE_KIND && p->utf8) {
         const Py_UCS1 *d = data;
         if (d[pos] < 0x80) return JSV_ASCII_SPACE[d[pos]];
+        /* no character (the bytes may be unchecked): a token starts here, and its strict
+         * decoding reports them */
+        if (utf8_sequence(d, pos, p->n) == 0) return 0;
         int len;
         Py_UCS4 c = utf8_at(d, pos, &len);
         return jsv_is_space(c) ? len : 0;
@@ -570,6 +622,7 @@ rstrip_end(Parser *p, const void *data, int kind, Py_ssize_t start, Py_ssize_t e
             }
             Py_ssize_t j = end - 1;
             while (j > start && (d[j] & 0xC0) == 0x80) j--;
+            if (utf8_sequence(d, j, end) != end - j) break; /* left to the token's decoding */
             int len;
             if (!jsv_is_space(utf8_at(d, j, &len))) break;
             end = j;
@@ -586,7 +639,8 @@ substring(Parser *p, int kind, Py_ssize_t start, Py_ssize_t end)
 {
     if (kind == PyUnicode_1BYTE_KIND && p->utf8 &&
         !all_ascii((const unsigned char *)p->data + start, end - start)) {
-        return PyUnicode_DecodeUTF8((const char *)p->data + start, end - start, "strict");
+        PyObject *s = PyUnicode_DecodeUTF8((const char *)p->data + start, end - start, "strict");
+        return s != NULL ? s : parser_token_not_utf8(p);
     }
     if (kind == PyUnicode_1BYTE_KIND && (p->ascii || p->utf8)) {
         if (end - start <= 1) {
@@ -783,6 +837,52 @@ scan_for(const void *data, int kind, Py_ssize_t i, Py_ssize_t n, Py_UCS4 a, Py_U
     return i;
 }
 
+/* doc[start:end] with each of its `pairs` doubled quotes read as one. */
+static PyObject *
+unescaped(Parser *p, int kind, Py_ssize_t start, Py_ssize_t end, Py_ssize_t pairs)
+{
+    if (kind != PyUnicode_1BYTE_KIND || !(p->ascii || p->utf8)) {
+        /* a str of any width: Python's replace() (a latin-1 str may or may not be ASCII,
+         * which the result's kind must follow) */
+        PyObject *text = substring(p, kind, start, end);
+        if (text == NULL) return NULL;
+        PyObject *result = PyUnicode_Replace(text, str_dquote, str_quote, -1);
+        Py_DECREF(text);
+        return result;
+    }
+    /* ASCII text is written straight into the new str; UTF-8 bytes into a buffer that is
+     * then decoded */
+    const Py_UCS1 *d = p->data;
+    Py_ssize_t size = end - start - pairs;
+    PyObject *result = NULL;
+    Py_UCS1 local[256] = {0}, *buffer;
+    if (p->ascii) {
+        result = PyUnicode_New(size, 127);
+        if (result == NULL) return NULL;
+        buffer = PyUnicode_1BYTE_DATA(result);
+    }
+    else if (size <= (Py_ssize_t)sizeof(local)) {
+        buffer = local;
+    }
+    else if ((buffer = PyMem_Malloc((size_t)size)) == NULL) {
+        return PyErr_NoMemory();
+    }
+    Py_UCS1 *out = buffer;
+    for (Py_ssize_t j = start; j < end;) {
+        const Py_UCS1 *quote = memchr(d + j, '"', (size_t)(end - j));
+        Py_ssize_t stop = quote == NULL ? end : quote - d;
+        memcpy(out, d + j, (size_t)(stop - j));
+        out += stop - j;
+        if (quote == NULL) break;
+        *out++ = '"'; /* one of the pair */
+        j = stop + 2;
+    }
+    if (p->ascii) return result;
+    result = PyUnicode_DecodeUTF8((const char *)buffer, size, "strict");
+    if (buffer != local) PyMem_Free(buffer);
+    return result != NULL ? result : parser_token_not_utf8(p);
+}
+
 /* The quoted token whose opening '"' is at start; *end receives the position after it. */
 ALWAYS_INLINE PyObject *
 parse_quoted(Parser *p, int kind, Py_ssize_t start, Py_ssize_t *end_out, int as_key)
@@ -790,7 +890,7 @@ parse_quoted(Parser *p, int kind, Py_ssize_t start, Py_ssize_t *end_out, int as_
     const void *data = p->data;
     Py_ssize_t n = p->n;
     Py_ssize_t i = start + 1;
-    int escaped = 0;
+    Py_ssize_t escaped = 0; /* doubled quotes */
     for (;;) {
         if (kind == PyUnicode_1BYTE_KIND) {
             const void *hit = memchr((const char *)data + i, '"', (size_t)(n - i));
@@ -804,7 +904,7 @@ parse_quoted(Parser *p, int kind, Py_ssize_t start, Py_ssize_t *end_out, int as_
             return NULL;
         }
         if (i + 1 < n && CH(i + 1) == '"') {
-            escaped = 1;
+            escaped++;
             i += 2;
         }
         else {
@@ -815,11 +915,7 @@ parse_quoted(Parser *p, int kind, Py_ssize_t start, Py_ssize_t *end_out, int as_
     if (!escaped) {
         return as_key ? key_string(p, kind, start + 1, i) : substring(p, kind, start + 1, i);
     }
-    PyObject *text = substring(p, kind, start + 1, i);
-    if (text == NULL) return NULL;
-    PyObject *result = PyUnicode_Replace(text, str_dquote, str_quote, -1);
-    Py_DECREF(text);
-    return result;
+    return unescaped(p, kind, start + 1, i, escaped);
 }
 
 /* Skip whitespace after a quoted or map key; the position after its ':' or -1. */
@@ -1279,25 +1375,28 @@ parse_ucs4(Parser *p)
 }
 
 /* Point the parser at the text of `data`, setting *kind to its PEP 393 kind (1 for bytes).
- * ASCII bytes are their own text and valid UTF-8 bytes are parsed in place too (structural
+ * ASCII bytes are their own text and UTF-8 bytes are parsed in place too (structural
  * characters are ASCII; positions are byte offsets until an error turns one into a
- * character position): the str is made only for an error message. A str is parsed as it
- * is. Anything else goes through text_of() when `convert_others` is set (which raises for
+ * character position): the str is made only for an error message. With `check_utf8` the
+ * bytes are validated first; without, as they are parsed (see parser_check_utf8()). A str
+ * is parsed as it is. Anything else goes through text_of() when `convert_others` is set (which raises for
  * invalid UTF-8 or a wrong type); otherwise 0 is returned and the caller decides.
  * Returns 1 when the parser is set, -1 with an exception. */
 static int
-parser_set_input(Parser *p, PyObject *data, int *kind, int convert_others)
+parser_set_input(Parser *p, PyObject *data, int *kind, int convert_others, int check_utf8)
 {
+    p->unchecked = 0;
     if (PyBytes_CheckExact(data)) {
         const unsigned char *bytes = (const unsigned char *)PyBytes_AS_STRING(data);
         Py_ssize_t size = PyBytes_GET_SIZE(data);
         int ascii = all_ascii(bytes, size);
-        if (ascii || valid_utf8(bytes, size)) {
+        if (ascii || !check_utf8 || valid_utf8(bytes, size)) {
             p->doc = NULL;
             p->data = PyBytes_AS_STRING(data);
             p->n = size;
             p->ascii = ascii;
             p->utf8 = !ascii;
+            p->unchecked = !ascii && !check_utf8;
             *kind = PyUnicode_1BYTE_KIND;
             return 1;
         }
@@ -1324,7 +1423,7 @@ decode_impl(PyObject *data, PyObject *trim_obj, PyObject *map_key)
     p.map_key = map_key;
     p.max_depth = MAX_DEPTH;
     p.gc_paused = 0;
-    if (caches_enter() < 0 || parser_set_input(&p, data, &kind, 1) < 0) return NULL;
+    if (caches_enter() < 0 || parser_set_input(&p, data, &kind, 1, 0) < 0) return NULL;
     Py_INCREF(data);
     PyObject *result;
     /* map_key is Python code: no pause then */

@@ -1290,7 +1290,8 @@ decode_typed_impl(PyObject *data, PyObject *trim_obj, PyObject *node, PyObject *
     p.gc_paused = 0;
     PyObject *result = NULL;
     if (caches_enter() < 0) return NULL;
-    int ready = parser_set_input(&p, data, &kind, 0);
+    /* the typed decode skips the values of unknown keys: the bytes are checked first */
+    int ready = parser_set_input(&p, data, &kind, 0, 1);
     if (ready < 0) goto done;
     if (ready == 0) {
         /* invalid UTF-8 (and what jsv._typed converts first: bytearray, memoryview ...):

@@ -409,11 +409,25 @@ def test_invalid_utf8(
         assert e.__context__ is None or e.__suppress_context__
 
 
-def test_invalid_utf8_is_reported_before_syntax() -> None:
+@pytest.mark.parametrize(
+    ("data", "reason", "pos"),
+    [
+        (b'{a:"x\xff', "invalid start byte", 5),
+        (b"{a:x}}\xff", "invalid start byte", 6),  # after the extra data
+        (b"{a:x,\xc3\xa9}]\xe3\x80", "unexpected end of data", 9),
+        (b"[x, \xc0\xa0]", "invalid start byte", 4),  # an overlong space
+        (b"[\xc3\xa9,x \xe3\x80\x80\xe3\x80 ]", "invalid continuation byte", 9),
+    ],
+)
+@MODES
+def test_invalid_utf8_is_reported_before_syntax(
+    data: bytes, reason: str, pos: int, trim: bool
+) -> None:
+    # The document is decoded before it is parsed: invalid UTF-8 anywhere is the error.
     with pytest.raises(jsv.DecodeError) as info:
-        jsv.loads(b'{a:"x\xff')
-    assert info.value.msg == "Invalid UTF-8 (invalid start byte)"
-    assert info.value.pos == 5
+        jsv.loads(data, trim=trim)
+    assert info.value.msg == f"Invalid UTF-8 ({reason})"
+    assert info.value.pos == pos
 
 
 # ---------------------------------------------------------------------------------------

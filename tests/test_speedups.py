@@ -211,6 +211,10 @@ def test_decode_utf8_edge_forms() -> None:
         b"\xe2\x80\xa8",
         b"\xe3\x80\x80",
         b"\xc2\x85",
+        b"\xe1\x9a\x80",  # U+1680, a space
+        b"\xc0\xa0",  # an overlong space
+        b"\xe0\x80\xa0",
+        b"\xe3\x80",  # a space cut short
     ]
     for form in forms:
         for doc in (
@@ -220,6 +224,16 @@ def test_decode_utf8_edge_forms() -> None:
             b"{" + form + b":x}",
             b"\xef\xbb\xbf[" + form + b",\xc3\xa9",
             b" " + form + b" ",
+            # where the form is whitespace, or trimmed off a token, or after a syntax
+            # error (the bytes are checked as they are parsed, and wholly on an error)
+            b"[x, " + form + b"]",
+            b"[x" + form + b"]",
+            b"[x " + form + b"\xc3\xa9 " + form + b" ]",
+            b"{a:x}}" + form,
+            b"[" + form,
+            b"{" + form + b"}",
+            b'["a""b' + form + b'",c]',
+            b"[\xc3\xa9]]" + form,
         ):
             for trim in (False, True):
                 same_decode(doc, trim)
