@@ -171,25 +171,30 @@ _FLOAT_WORDS: Final = {
     "+infinity": math.inf,
 }
 _BOOLS: Final = {"true": True, "false": False, "1": True, "0": False}
+# Digits are the ASCII ones (re.ASCII): "\d" alone would also take other scripts' digits
+# (fullwidth "\uff12\uff10\uff12\uff14"), which int() reads, though no .NET parser does.
 # Month, day, hour, minute and second take one or two digits, as .NET's DateTime.Parse reads
 # them (``2011-8-4T5:6:7``); the year takes four.
 _DATETIME: Final = re.compile(
     r"(\d{4})-(\d{1,2})-(\d{1,2})"
     r"(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d+))?)?"
-    r"(Z|[+-]\d{2}:?\d{2})?)?"
+    r"(Z|[+-]\d{2}:?\d{2})?)?",
+    re.ASCII,
 )
-_COMPACT_DATE: Final = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_COMPACT_DATE: Final = re.compile(r"(\d{4})(\d{2})(\d{2})", re.ASCII)
 # WCF ``/Date(ms±HHMM)/``, or ``\/Date(ms±HHMM)\/`` with both slashes escaped as JSON writes
 # them (the reference reads both).
-_WCF_DATE: Final = re.compile(r"(\\?)/Date\((-?\d+)([+-]\d{4})?\)\1/")
+_WCF_DATE: Final = re.compile(r"(\\?)/Date\((-?\d+)([+-]\d{4})?\)\1/", re.ASCII)
 _XSD_DURATION: Final = re.compile(
-    r"(-)?P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)(?:\.(\d+))?S)?)?"
+    r"(-)?P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)(?:\.(\d+))?S)?)?", re.ASCII
 )
-# .NET TimeSpan.Parse's ``[-][d.]h:m[:s[.f]]``: hours, minutes and seconds take one or two digits.
+# .NET TimeSpan.Parse's ``[-][d.]h:m[:s[.f]]``: hours, minutes and seconds take one or two
+# digits, and as in .NET they are at most 23, 59 and 59 (an XSD duration has no such bound).
 _DOTNET_TIMESPAN: Final = re.compile(
-    r"(-)?(?:(\d+)\.)?(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d+))?)?"
+    r"(-)?(?:(\d+)\.)?(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d+))?)?", re.ASCII
 )
-_CLOCK_TIME: Final = re.compile(r"(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d+))?)?")
+_TIMESPAN_LIMITS: Final = (("hours", 23), ("minutes", 59), ("seconds", 59))
+_CLOCK_TIME: Final = re.compile(r"(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d+))?)?", re.ASCII)
 # .NET TimeSpan.MaxValue (10675199.02:48:05.4775807) to the microsecond; MinValue
 # (-10675199.02:48:05.4775808) is its negative to the microsecond.
 _TIMESPAN_MAX: Final = dt.timedelta(
@@ -336,6 +341,12 @@ def parse_timedelta(text: str) -> dt.timedelta:
         m = _DOTNET_TIMESPAN.fullmatch(stripped)
         if m is not None:
             sign, days, hours, minutes, seconds, fraction = m.groups()
+            for (part, limit), digits in zip(
+                _TIMESPAN_LIMITS, (hours, minutes, seconds), strict=True
+            ):
+                if digits is not None and int(digits) > limit:
+                    why = f"{part} must be 0-{limit}"
+                    raise _invalid("timedelta", text, why)
             value = dt.timedelta(
                 days=int(days or 0),
                 hours=int(hours),
@@ -346,6 +357,8 @@ def parse_timedelta(text: str) -> dt.timedelta:
             return -value if sign else value
         if _FLOAT.fullmatch(stripped) is not None:
             return dt.timedelta(seconds=float(stripped))
+    except ScalarError:
+        raise
     except (ValueError, OverflowError) as e:
         raise _invalid("timedelta", text, str(e)) from None
     raise _invalid("timedelta", text)

@@ -475,6 +475,26 @@ REJECTED: list[tuple[Any, str, str]] = [
     (dt.timedelta, "1:2:345", "Expected timedelta, got '1:2:345'"),
     (dt.timedelta, "1:2:3.", "Expected timedelta, got '1:2:3.'"),
     (dt.timedelta, "1.:2:3", "Expected timedelta, got '1.:2:3'"),
+    # .NET's TimeSpan.Parse bounds (an XSD duration has none: PT90M is 90 minutes)
+    (dt.timedelta, "1:60", "Expected timedelta, got '1:60' (minutes must be 0-59)"),
+    (dt.timedelta, "1:99:00", "Expected timedelta, got '1:99:00' (minutes must be 0-59)"),
+    (dt.timedelta, "-0:0:60", "Expected timedelta, got '-0:0:60' (seconds must be 0-59)"),
+    (dt.timedelta, "24:00", "Expected timedelta, got '24:00' (hours must be 0-23)"),
+    (dt.timedelta, "1.24:00:00", "Expected timedelta, got '1.24:00:00' (hours must be 0-23)"),
+    # digits are ASCII digits: int() would read other scripts' digits
+    (
+        dt.date,
+        "\uff12\uff10\uff12\uff14-01-01",
+        "Expected date, got '\uff12\uff10\uff12\uff14-01-01'",
+    ),
+    (dt.date, "2024-0\u0661-01", "Expected date, got '2024-0\u0661-01'"),
+    (dt.date, "/Date(\uff11)/", "Expected date, got '/Date(\uff11)/'"),
+    (dt.datetime, "2024-01-01T1\u0660:00", "Expected datetime, got '2024-01-01T1\u0660:00'"),
+    (dt.datetime, "2024010\u0661", "Expected datetime, got '2024010\u0661'"),
+    (dt.time, "1\u0662:00", "Expected time, got '1\u0662:00'"),
+    (dt.timedelta, "PT\uff11H", "Expected timedelta, got 'PT\uff11H'"),
+    (dt.timedelta, "\u0661:00", "Expected timedelta, got '\u0661:00'"),
+    (uuid.UUID, "\u0661" * 32, "Expected UUID, got '" + "\u0661" * 32 + "'"),
     (uuid.UUID, "xyz", "Expected UUID, got 'xyz'"),
     (
         uuid.UUID,
