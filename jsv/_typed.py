@@ -772,3 +772,8 @@ class Encoder:
 def _new_encoder(cls: Any, rename: Rename, indent: int | str | None, default: Any) -> Any:
     """An unpickled :class:`Encoder` (see ``Encoder.__reduce__``)."""
     return cls(rename=rename, indent=indent, default=default)
+
+
+# Reprs, help() and pickle name the classes as the package exports them (jsv.Decoder), as
+# the documentation shows them.
+Decoder.__module__ = Encoder.__module__ = "jsv"

@@ -201,3 +201,14 @@ def test_a_decoder_ships_to_another_process(
     assert result == decoder.decode(doc)
     assert [s.id for s in result] == ["String", "2"]
     assert result[1].ended is True
+
+
+def test_decoder_and_encoder_are_named_as_the_package_exports_them() -> None:
+    assert [f"{c.__module__}.{c.__qualname__}" for c in (jsv.Decoder, jsv.Encoder)] == [
+        "jsv.Decoder",
+        "jsv.Encoder",
+    ]
+    assert repr(jsv.Decoder) == "<class 'jsv.Decoder'>"
+    # pickled by that name: the class itself comes back
+    assert pickle.loads(pickle.dumps(jsv.Decoder)) is jsv.Decoder
+    assert pickle.loads(pickle.dumps(jsv.Encoder)) is jsv.Encoder
