@@ -4,6 +4,12 @@ The encoder is iterative (an explicit stack of open containers), so deep data ra
 :class:`EncodeError` at :data:`MAX_DEPTH` instead of ``RecursionError``. Every container
 is written as tokens appended to one list: a ``,`` after each item, and the last ``,`` of
 a container replaced by its closer, which gives ``[a,]`` for ``["a", None]`` for free.
+
+Each kind of value written has its own function, named in its docstring with its spec
+section: :func:`_dict_key` (a key), :func:`_open` (a map, a list, a dataclass's fields),
+:func:`_other_value` and :func:`_scalar_token` (the other scalars), :func:`_indent_unit`
+(pretty printing). :func:`_write`, the loop, writes str keys and the common scalars
+itself (str, int, float, bool, str enums: §4's quoting is checked inline), for speed.
 """
 
 from __future__ import annotations
@@ -257,6 +263,145 @@ def _is_container(value: Any) -> bool:
     )
 
 
+def _indent_unit(indent: int | str | None) -> str | None:
+    """§7: the text of one level of indentation of pretty printing (None: compact)."""
+    if indent is None:
+        return None
+    if isinstance(indent, bool) or not isinstance(indent, (int, str)):
+        raise TypeError(f"indent must be None, an int or a str, not {type(indent).__name__}")
+    return " " * max(indent, 0) if isinstance(indent, int) else indent
+
+
+def _dict_key(
+    here: Any,
+    stack: list[Any],
+    kind: int,
+    key_cache: dict[str, str],
+    colon: str,
+    rename: Rename,
+    default: Callable[[Any], Any] | None,
+) -> str:
+    """§4, §5: how the key ``here`` of a dict entry is written, followed by ``colon``: a str
+    quoted if needed (remembered in ``key_cache``), a RawKey as it is, another scalar by its
+    written form (a datetime quoted for its ':'), a dataclass as its map (§1: a map as key);
+    anything else is an EncodeError."""
+    if type(here) is str:
+        if len(key_cache) >= _KEY_CACHE_SIZE:
+            key_cache.clear()
+        token = key_cache[here] = quote(here) + colon
+        return token
+    try:
+        written = _key_token(here)
+    except ScalarError as e:
+        raise EncodeError(f"{e} (at {_path(stack, None, kind)})") from None
+    if written is None and _is_dataclass_instance(here):
+        written = encode(here, rename, None, default)  # a map as the key
+    if written is None:
+        path = _path(stack, None, kind)
+        raise EncodeError(MSG_UNSUPPORTED_KEY.format(type=type(here).__name__, path=path))
+    return written + colon
+
+
+def _spec_of(specs: Any, kind: int, here: Any) -> Any:
+    """What is declared (§23) for the item ``here`` of a container whose items' hint specs
+    are ``specs`` (not None): by written key for fields, by position for a tuple whose items
+    are declared apart, else the same for every item."""
+    spec = specs[here] if kind == _FIELDS else specs
+    if type(spec) is list:
+        at = here if kind == _LIST and here is not None else len(spec)
+        spec = spec[at] if at < len(spec) else None
+    return spec
+
+
+def _sorted_set(value: Any, rename: Rename, default: Any) -> list[Any]:
+    """§1 list: the items of a set or frozenset, sorted by their written forms (as they
+    are if one has none: then the caller reports it at its own path)."""
+    try:
+        return sorted(value, key=lambda item: encode(item, rename, None, default))
+    except EncodeError:
+        return list(value)
+
+
+# What the functions below need of one call of encode(): (rename, the rename function,
+# default, the colon written after a key, the indent unit or None, the ids of the open
+# containers).
+_Context = tuple[Rename, Callable[[str], str] | None, Any, str, str | None, set[int]]
+_Items = Iterator[tuple[Any, Any]]
+
+
+def _open(
+    out: list[str], value: Any, spec: Any, depth: int, ctx: _Context, where: Callable[[], str]
+) -> tuple[int, _Items, Any, Any]:
+    """Open the container ``value``, declared as ``spec`` (§23), at nesting ``depth``:
+    write its opener (and its ``__type`` hint, §23), and return the kind of its frame, its
+    items as (key, value) pairs, what is declared for them, and the container written.
+    §1 map: a dict's entries; §1 list: a list's, tuple's or set's items (§2: a single None
+    has no JSV form); §6: a dataclass's fields as a map, in definition order. §8: too deep,
+    or circular, is an EncodeError."""
+    open_ids = ctx[5]
+    if depth >= MAX_DEPTH:
+        raise EncodeError(MSG_ENCODE_TOO_DEEP.format(path=where()))
+    if id(value) in open_ids:
+        raise EncodeError(MSG_CIRCULAR.format(path=where()))
+    t = type(value)
+    specs = None if spec is None or type(spec) is not tuple else spec[0]
+    if t is dict or (t is not list and issubclass(t, dict)):
+        out.append("{")
+        kind, items = _DICT, iter(value.items())
+    elif t is list or issubclass(t, (list, tuple, set, frozenset)):
+        if t is not list and issubclass(t, (set, frozenset)):
+            value = _sorted_set(value, ctx[0], ctx[2])
+        if len(value) == 1 and value[0] is None:
+            raise EncodeError(MSG_SINGLE_NONE_LIST.format(path=where()))
+        out.append("[")
+        kind, items = _LIST, enumerate(value)
+    else:
+        # the real type's fields, whatever value.__class__ says
+        keys, values_of, _, _, hint, specs = _field_reader(t, ctx[1], ctx[3])
+        out.append("{")
+        kind, items = _FIELDS, zip(keys, values_of(value), strict=True)
+        if spec is True or not (spec is None or spec is t or type(spec) is tuple):
+            # a hint here (see _poly.needs_hint)
+            unit = ctx[4]
+            if unit is not None:
+                out.append("\n" + unit * (depth + 1))
+            out.append(hint)
+            out.append(",")
+    open_ids.add(id(value))
+    return kind, items, specs, value
+
+
+def _other_value(
+    out: list[str],
+    value: Any,
+    default: Any,
+    where: Callable[[], str],
+    kind: int,
+    stack: list[Any],
+    container: Any,
+    keep_none: bool,
+    newline: str,
+) -> Any:
+    """§5: write a value of no common type by its scalar form (after ``default`` if it has
+    none) and the ',' after it, and return None; or return the container it is or that
+    ``default`` gave, to be opened. §2: when ``default`` gives None for a map value, the
+    entry is left out: its key (and the ``newline`` before it) are taken back, and None is
+    returned."""
+    token, value = _resolve(value, default, where)
+    if value is not None:
+        return value
+    if not token and kind != _LIST and not keep_none:
+        del out[-2 if newline else -1 :]
+        return None
+    if not token and kind == _LIST and stack and len(container) == 1:
+        # `default` gave the only item None: no JSV form (§2).
+        where_list = _path(stack[:-1], stack[-1][3], stack[-1][1])
+        raise EncodeError(MSG_SINGLE_NONE_LIST.format(path=where_list))
+    out.append(token)  # type: ignore[arg-type]
+    out.append(",")
+    return None
+
+
 def encode(
     obj: Any,
     rename: Rename = "camel",
@@ -273,28 +418,32 @@ def encode(
     field's): None for nothing, as for :func:`jsv.dumps`.
     """
     rename_fn = rename_function(rename)
-    if indent is None:
-        unit = None
-    elif isinstance(indent, bool) or not isinstance(indent, (int, str)):
-        raise TypeError(f"indent must be None, an int or a str, not {type(indent).__name__}")
-    else:
-        unit = " " * max(indent, 0) if isinstance(indent, int) else indent
-    needs_quotes = _NEEDS_QUOTES
+    unit = _indent_unit(indent)
     colon = ": " if unit is not None else ":"
+    ctx: _Context = (rename, rename_fn, default, colon, unit, set())
+    out = _write(obj, hints, keep_none, _COMPACT_KEYS if unit is None else {}, ctx)
+    if out and out[-1] == ",":
+        out.pop()
+    return "".join(out)
+
+
+def _write(
+    obj: Any, hints: Any, keep_none: bool, key_cache: dict[str, str], ctx: _Context
+) -> list[str]:
+    """The tokens of ``obj``: one loop over an explicit stack of the open containers (no
+    recursion), each followed by ','. Keys and the common scalars are written here (§4 str
+    keys and values, quoted if needed; §5 numbers, str enums), the rest by the functions
+    above. §7: with an indent unit, each item on its own line; a closer on its own line."""
+    rename, _, default, colon, unit, open_ids = ctx
+    needs = _NEEDS_QUOTES
     out: list[str] = []
     w = out.append
-    key_cache = _COMPACT_KEYS if unit is None else {}
-    open_ids: set[int] = set()
-    # Each frame: (items iterator, kind, container, key of the container in its parent,
-    # its specs).
-    stack: list[tuple[Iterator[tuple[Any, Any]], int, Any, Any, Any]] = []
-    items: Iterator[tuple[Any, Any]] = iter(((None, obj),))
-    kind = _LIST
-    container: Any = None
-    here: Any = None  # the key or index of the item being written
-    # What is declared for the items (§23): for _FIELDS, None or a dict from the written
-    # key to the field's hint spec; else the hint spec of every item (or None).
-    specs: Any = hints
+    # The open containers: (items iterator, kind, container, its key in its parent, specs),
+    # where `specs` is what is declared for the items (§23): for _FIELDS, None or a dict
+    # from the written key to the field's hint spec; else every item's hint spec or None.
+    stack: list[tuple[_Items, int, Any, Any, Any]] = []
+    items: _Items = iter(((None, obj),))
+    kind, container, here, specs = _LIST, None, None, hints  # `here`: the key being written
     newline = ""  # written before each item when pretty-printing: "\n" and the indent
 
     def where() -> str:
@@ -305,125 +454,57 @@ def encode(
             if kind != _LIST:
                 if value is None and not keep_none:
                     continue
-                # `token` is the written key followed by the colon.
                 if kind == _FIELDS:
-                    token = here
-                elif type(here) is str:
-                    token = key_cache.get(here)
-                    if token is None:
-                        if len(key_cache) >= _KEY_CACHE_SIZE:
-                            key_cache.clear()
-                        token = key_cache[here] = quote(here) + colon
+                    token = here  # the written key and the colon
                 else:
-                    try:
-                        token = _key_token(here)
-                    except ScalarError as e:
-                        raise EncodeError(f"{e} (at {_path(stack, None, kind)})") from None
-                    if token is None and _is_dataclass_instance(here):
-                        token = encode(here, rename, None, default)  # a map as the key
-                    if token is None:
-                        raise EncodeError(
-                            MSG_UNSUPPORTED_KEY.format(
-                                type=type(here).__name__, path=_path(stack, None, kind)
-                            )
-                        )
-                    token += colon
+                    token = key_cache.get(here, "") if type(here) is str else ""
+                    if not token:
+                        token = _dict_key(here, stack, kind, key_cache, colon, rename, default)
                 if newline:
                     w(newline)
                 w(token if value is not None else token.rstrip())
             elif newline:
                 w(newline if value is not None else "\n")
             t = type(value)
-            if t is str:
-                if value.isalnum() or (value and needs_quotes(value) is None):
-                    w(value)
-                else:
-                    w(quote(value))
+            if t is str:  # §4
+                w(value if value.isalnum() or (value and needs(value) is None) else quote(value))
             elif t is int:
                 try:
                     w(int.__repr__(value))
                 except ValueError as e:  # more digits than int -> str allows
                     raise EncodeError(f"{e} (at {where()})") from None
-            elif t is float:
-                w(float_text(value))
-            elif t is bool:
-                w("True" if value else "False")
-            elif t is dict or t is list or hasattr(t, "__dataclass_fields__"):
-                pass  # a container: opened below
-            elif (
-                issubclass(t, enum.Enum) and _is_str_enum(t) and type(text := value._value_) is str
-            ):
-                # the common ServiceStack enum: its value, as a string (a member whose value
-                # was changed to something else is written by _resolve() below)
-                w(text if text.isalnum() or (text and needs_quotes(text) is None) else quote(text))
-                w(",")
-                continue
+            elif t is float or t is bool:
+                w(float_text(value) if t is float else "True" if value else "False")
             else:
-                token, value = _resolve(value, default, where)
-                if value is None:
-                    if not token and kind != _LIST and not keep_none:
-                        # `default` gave None: omit the entry, as for any None value (§2).
-                        del out[-2 if newline else -1 :]
+                if t is dict or t is list or hasattr(t, "__dataclass_fields__"):
+                    pass  # a container: opened below
+                elif (
+                    issubclass(t, enum.Enum) and _is_str_enum(t) and type(v := value._value_) is str
+                ):
+                    # the common ServiceStack enum: its value, as a string (a member whose
+                    # value was changed to something else is written by _resolve())
+                    w(v if v.isalnum() or (v and needs(v) is None) else quote(v))
+                    w(",")
+                    continue
+                else:
+                    args = (kind, stack, container, keep_none, newline)
+                    value = _other_value(out, value, default, where, *args)
+                    if value is None:  # written, or left out
                         continue
-                    if not token and kind == _LIST and stack and len(container) == 1:
-                        # `default` gave the only item None: no JSV form (§2).
-                        where_list = _path(stack[:-1], stack[-1][3], stack[-1][1])
-                        raise EncodeError(MSG_SINGLE_NONE_LIST.format(path=where_list))
-                    w(token)  # type: ignore[arg-type]
-            if t is str or t is int or t is float or t is bool or value is None:
-                w(",")
-                continue
-            # Open the container `value`.
-            if len(stack) >= MAX_DEPTH:
-                raise EncodeError(MSG_ENCODE_TOO_DEEP.format(path=where()))
-            if id(value) in open_ids:
-                raise EncodeError(MSG_CIRCULAR.format(path=where()))
-            t = type(value)
-            hint = spec = None
-            if specs is not None:
-                spec = specs[here] if kind == _FIELDS else specs
-                if type(spec) is list:  # by position (a tuple's items declared apart)
-                    at = here if kind == _LIST and here is not None else len(spec)
-                    spec = spec[at] if at < len(spec) else None
-            if issubclass(t, dict):
-                w("{")
-                new_kind, new_items = _DICT, iter(value.items())
-                new_specs = None if spec is None or type(spec) is not tuple else spec[0]
-            elif issubclass(t, (list, tuple, set, frozenset)):
-                if issubclass(t, (set, frozenset)):
-                    try:
-                        value = sorted(value, key=lambda item: encode(item, rename, None, default))
-                    except EncodeError:
-                        # Unsorted: the loop below reports the bad item at its own path.
-                        value = list(value)
-                if len(value) == 1 and value[0] is None:
-                    raise EncodeError(MSG_SINGLE_NONE_LIST.format(path=where()))
-                w("[")
-                new_kind, new_items = _LIST, enumerate(value)
-                new_specs = None if spec is None or type(spec) is not tuple else spec[0]
-            else:
-                w("{")
-                cls: Any = t  # the real type's fields, whatever value.__class__ says
-                keys, values_of, _, _, hint, new_specs = _field_reader(cls, rename_fn, colon)
-                new_kind = _FIELDS
-                new_items = zip(keys, values_of(value), strict=True)
-                if spec is not True and (spec is None or spec is cls or type(spec) is tuple):
-                    hint = None  # no hint here (see _poly.needs_hint)
-            stack.append((items, kind, container, here, specs))
-            open_ids.add(id(value))
-            items, kind, container, here, specs = new_items, new_kind, value, None, new_specs
-            if unit is not None:
-                newline = "\n" + unit * len(stack)
-            if hint is not None:
-                if newline:
-                    w(newline)
-                w(hint)
-                w(",")
-            break
+                spec = None if specs is None else _spec_of(specs, kind, here)
+                new_kind, new_items, new_specs, value = _open(
+                    out, value, spec, len(stack), ctx, where
+                )
+                stack.append((items, kind, container, here, specs))
+                items, kind, container, here, specs = new_items, new_kind, value, None, new_specs
+                if unit is not None:
+                    newline = "\n" + unit * len(stack)
+                break
+            w(",")
         else:
             # `items` is exhausted: close `container`.
             if not stack:
-                break
+                return out
             closer = "]" if kind == _LIST else "}"
             if out[-1] == ",":
                 out[-1] = closer if unit is None else "\n" + unit * (len(stack) - 1) + closer
@@ -434,9 +515,6 @@ def encode(
             if unit is not None:
                 newline = "\n" + unit * len(stack) if stack else ""
             w(",")
-    if out and out[-1] == ",":
-        out.pop()
-    return "".join(out)
 
 
 def encode_bytes(

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from shared import Level
 
 import jsv
 
@@ -298,11 +299,6 @@ class Color(enum.Enum):
     SPACED = " x"
     COMMA = "a,b"
     EMPTY = ""
-
-
-class Level(enum.IntEnum):
-    LOW = 1
-    HIGH = 10
 
 
 class Perm(enum.IntFlag):

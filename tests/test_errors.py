@@ -21,31 +21,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from shared import COLON, DEEP, EXTRA, LSEP, MSEP, UQ, ul, um
 
 import jsv
 from jsv import MAX_DEPTH
 
 INVALID = Path(__file__).parent / "data" / "invalid"
 MODES = pytest.mark.parametrize("trim", [False, True], ids=["exact", "trim"])
-
-UQ = "Unterminated quoted string"
-
-
-def um(line: int, column: int) -> str:
-    """The message of an unterminated map whose '{' is at ``line``, ``column``."""
-    return f"Unterminated map: no closing '}}' for the '{{' at line {line} column {column}"
-
-
-def ul(line: int, column: int) -> str:
-    """The message of an unterminated list whose '[' is at ``line``, ``column``."""
-    return f"Unterminated list: no closing ']' for the '[' at line {line} column {column}"
-
-
-COLON = "Expected ':' after the key"
-MSEP = "Expected ',' or '}' after the value"
-LSEP = "Expected ',' or ']' after the value"
-EXTRA = "Extra data after the top-level value"
-DEEP = "Nesting deeper than 1000 levels"
 
 
 def check_error(data: Any, trim: bool, msg: str, pos: int, lineno: int, colno: int) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from shared import COLON, DEEP, EXTRA, LSEP, MSEP, UL, UM, UQ
 
 import jsv
 
@@ -161,15 +162,6 @@ def test_reformat_of_dumps_reads_back_equal(tree: Any, indent: int | str) -> Non
 # ---------------------------------------------------------------------------------------
 # A slow, direct reading of spec §1-§3 (one character at a time, recursive), against which
 # the kernels' fast paths are compared: same tree, or same message at the same position.
-
-UQ = "Unterminated quoted string"
-UM = "Unterminated map: no closing '}}' for the '{{' at line {} column {}"
-UL = "Unterminated list: no closing ']' for the '[' at line {} column {}"
-COLON = "Expected ':' after the key"
-MSEP = "Expected ',' or '}' after the value"
-LSEP = "Expected ',' or ']' after the value"
-EXTRA = "Extra data after the top-level value"
-DEEP = "Nesting deeper than 1000 levels"
 
 
 class RefError(Exception):

@@ -24,6 +24,7 @@ from typing import Any, Literal, NamedTuple, Optional, TypedDict, Union
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from shared import Level
 
 import jsv
 from jsv import _errors, _kernel, _pure
@@ -83,11 +84,6 @@ class Color(enum.Enum):
     RED = "Red"
     GREEN = "Green"
     NONE = "None"
-
-
-class Level(enum.IntEnum):
-    LOW = 1
-    HIGH = 10
 
 
 class Perm(enum.Flag):

@@ -22,6 +22,7 @@ from typing import Any, Dict, FrozenSet, List, Literal, NamedTuple, Optional, Tu
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from shared import Permission, Priority
 
 import jsv
 from jsv.examples.evovoice import SessionInfo
@@ -119,17 +120,6 @@ class Color(str, enum.Enum):  # noqa: UP042 (as ServiceStack DTOs write enums)
     LIGHT_BLUE = "Light Blue"
     ODD = 'a, "b": {c}'
     PADDED = " padded "
-
-
-class Priority(enum.IntEnum):
-    LOW = 1
-    HIGH = 2
-
-
-class Permission(enum.IntFlag):
-    READ = 4
-    WRITE = 2
-    EXECUTE = 1
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any, Literal, Optional
 
 import pytest
+from shared import Permission, Priority
 
 import jsv
 
@@ -64,17 +65,6 @@ class Color(str, enum.Enum):  # noqa: UP042 (as ServiceStack DTOs write enums)
 class Plain(enum.Enum):
     A = "a"
     B = "b"
-
-
-class Priority(enum.IntEnum):
-    LOW = 1
-    HIGH = 2
-
-
-class Permission(enum.IntFlag):
-    READ = 4
-    WRITE = 2
-    EXECUTE = 1
 
 
 SAMPLE_UUID = uuid.UUID("01234567-89ab-cdef-0123-456789abcdef")
