@@ -1,0 +1,652 @@
+/*
+ * jsv/_jsv_parse.c: untyped decoding, decode() and decode_raw_keys(): the iterative
+ * parser, specialised per PEP 393 kind (and reading valid UTF-8 bytes in place), with
+ * the input checks and the DecodeError of malformed text.
+ */
+#include "_jsv.h"
+#include "_jsv_text.h"
+
+/* ------------------------------------------------------------------------------------ */
+/* Decoding: input                                                                      */
+
+/* Like text_of() in _decode.py: a new reference to the str to parse, or NULL. */
+static PyObject *
+text_of(PyObject *data)
+{
+    if (PyUnicode_Check(data)) {
+        if (PyUnicode_READY(data) < 0) return NULL;
+        Py_INCREF(data);
+        return data;
+    }
+    if (PyMemoryView_Check(data)) {
+        /* a view that is not C-contiguous (memoryview(b"[a]")[::2]): its bytes, as
+         * contiguous() in _decode.py reads them; a released view is refused below */
+        Py_buffer view;
+        if (PyObject_GetBuffer(data, &view, PyBUF_SIMPLE) == 0) {
+            PyBuffer_Release(&view); /* flat: decoded in place below */
+        }
+        else {
+            PyErr_Clear();
+            if (PyObject_GetBuffer(data, &view, PyBUF_FULL_RO) < 0) {
+                PyErr_Clear();
+            }
+            else {
+                PyBuffer_Release(&view);
+                PyObject *copy = PyBytes_FromObject(data);
+                if (copy == NULL) return NULL;
+                PyObject *text = text_of(copy);
+                Py_DECREF(copy);
+                return text;
+            }
+        }
+    }
+    if (PyBytes_Check(data) || PyByteArray_Check(data) || PyMemoryView_Check(data)) {
+        PyObject *text = PyUnicode_FromEncodedObject(data, "utf-8", "strict");
+        if (text != NULL) return text;
+        if (!PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) return NULL;
+        PyObject *type, *value, *tb;
+        PyErr_Fetch(&type, &value, &tb);
+        PyErr_NormalizeException(&type, &value, &tb);
+        Py_ssize_t start = 0;
+        PyObject *reason = NULL, *raw = NULL, *msg = NULL;
+        if (value != NULL && PyUnicodeDecodeError_GetStart(value, &start) == 0 &&
+            (reason = PyUnicodeDecodeError_GetReason(value)) != NULL &&
+            (raw = PyBytes_FromObject(data)) != NULL &&
+            (msg = jsv_format_message(MSG_INVALID_UTF8, str_reason, reason, NULL, NULL)) != NULL) {
+            jsv_raise_decode_error(msg, raw, start);
+        }
+        Py_XDECREF(reason);
+        Py_XDECREF(raw);
+        Py_XDECREF(msg);
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(tb);
+        return NULL;
+    }
+    PyObject *name = jsv_type_name(data);
+    if (name != NULL) {
+        PyObject *msg = jsv_format_message(MSG_BAD_INPUT_TYPE, str_type, name, NULL, NULL);
+        if (msg != NULL) {
+            PyErr_SetObject(PyExc_TypeError, msg);
+            Py_DECREF(msg);
+        }
+        Py_DECREF(name);
+    }
+    return NULL;
+}
+
+/* True when the n bytes at s are valid UTF-8, as Python's strict decoder takes it (no
+ * overlong forms, no surrogates, nothing above U+10FFFF). */
+static int
+valid_utf8(const unsigned char *s, Py_ssize_t n)
+{
+    Py_ssize_t i = 0;
+    while (i < n) {
+        if (i + 8 <= n) {
+            uint64_t word;
+            memcpy(&word, s + i, 8);
+            if ((word & 0x8080808080808080ull) == 0) {
+                i += 8;
+                continue;
+            }
+        }
+        unsigned char b = s[i];
+        if (b < 0x80) {
+            i++;
+            continue;
+        }
+        Py_ssize_t len;
+        unsigned char lo = 0x80, hi = 0xBF;
+        if (b >= 0xC2 && b <= 0xDF) {
+            len = 2;
+        }
+        else if (b >= 0xE0 && b <= 0xEF) {
+            len = 3;
+            if (b == 0xE0) lo = 0xA0;
+            if (b == 0xED) hi = 0x9F;
+        }
+        else if (b >= 0xF0 && b <= 0xF4) {
+            len = 4;
+            if (b == 0xF0) lo = 0x90;
+            if (b == 0xF4) hi = 0x8F;
+        }
+        else {
+            return 0;
+        }
+        if (i + len > n) return 0;
+        if (s[i + 1] < lo || s[i + 1] > hi) return 0;
+        for (Py_ssize_t k = 2; k < len; k++) {
+            if ((s[i + k] & 0xC0) != 0x80) return 0;
+        }
+        i += len;
+    }
+    return 1;
+}
+
+/* The document as a str (created on demand when parsing bytes directly). */
+static PyObject *
+parser_doc(Parser *p)
+{
+    if (p->doc == NULL) {
+        p->doc = p->utf8 ? PyUnicode_DecodeUTF8(p->data, p->n, "strict")
+                         : PyUnicode_DecodeASCII(p->data, p->n, "strict");
+    }
+    return p->doc;
+}
+
+/* pos as a character position (it is a byte offset when UTF-8 bytes are parsed in place) */
+static Py_ssize_t
+parser_char_pos(Parser *p, Py_ssize_t pos)
+{
+    if (p->utf8) {
+        const Py_UCS1 *d = p->data;
+        Py_ssize_t chars = 0;
+        for (Py_ssize_t i = 0; i < pos; i++) chars += (d[i] & 0xC0) != 0x80;
+        pos = chars;
+    }
+    return pos;
+}
+
+void
+jsv_parser_error(Parser *p, PyObject *msg, Py_ssize_t pos)
+{
+    gc_end(p); /* DecodeError is a Python class */
+    PyObject *doc = parser_doc(p);
+    if (doc == NULL) return;
+    jsv_raise_decode_error(msg, doc, parser_char_pos(p, pos));
+}
+
+/* The input ends inside the map or list opened at open_pos: the error is at the end of
+ * the input, where its closer is missing, and the message (jsv._errors.unterminated) says
+ * where it opened. */
+void
+jsv_parser_unterminated(Parser *p, int is_map, Py_ssize_t open_pos)
+{
+    gc_end(p);
+    PyObject *doc = parser_doc(p);
+    if (doc == NULL) return;
+    PyObject *msg = PyObject_CallFunction(
+        py_unterminated, "OOn", is_map ? MSG_UNTERMINATED_MAP : MSG_UNTERMINATED_LIST, doc,
+        parser_char_pos(p, open_pos));
+    if (msg == NULL) return;
+    jsv_raise_decode_error(msg, doc, PyUnicode_GET_LENGTH(doc));
+    Py_DECREF(msg);
+}
+
+/* The key text of a map written as a key (doc[start:end]), through map_key if given. */
+static PyObject *
+map_key_text(Parser *p, int kind, Py_ssize_t start, Py_ssize_t end)
+{
+    PyObject *text = substring(p, kind, start, end);
+    if (text == NULL || p->map_key == NULL) return text;
+    PyObject *key = PyObject_CallOneArg(p->map_key, text);
+    Py_DECREF(text);
+    return key;
+}
+
+/* A parent of the container being parsed. */
+typedef struct {
+    Py_ssize_t base; /* where its items start on the value stack */
+    Py_ssize_t open_pos;
+    char is_map;
+    char is_key;
+} DecodeFrame;
+
+int
+jsv_vs_grow(ValueStack *vs)
+{
+    Py_ssize_t cap = vs->cap * 2;
+    PyObject **items;
+    if (vs->items == vs->local) {
+        items = PyMem_Malloc(sizeof(PyObject *) * (size_t)cap);
+        if (items != NULL) memcpy(items, vs->local, sizeof(vs->local));
+    }
+    else {
+        items = PyMem_Realloc(vs->items, sizeof(PyObject *) * (size_t)cap);
+    }
+    if (items == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    vs->items = items;
+    vs->cap = cap;
+    return 0;
+}
+
+/* The map or list whose items are vs[base:top]; the items are consumed. */
+static PyObject *
+vs_build(ValueStack *vs, Py_ssize_t base, int is_map)
+{
+    Py_ssize_t n = vs->top - base;
+    PyObject **items = vs->items + base;
+    PyObject *result;
+    if (is_map) {
+        result = jsv_new_dict(n / 2);
+        if (result == NULL) {
+            vs_drop(vs, base);
+            return NULL;
+        }
+        for (Py_ssize_t i = 0; i < n; i += 2) {
+            if (PyDict_SetItem(result, items[i], items[i + 1]) < 0) {
+                Py_DECREF(result);
+                vs_drop(vs, base);
+                return NULL;
+            }
+        }
+        vs_drop(vs, base);
+    }
+    else {
+        result = PyList_New(n);
+        if (result == NULL) {
+            vs_drop(vs, base);
+            return NULL;
+        }
+        for (Py_ssize_t i = 0; i < n; i++) PyList_SET_ITEM(result, i, items[i]);
+        vs->top = base;
+    }
+    return result;
+}
+
+/* A value has been pushed into a map: its key must be hashable now, as when the pure
+ * kernel stores the entry (a key from map_key may be any object). */
+ALWAYS_INLINE int
+check_key(ValueStack *vs)
+{
+    PyObject *key = vs->items[vs->top - 2];
+    if (LIKELY(PyUnicode_CheckExact(key))) return 0;
+    return PyObject_Hash(key) == -1 ? -1 : 0;
+}
+
+#define DECODE_LOCAL_FRAMES 32
+
+/* Parse the map or list opening at pos; *end_out receives the position after it. */
+ALWAYS_INLINE PyObject *
+parse_container(Parser *p, const int kind, Py_ssize_t pos, Py_ssize_t *end_out)
+{
+    const void *data = p->data;
+    const Py_ssize_t n = p->n;
+    const int trim = p->trim;
+    DecodeFrame local[DECODE_LOCAL_FRAMES];
+    DecodeFrame *stack = local;
+    Py_ssize_t depth = 0, capacity = DECODE_LOCAL_FRAMES;
+    ValueStack vs;
+    vs_init(&vs);
+
+    Py_ssize_t open_pos = pos;
+    Py_ssize_t base = 0;
+    int is_map = CH(pos) == '{';
+    int is_key = 0;
+    int key_ready = 0;
+    PyObject *value = NULL;
+    {
+        Py_ssize_t q = skip_ws(p, data, kind, pos + 1, n);
+        if (q < n && CH(q) == (Py_UCS4)(is_map ? '}' : ']')) {
+            *end_out = q + 1;
+            return is_map ? PyDict_New() : PyList_New(0);
+        }
+    }
+    pos = open_pos + 1;
+
+#define PUSH_FRAME(new_is_map, new_open, new_is_key)                                      \
+    do {                                                                                  \
+        if (depth == capacity) {                                                          \
+            Py_ssize_t new_capacity = capacity * 2;                                       \
+            DecodeFrame *grown;                                                           \
+            if (stack == local) {                                                         \
+                grown = PyMem_Malloc(sizeof(DecodeFrame) * (size_t)new_capacity);         \
+                if (grown != NULL) memcpy(grown, local, sizeof(local));                   \
+            }                                                                             \
+            else {                                                                        \
+                grown = PyMem_Realloc(stack, sizeof(DecodeFrame) * (size_t)new_capacity); \
+            }                                                                             \
+            if (grown == NULL) {                                                          \
+                PyErr_NoMemory();                                                         \
+                goto error;                                                               \
+            }                                                                             \
+            stack = grown;                                                                \
+            capacity = new_capacity;                                                      \
+        }                                                                                 \
+        stack[depth].base = base;                                                         \
+        stack[depth].open_pos = open_pos;                                                 \
+        stack[depth].is_map = (char)is_map;                                               \
+        stack[depth].is_key = (char)is_key;                                               \
+        depth++;                                                                          \
+        base = vs.top;                                                                    \
+        is_map = (new_is_map);                                                            \
+        open_pos = (new_open);                                                            \
+        is_key = (new_is_key);                                                            \
+    } while (0)
+
+    for (;;) {
+        Py_UCS4 c;
+        Py_ssize_t q, s;
+        /* ---- one item of the current container, starting at pos ---- */
+        if (is_map) {
+            if (key_ready) {
+                key_ready = 0;
+            }
+            else {
+                PyObject *key;
+                Py_ssize_t k = skip_ws(p, data, kind, pos, n);
+                c = k < n ? CH(k) : 0xFFFFFFFF;
+                if (c == '"') {
+                    key = parse_quoted(p, kind, k, &pos, 1);
+                    if (key == NULL || vs_push(&vs, key) < 0) goto error;
+                    pos = expect_colon(p, kind, pos, open_pos);
+                    if (pos < 0) goto error;
+                }
+                else if (c == '{') {
+                    if (depth + 2 > p->max_depth) {
+                        jsv_parser_error(p, MSG_TOO_DEEP, k);
+                        goto error;
+                    }
+                    q = skip_ws(p, data, kind, k + 1, n);
+                    if (q < n && CH(q) == '}') {
+                        key = map_key_text(p, kind, k, q + 1);
+                        if (key == NULL || vs_push(&vs, key) < 0) goto error;
+                        pos = expect_colon(p, kind, q + 1, open_pos);
+                        if (pos < 0) goto error;
+                    }
+                    else {
+                        PUSH_FRAME(1, k, 1);
+                        pos = k + 1;
+                        continue;
+                    }
+                }
+                else {
+                    s = trim ? k : pos;
+                    q = scan_for(data, kind, s, n, ':', ',', '}');
+                    if (q >= n) {
+                        jsv_parser_unterminated(p, 1, open_pos);
+                        goto error;
+                    }
+                    if (CH(q) != ':') {
+                        jsv_parser_error(p, MSG_EXPECTED_COLON, q);
+                        goto error;
+                    }
+                    key = key_string(p, kind, s, trim ? rstrip_end(p, data, kind, s, q) : q);
+                    if (key == NULL || vs_push(&vs, key) < 0) goto error;
+                    pos = q + 1;
+                }
+            }
+        }
+        /* ---- the value ---- */
+        c = pos < n ? CH(pos) : 0xFFFFFFFF;
+        {
+            Py_ssize_t v = pos;
+            if (c != 0xFFFFFFFF && ws_len(p, data, kind, pos)) {
+                v = skip_ws(p, data, kind, pos, n);
+                c = v < n ? CH(v) : 0xFFFFFFFF;
+            }
+            if (c == '{' || c == '[') {
+                if (depth + 2 > p->max_depth) {
+                    jsv_parser_error(p, MSG_TOO_DEEP, v);
+                    goto error;
+                }
+                q = skip_ws(p, data, kind, v + 1, n);
+                if (q < n && CH(q) == (Py_UCS4)(c == '{' ? '}' : ']')) {
+                    value = c == '{' ? PyDict_New() : PyList_New(0);
+                    if (value == NULL) goto error;
+                    pos = q + 1;
+                }
+                else {
+                    PUSH_FRAME(c == '{', v, 0);
+                    pos = v + 1;
+                    continue;
+                }
+            }
+            else if (c == '"') {
+                value = parse_quoted(p, kind, v, &pos, 0);
+                if (value == NULL) goto error;
+            }
+            else {
+                s = trim ? v : pos;
+                q = is_map ? scan_for(data, kind, s, n, ',', '}', '}')
+                           : scan_for(data, kind, s, n, ',', ']', ']');
+                pos = q;
+                if (trim) q = rstrip_end(p, data, kind, s, q);
+                if (q == s) {
+                    value = Py_None;
+                    Py_INCREF(value);
+                }
+                else {
+                    value = value_string(p, kind, s, q);
+                    if (value == NULL) goto error;
+                }
+            }
+        }
+        if (vs_push(&vs, value) < 0) {
+            value = NULL;
+            goto error;
+        }
+        value = NULL;
+        if (is_map && check_key(&vs) < 0) goto error;
+
+        /* ---- after a value: a separator, or the closer (and maybe of the parents too) ---- */
+        for (;;) {
+            if (pos < n) {
+                c = CH(pos);
+                if (c == ',') {
+                    pos++;
+                    break;
+                }
+                if (c == (Py_UCS4)(is_map ? '}' : ']')) {
+                    pos++;
+                }
+                else if (ws_len(p, data, kind, pos)) {
+                    pos = skip_ws(p, data, kind, pos, n);
+                    continue;
+                }
+                else {
+                    jsv_parser_error(p, is_map ? MSG_EXPECTED_MAP_SEP : MSG_EXPECTED_LIST_SEP, pos);
+                    goto error;
+                }
+            }
+            else {
+                jsv_parser_unterminated(p, is_map, open_pos);
+                goto error;
+            }
+            /* the current container is complete */
+            if (is_key) {
+                /* a map written as a key: the key is its text */
+                Py_ssize_t done_open = open_pos;
+                vs_drop(&vs, base);
+                depth--;
+                base = stack[depth].base;
+                open_pos = stack[depth].open_pos;
+                is_map = stack[depth].is_map;
+                is_key = stack[depth].is_key;
+                PyObject *key = map_key_text(p, kind, done_open, pos);
+                if (key == NULL || vs_push(&vs, key) < 0) goto error;
+                pos = expect_colon(p, kind, pos, open_pos);
+                if (pos < 0) goto error;
+                key_ready = 1;
+                break;
+            }
+            PyObject *done = vs_build(&vs, base, is_map);
+            if (done == NULL) goto error;
+            if (depth == 0) {
+                if (stack != local) PyMem_Free(stack);
+                vs_free(&vs);
+                *end_out = pos;
+                return done;
+            }
+            depth--;
+            base = stack[depth].base;
+            open_pos = stack[depth].open_pos;
+            is_map = stack[depth].is_map;
+            is_key = stack[depth].is_key;
+            if (vs_push(&vs, done) < 0) goto error;
+            if (is_map && check_key(&vs) < 0) goto error;
+        }
+    }
+#undef PUSH_FRAME
+
+error:
+    Py_XDECREF(value);
+    vs_free(&vs);
+    if (stack != local) PyMem_Free(stack);
+    return NULL;
+}
+
+/* Parse a whole document (parse() in _decode.py). */
+ALWAYS_INLINE PyObject *
+parse_document(Parser *p, const int kind)
+{
+    const void *data = p->data;
+    Py_ssize_t n = p->n;
+    Py_ssize_t start = document_start(p, kind);
+    if (start == n) Py_RETURN_NONE;
+    Py_UCS4 first = CH(start);
+    PyObject *value;
+    Py_ssize_t pos;
+    if (first == '{' || first == '[') {
+        value = parse_container(p, kind, start, &pos);
+    }
+    else if (first == '"') {
+        value = parse_quoted(p, kind, start, &pos, 0);
+    }
+    else {
+        Py_ssize_t end = rstrip_end(p, data, kind, start, n);
+        return substring(p, kind, start, end);
+    }
+    if (value == NULL) return NULL;
+    pos = skip_ws(p, data, kind, pos, n);
+    if (pos != n) {
+        Py_DECREF(value);
+        jsv_parser_error(p, MSG_EXTRA_DATA, pos);
+        return NULL;
+    }
+    return value;
+}
+
+static PyObject *
+parse_ucs1(Parser *p)
+{
+    return parse_document(p, PyUnicode_1BYTE_KIND);
+}
+
+static PyObject *
+parse_ucs2(Parser *p)
+{
+    return parse_document(p, PyUnicode_2BYTE_KIND);
+}
+
+static PyObject *
+parse_ucs4(Parser *p)
+{
+    return parse_document(p, PyUnicode_4BYTE_KIND);
+}
+
+/* Point the parser at the text of `data`, setting *kind to its PEP 393 kind (1 for bytes).
+ * ASCII bytes are their own text and valid UTF-8 bytes are parsed in place too (structural
+ * characters are ASCII; positions are byte offsets until an error turns one into a
+ * character position): the str is made only for an error message. A str is parsed as it
+ * is. Anything else goes through text_of() when `convert_others` is set (which raises for
+ * invalid UTF-8 or a wrong type); otherwise 0 is returned and the caller decides.
+ * Returns 1 when the parser is set, -1 with an exception. */
+int
+jsv_parser_set_input(Parser *p, PyObject *data, int *kind, int convert_others)
+{
+    if (PyBytes_CheckExact(data)) {
+        const unsigned char *bytes = (const unsigned char *)PyBytes_AS_STRING(data);
+        Py_ssize_t size = PyBytes_GET_SIZE(data);
+        int ascii = all_ascii(bytes, size);
+        if (ascii || valid_utf8(bytes, size)) {
+            p->doc = NULL;
+            p->data = PyBytes_AS_STRING(data);
+            p->n = size;
+            p->ascii = ascii;
+            p->utf8 = !ascii;
+            *kind = PyUnicode_1BYTE_KIND;
+            return 1;
+        }
+    }
+    if (!convert_others && !PyUnicode_Check(data)) return 0;
+    p->doc = text_of(data);
+    if (p->doc == NULL) return -1;
+    p->data = PyUnicode_DATA(p->doc);
+    p->n = PyUnicode_GET_LENGTH(p->doc);
+    p->ascii = PyUnicode_IS_ASCII(p->doc);
+    p->utf8 = 0;
+    *kind = PyUnicode_KIND(p->doc);
+    return 1;
+}
+
+static PyObject *
+decode_impl(PyObject *data, PyObject *trim_obj, PyObject *map_key)
+{
+    int trim = PyObject_IsTrue(trim_obj);
+    if (trim < 0) return NULL;
+    Parser p;
+    int kind;
+    p.trim = trim;
+    p.map_key = map_key;
+    p.max_depth = MAX_DEPTH;
+    p.gc_paused = 0;
+    if (jsv_caches_enter() < 0 || jsv_parser_set_input(&p, data, &kind, 1) < 0) return NULL;
+    Py_INCREF(data);
+    PyObject *result;
+    /* map_key is Python code: no pause then */
+    if (map_key == NULL) gc_pause(&p);
+    switch (kind) {
+    case PyUnicode_1BYTE_KIND:
+        result = parse_ucs1(&p);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        result = parse_ucs2(&p);
+        break;
+    default:
+        result = parse_ucs4(&p);
+        break;
+    }
+    gc_end(&p);
+    Py_XDECREF(p.doc);
+    Py_DECREF(data);
+    return result;
+}
+
+const char jsv_decode_doc[] = PyDoc_STR(
+             "decode($module, /, data, trim)\n--\n\n"
+             "Decode data (str or UTF-8 bytes-like) into a tree of dict, list, str and None.");
+
+PyObject *
+jsv_decode(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    (void)module;
+    static const char *const names[] = {"data", "trim"};
+    PyObject *a[2];
+    if (kwnames == NULL && nargs == 2) {
+        return decode_impl(args[0], args[1], NULL);
+    }
+    if (jsv_unpack_args("decode", names, 2, 2, args, nargs, kwnames, a) < 0) return NULL;
+    return decode_impl(a[0], a[1], NULL);
+}
+
+const char jsv_decode_raw_keys_doc[] = PyDoc_STR(
+             "decode_raw_keys($module, /, data, trim, map_key)\n--\n\n"
+             "Like decode(), passing the text of every map-valued key through map_key.");
+
+PyObject *
+jsv_decode_raw_keys(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
+                         PyObject *kwnames)
+{
+    (void)module;
+    static const char *const names[] = {"data", "trim", "map_key"};
+    PyObject *a[3];
+    if (jsv_unpack_args("decode_raw_keys", names, 3, 3, args, nargs, kwnames, a) < 0) return NULL;
+    return decode_impl(a[0], a[1], a[2]);
+}
+
+PyObject *
+jsv_parse_container(Parser *p, int kind, Py_ssize_t pos, Py_ssize_t *end_out)
+{
+    switch (kind) {
+    case PyUnicode_1BYTE_KIND:
+        return parse_container(p, PyUnicode_1BYTE_KIND, pos, end_out);
+    case PyUnicode_2BYTE_KIND:
+        return parse_container(p, PyUnicode_2BYTE_KIND, pos, end_out);
+    default:
+        return parse_container(p, PyUnicode_4BYTE_KIND, pos, end_out);
+    }
+}
