@@ -39,55 +39,63 @@
 #endif
 
 /* ------------------------------------------------------------------------------------ */
-/* Module state (single-phase init; the module holds strong references to these).       */
+/* The module state (PEP 489): the Python objects the C code uses, made by the module's  */
+/* exec slot (_jsv_module.c) and held by the module. Each call fetches the state of its */
+/* module once and passes it on (Parser.st, Encoder.st, or an argument).                */
 
-extern PyObject *DecodeError;
-extern PyObject *EncodeError;
-extern PyObject *ScalarError;
-extern Py_ssize_t MAX_DEPTH;
+#define JSV_STATE_OBJECTS(X)                                                             \
+    /* jsv._errors: the exception classes and message texts */                           \
+    X(DecodeError) X(EncodeError) X(Invalid)                                              \
+    X(MSG_UNTERMINATED_STRING) X(MSG_UNTERMINATED_MAP) X(MSG_UNTERMINATED_LIST)           \
+    X(MSG_EXPECTED_COLON) X(MSG_EXPECTED_MAP_SEP) X(MSG_EXPECTED_LIST_SEP)                \
+    X(MSG_EXTRA_DATA) X(MSG_TOO_DEEP) X(MSG_INVALID_UTF8) X(MSG_BAD_INPUT_TYPE)           \
+    X(MSG_UNSUPPORTED_KEY) X(MSG_SINGLE_NONE_LIST) X(MSG_CIRCULAR)                        \
+    X(MSG_ENCODE_TOO_DEEP) X(MSG_LONE_SURROGATE)                                          \
+    X(py_unterminated)        /* jsv._errors.unterminated */                              \
+    X(py_rejected)            /* jsv._errors.rejected(type_name, error) -> Invalid */     \
+    /* jsv._encode */                                                                     \
+    X(ScalarError)                                                                        \
+    X(py_encode) X(py_encode_bytes) X(py_scalar_token) X(py_key_token)                    \
+    X(py_field_reader) X(py_path) X(py_resolve)                                           \
+    /* jsv._naming.rename_function, and the policy functions it gives */                 \
+    X(py_rename_function) X(rename_camel) X(rename_pascal) X(rename_snake)                \
+    X(py_partial)             /* functools.partial */                                     \
+    X(py_sorted)              /* builtins.sorted */                                       \
+    X(tv_enum_class)          /* enum.Enum */                                             \
+    X(py_source_convert)      /* jsv._source.convert(converter, text, trim) */            \
+    X(py_source_convert_tree) /* jsv._source.convert_tree(converter, tree) */             \
+    X(py_is_hint_key)         /* jsv._poly.is_hint_key(key) */                            \
+    X(tv_malformed_error)     /* the private marker of malformed text */                  \
+    X(tv_empty_tuple)                                                                     \
+    /* interned strings */                                                                \
+    X(str_camel) X(str_pascal) X(str_snake) X(str_colon) X(str_colon_space) X(str_char)  \
+    X(str_empty) X(str_quote) X(str_dquote) X(str_format) X(str_type) X(str_path)         \
+    X(str_reason) X(str_name) X(str_items) X(str_dataclass_fields) X(str_key)             \
+    X(str_rename) X(str_indent) X(str_default) X(str_str_method)                          \
+    X(tv_str_post_init) X(tv_str_dict) X(tv_str_field) X(tv_str_value_)                  \
+    X(caches_key)             /* the caches' key in the thread state dict */
 
-extern PyObject *MSG_UNTERMINATED_STRING;
-extern PyObject *MSG_UNTERMINATED_MAP;
-extern PyObject *MSG_UNTERMINATED_LIST;
-extern PyObject *MSG_EXPECTED_COLON;
-extern PyObject *MSG_EXPECTED_MAP_SEP;
-extern PyObject *MSG_EXPECTED_LIST_SEP;
-extern PyObject *MSG_EXTRA_DATA;
-extern PyObject *MSG_TOO_DEEP;
-extern PyObject *MSG_INVALID_UTF8;
-extern PyObject *MSG_BAD_INPUT_TYPE;
-extern PyObject *MSG_UNSUPPORTED_KEY;
-extern PyObject *MSG_SINGLE_NONE_LIST;
-extern PyObject *MSG_CIRCULAR;
-extern PyObject *MSG_ENCODE_TOO_DEEP;
-extern PyObject *MSG_LONE_SURROGATE;
-extern PyObject *py_unterminated;  /* jsv._errors.unterminated */
+typedef struct {
+#define JSV_STATE_FIELD(name) PyObject *name;
+    JSV_STATE_OBJECTS(JSV_STATE_FIELD)
+#undef JSV_STATE_FIELD
+    Py_ssize_t MAX_DEPTH; /* jsv._errors.MAX_DEPTH */
+} JsvState;
 
-extern PyObject *py_encode;        /* jsv._encode.encode */
-extern PyObject *py_encode_bytes;  /* jsv._encode.encode_bytes */
-extern PyObject *py_scalar_token;  /* jsv._encode._scalar_token */
-extern PyObject *py_key_token;     /* jsv._encode._key_token */
-extern PyObject *py_field_reader;  /* jsv._encode._field_reader */
-extern PyObject *py_path;          /* jsv._encode._path */
-extern PyObject *py_resolve;       /* jsv._encode._resolve */
-extern PyObject *py_rename_function; /* jsv._naming.rename_function */
-extern PyObject *py_partial;       /* functools.partial */
-extern PyObject *py_sorted;        /* builtins.sorted */
-extern PyObject *rename_camel, *rename_pascal, *rename_snake; /* the policy functions */
-
-extern PyObject *str_camel, *str_pascal, *str_snake, *str_colon, *str_colon_space;
-extern PyObject *str_char;
-extern PyObject *str_empty, *str_quote, *str_dquote, *str_format, *str_type, *str_path,
-    *str_reason, *str_name, *str_items, *str_dataclass_fields, *str_key,
-    *str_rename, *str_indent, *str_default, *str_str_method;
+/* The state of the module a function of it was called on. */
+static inline JsvState *
+jsv_state(PyObject *module)
+{
+    return (JsvState *)PyModule_GetState(module);
+}
 
 /* ------------------------------------------------------------------------------------ */
 /* Errors (_jsv_module.c)                                                               */
 
-void jsv_raise_decode_error(PyObject *msg, PyObject *doc, Py_ssize_t pos);
-PyObject *jsv_format_message(PyObject *fmt, PyObject *name1, PyObject *v1, PyObject *name2,
-                             PyObject *v2);
-PyObject *jsv_type_name(PyObject *obj);
+void jsv_raise_decode_error(JsvState *st, PyObject *msg, PyObject *doc, Py_ssize_t pos);
+PyObject *jsv_format_message(JsvState *st, PyObject *fmt, PyObject *name1, PyObject *v1,
+                             PyObject *name2, PyObject *v2);
+PyObject *jsv_type_name(JsvState *st, PyObject *obj);
 
 /* Argument parsing for METH_FASTCALL | METH_KEYWORDS (_jsv_module.c) */
 int jsv_unpack_args(const char *fname, const char *const *names, Py_ssize_t nparams,
@@ -146,7 +154,11 @@ class_slot_release(ClassSlot *held)
  * With the GIL there is one set for the process. On a free-threaded build every thread
  * has its own set, kept in its thread state dict and released with it, so that no cache
  * is ever written by two threads at once; jsv_caches_enter() makes it the current one at
- * the start of every call. */
+ * the start of every call. They are no part of the module state: what they hold is found
+ * again from the text (by its characters) or from the class (by its address and version
+ * tag), whichever module instance asks, so a module imported again shares them. Because
+ * they hold Python objects for the whole process, the module declares that it supports
+ * one interpreter only (_jsv_module.c). */
 typedef struct {
     KeyCacheEntry keys[KEY_CACHE_SIZE];
     KeyCacheEntry values[KEY_CACHE_SIZE];
@@ -160,17 +172,18 @@ extern JSV_THREAD_LOCAL Caches *jsv_current_caches;
 #define CACHES jsv_current_caches
 /* Make this thread's caches current (created on its first call). 0, or -1 with an
  * exception. */
-int jsv_caches_enter(void);
+int jsv_caches_enter(JsvState *st);
 #else
 extern Caches jsv_process_caches;
 #define CACHES (&jsv_process_caches)
-#define jsv_caches_enter() 0
+#define jsv_caches_enter(st) 0
 #endif
 
 /* ------------------------------------------------------------------------------------ */
 /* Decoding (_jsv_parse.c): the parser's state, and the value stack                     */
 
 typedef struct {
+    JsvState *st;      /* the module's state */
     PyObject *doc;     /* the str parsed; NULL while parsing bytes directly */
     const void *data;
     Py_ssize_t n;      /* in code units (bytes when parsing bytes) */
@@ -284,7 +297,7 @@ enum { CLASS_OTHER, CLASS_ENUM, CLASS_DATACLASS, CLASS_UNKNOWN };
 #define TV_SET_OF(address, bits) \
     ((((uintptr_t)(address) >> 4) * TV_FIBONACCI) >> (sizeof(uintptr_t) * 8 - (bits)))
 
-ClassSlot *jsv_class_slot_fill(ClassSlot *set, PyTypeObject *type);
+ClassSlot *jsv_class_slot_fill(JsvState *st, ClassSlot *set, PyTypeObject *type);
 
 /* Whether slot describes type as it is now. */
 ALWAYS_INLINE int
@@ -295,19 +308,19 @@ class_slot_holds(const ClassSlot *slot, PyTypeObject *type)
 
 /* The slot describing type, filled anew if stale; NULL with an exception on error. */
 ALWAYS_INLINE ClassSlot *
-jsv_class_slot(PyTypeObject *type)
+jsv_class_slot(JsvState *st, PyTypeObject *type)
 {
     ClassSlot *set = CACHES->classes[TV_SET_OF(type, TV_CLASS_BITS)];
     if (LIKELY(class_slot_holds(&set[0], type))) return &set[0];
     if (class_slot_holds(&set[1], type)) return &set[1];
-    return jsv_class_slot_fill(set, type);
+    return jsv_class_slot_fill(st, set, type);
 }
 
-int jsv_write_str_enum(Writer *w, PyObject *value);
-int jsv_is_dataclass(PyObject *value);
-int jsv_is_enum(PyObject *value);
-int jsv_enum_or_dataclass(Writer *w, PyObject *value);
-Py_ssize_t jsv_field_values(PyObject *value, PyObject *rename_fn, PyObject *colon,
+int jsv_write_str_enum(JsvState *st, Writer *w, PyObject *value);
+int jsv_is_dataclass(JsvState *st, PyObject *value);
+int jsv_is_enum(JsvState *st, PyObject *value);
+int jsv_enum_or_dataclass(JsvState *st, Writer *w, PyObject *value);
+Py_ssize_t jsv_field_values(JsvState *st, PyObject *value, PyObject *rename_fn, PyObject *colon,
                             PyObject **keys, PyObject **hints, PyObject **hint,
                             ValueStack *values);
 
@@ -328,9 +341,8 @@ PyObject *jsv_decode_typed(PyObject *module, PyObject *const *args, Py_ssize_t n
 extern const char jsv_decode_doc[], jsv_decode_raw_keys_doc[], jsv_encode_doc[],
     jsv_encode_bytes_doc[], jsv_set_simd_doc[], jsv_decode_typed_doc[];
 
-int jsv_encode_init(void);
-int jsv_typed_init(void);
-int jsv_classes_init(void);
+int jsv_typed_init(JsvState *st);
+int jsv_classes_init(JsvState *st);
 
 #if defined(__GNUC__) && !defined(_WIN32)
 #pragma GCC visibility pop

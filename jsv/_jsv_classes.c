@@ -14,9 +14,6 @@
 /* the tag whenever the class or one of its bases is modified, so a stale answer is     */
 /* never used. A class without a valid tag is looked at again each time.                */
 
-static PyObject *tv_enum_class;    /* enum.Enum */
-static PyObject *tv_str_value_;    /* "_value_" */
-
 /* getattr(instance, name) is instance.__dict__[name] whenever the dict has name: no
  * __getattribute__ of its own and no data descriptor on the class claims the name. */
 static int
@@ -32,12 +29,12 @@ names_in_dict(PyTypeObject *type, PyObject *const *names, Py_ssize_t count)
 }
 
 ClassSlot *
-jsv_class_slot_fill(ClassSlot *set, PyTypeObject *type)
+jsv_class_slot_fill(JsvState *st, ClassSlot *set, PyTypeObject *type)
 {
     /* jsv_type_lookup() assigns the version tag read at the end */
-    int has_fields = jsv_type_lookup(type, str_dataclass_fields) != NULL;
+    int has_fields = jsv_type_lookup(type, st->str_dataclass_fields) != NULL;
     int kind = CLASS_UNKNOWN;
-    if (PyType_Check(tv_enum_class) && PyType_IsSubtype(type, (PyTypeObject *)tv_enum_class) &&
+    if (PyType_Check(st->tv_enum_class) && PyType_IsSubtype(type, (PyTypeObject *)st->tv_enum_class) &&
         !has_fields) {
         /* a dataclass enum is opened as a dataclass (the encoder's first check, made here
          * without the enum metaclass's __getattr__, a Python call) */
@@ -46,7 +43,7 @@ jsv_class_slot_fill(ClassSlot *set, PyTypeObject *type)
     else if (Py_TYPE(type)->tp_getattro == PyType_Type.tp_getattro) {
         /* hasattr(type, "__dataclass_fields__") without a call: the class or its
          * metaclass has the attribute */
-        kind = has_fields || jsv_type_lookup(Py_TYPE(type), str_dataclass_fields) != NULL
+        kind = has_fields || jsv_type_lookup(Py_TYPE(type), st->str_dataclass_fields) != NULL
                    ? CLASS_DATACLASS
                    : CLASS_OTHER;
     }
@@ -54,7 +51,7 @@ jsv_class_slot_fill(ClassSlot *set, PyTypeObject *type)
         PyType_FastSubclass(type, Py_TPFLAGS_DICT_SUBCLASS | Py_TPFLAGS_LIST_SUBCLASS |
                                       Py_TPFLAGS_TUPLE_SUBCLASS) ||
         PyType_IsSubtype(type, &PySet_Type) || PyType_IsSubtype(type, &PyFrozenSet_Type);
-    int value_in_dict = kind == CLASS_ENUM && names_in_dict(type, &tv_str_value_, 1);
+    int value_in_dict = kind == CLASS_ENUM && names_in_dict(type, &st->tv_str_value_, 1);
     /* A stale slot of this class is filled again in place; otherwise the new class takes
      * the first way, what was there moves to the second, and the second's class leaves. */
     ClassSlot *slot, held;
@@ -79,7 +76,7 @@ jsv_class_slot_fill(ClassSlot *set, PyTypeObject *type)
     /* the release may have run code that filled this set again */
     if (class_slot_holds(&set[0], type)) return &set[0];
     if (class_slot_holds(&set[1], type)) return &set[1];
-    return slot->type == type ? slot : jsv_class_slot_fill(set, type);
+    return slot->type == type ? slot : jsv_class_slot_fill(st, set, type);
 }
 
 #ifdef JSV_HAVE_DICT_VERSION
@@ -98,6 +95,7 @@ typedef struct {
     uint64_t version;
 } MemberSlot;
 
+/* (a cache of the process, as the class table is: see Caches in _jsv.h) */
 static MemberSlot tv_member_slots[1 << TV_MEMBER_BITS][2];
 
 /* Whether slot holds member, whose __dict__ is dict, as it is now. */
@@ -112,7 +110,7 @@ member_slot_holds(const MemberSlot *slot, PyObject *member, PyObject *dict)
 /* member.__dict__["_value_"] (a new reference), or NULL: not there (no exception set) or
  * an error. */
 static PyObject *
-tv_member_value(PyObject *member)
+tv_member_value(JsvState *st, PyObject *member)
 {
 #ifdef JSV_HAVE_DICT_VERSION
     PyObject **dict_ptr = jsv_object_dict_ptr(member);
@@ -125,7 +123,7 @@ tv_member_value(PyObject *member)
             return set[way].value;
         }
     }
-    PyObject *value = PyDict_GetItemWithError(dict, tv_str_value_);
+    PyObject *value = PyDict_GetItemWithError(dict, st->tv_str_value_);
     if (value == NULL) return NULL;
     Py_INCREF(value); /* the caller's */
     if (!PyUnicode_CheckExact(value)) return value; /* only a str is kept: it holds nothing */
@@ -151,7 +149,7 @@ tv_member_value(PyObject *member)
     if (dict == NULL) return NULL;
     PyObject *value = NULL;
     if (PyDict_CheckExact(dict)) {
-        value = PyDict_GetItemWithError(dict, tv_str_value_);
+        value = PyDict_GetItemWithError(dict, st->tv_str_value_);
         Py_XINCREF(value);
     }
     Py_DECREF(dict);
@@ -161,18 +159,18 @@ tv_member_value(PyObject *member)
 
 /* Write value if it is an enum member whose value is a str: 1 (written), 0 (not one), -1. */
 int
-jsv_write_str_enum(Writer *w, PyObject *value)
+jsv_write_str_enum(JsvState *st, Writer *w, PyObject *value)
 {
-    ClassSlot *slot = jsv_class_slot(Py_TYPE(value));
+    ClassSlot *slot = jsv_class_slot(st, Py_TYPE(value));
     if (slot == NULL) return -1;
     if (slot->kind != CLASS_ENUM) return 0;
     PyObject *member_value = NULL;
     if (slot->value_in_dict) {
-        member_value = tv_member_value(value);
+        member_value = tv_member_value(st, value);
         if (member_value == NULL && PyErr_Occurred()) return -1;
     }
     if (member_value == NULL) {
-        member_value = PyObject_GetAttr(value, tv_str_value_);
+        member_value = PyObject_GetAttr(value, st->tv_str_value_);
         if (member_value == NULL) {
             PyErr_Clear(); /* not a regular member: _scalar_token() decides */
             return 0;
@@ -187,19 +185,19 @@ jsv_write_str_enum(Writer *w, PyObject *value)
 /* For the compact loops: write value if it is an enum member with a str value (1), or
  * say that it is a plain dataclass, to be opened (2); 0 for anything else, -1 on error. */
 int
-jsv_enum_or_dataclass(Writer *w, PyObject *value)
+jsv_enum_or_dataclass(JsvState *st, Writer *w, PyObject *value)
 {
-    ClassSlot *slot = jsv_class_slot(Py_TYPE(value));
+    ClassSlot *slot = jsv_class_slot(st, Py_TYPE(value));
     if (slot == NULL) return -1;
     if (slot->kind == CLASS_DATACLASS) return slot->container_base ? 0 : 2;
-    return slot->kind == CLASS_ENUM ? jsv_write_str_enum(w, value) : 0;
+    return slot->kind == CLASS_ENUM ? jsv_write_str_enum(st, w, value) : 0;
 }
 
 /* Whether value is an enum member (1), as the class table tells it; -1 on error. */
 int
-jsv_is_enum(PyObject *value)
+jsv_is_enum(JsvState *st, PyObject *value)
 {
-    ClassSlot *slot = jsv_class_slot(Py_TYPE(value));
+    ClassSlot *slot = jsv_class_slot(st, Py_TYPE(value));
     if (slot == NULL) return -1;
     return slot->kind == CLASS_ENUM;
 }
@@ -208,13 +206,13 @@ jsv_is_enum(PyObject *value)
  * "__dataclass_fields__"), the encoder's test, answered from the class's slot. 2: yes,
  * and it is no dict, list, tuple or set either. */
 int
-jsv_is_dataclass(PyObject *value)
+jsv_is_dataclass(JsvState *st, PyObject *value)
 {
-    ClassSlot *slot = jsv_class_slot(Py_TYPE(value));
+    ClassSlot *slot = jsv_class_slot(st, Py_TYPE(value));
     if (slot == NULL) return -1;
     if (slot->kind == CLASS_DATACLASS) return slot->container_base ? 1 : 2;
     if (slot->kind == CLASS_OTHER) return 0;
-    return PyObject_HasAttr((PyObject *)Py_TYPE(value), str_dataclass_fields);
+    return PyObject_HasAttr((PyObject *)Py_TYPE(value), st->str_dataclass_fields);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -267,9 +265,9 @@ fail:
 
 /* _field_reader()'s result for cls, checked: a new reference, or NULL. */
 static PyObject *
-tv_call_field_reader(PyObject *cls, PyObject *rename_fn, PyObject *colon)
+tv_call_field_reader(JsvState *st, PyObject *cls, PyObject *rename_fn, PyObject *colon)
 {
-    PyObject *reader = PyObject_CallFunctionObjArgs(py_field_reader, cls, rename_fn, colon,
+    PyObject *reader = PyObject_CallFunctionObjArgs(st->py_field_reader, cls, rename_fn, colon,
                                                     NULL);
     if (reader == NULL) return NULL;
     if (!PyTuple_CheckExact(reader) || PyTuple_GET_SIZE(reader) != 6 ||
@@ -294,22 +292,22 @@ tv_call_field_reader(PyObject *cls, PyObject *rename_fn, PyObject *colon)
  * field has one) and, if hint is not NULL, *hint to the class's __type entry (new
  * references). Returns the number of values pushed, or -1 (nothing pushed). */
 Py_ssize_t
-jsv_field_values(PyObject *value, PyObject *rename_fn, PyObject *colon, PyObject **keys,
+jsv_field_values(JsvState *st, PyObject *value, PyObject *rename_fn, PyObject *colon, PyObject **keys,
                 PyObject **hints, PyObject **hint, ValueStack *values)
 {
     *keys = NULL;
     *hints = NULL;
     if (hint != NULL) *hint = NULL;
     PyTypeObject *type = Py_TYPE(value);
-    ClassSlot *slot = jsv_class_slot(type);
+    ClassSlot *slot = jsv_class_slot(st, type);
     if (slot == NULL) return -1;
     PyObject *reader;
     int direct = 0;
     if (slot->reader == NULL || slot->rename_fn != rename_fn || slot->colon != colon) {
-        reader = tv_call_field_reader((PyObject *)type, rename_fn, colon);
+        reader = tv_call_field_reader(st, (PyObject *)type, rename_fn, colon);
         if (reader == NULL) return -1;
         /* the call may have run code that filled the slot for another class */
-        slot = jsv_class_slot(type);
+        slot = jsv_class_slot(st, type);
         if (slot == NULL) {
             Py_DECREF(reader);
             return -1;
@@ -374,12 +372,12 @@ fail:
 /* The constants of this file, made when the module is initialised. 0, or -1.           */
 
 int
-jsv_classes_init(void)
+jsv_classes_init(JsvState *st)
 {
-    if (jsv_intern("_value_", &tv_str_value_) < 0) return -1;
+    if (jsv_intern("_value_", &st->tv_str_value_) < 0) return -1;
     PyObject *module = PyImport_ImportModule("enum");
     if (module == NULL) return -1;
-    int failed = jsv_get_attr(module, "Enum", &tv_enum_class) < 0;
+    int failed = jsv_get_attr(module, "Enum", &st->tv_enum_class) < 0;
     Py_DECREF(module);
     return failed ? -1 : 0;
 }

@@ -20,7 +20,8 @@
 
 /* Whether the SSE2 paths run (a switch for the tests, which compare both with the pure
  * encoder: the scalar twins run wherever SSE2 is not available). Both give the same output,
- * so switching it while other threads encode (free-threaded builds) changes only speed. */
+ * so switching it while other threads encode (free-threaded builds) changes only speed.
+ * It is a switch of the process, as the CPU's features are, not of a module. */
 static int use_simd = 1;
 
 
@@ -216,7 +217,7 @@ put_latin1(Writer *w, Py_ssize_t at, const Py_UCS1 *src, Py_ssize_t n)
 
 /* Write c as UTF-8 at out (room reserved); a lone surrogate is written as its three bytes
  * (as the "surrogatepass" error handler would) and remembered: the result is an error if
- * it is still there at the end (see writer_finish()). */
+ * it is still there at the end (see writer_finish(e->st, )). */
 ALWAYS_INLINE unsigned char *
 put_utf8_char(Writer *w, unsigned char *out, Py_UCS4 c)
 {
@@ -357,7 +358,7 @@ write_str(Writer *w, PyObject *s)
 }
 
 static PyObject *
-writer_finish(Writer *w)
+writer_finish(JsvState *st, Writer *w)
 {
     if (w->utf8) {
         if (w->surrogate_at >= 0) {
@@ -366,10 +367,11 @@ writer_finish(Writer *w)
             snprintf(text, sizeof(text), "U+%04X", (unsigned int)w->surrogate);
             PyObject *c = PyUnicode_FromString(text);
             if (c == NULL) return NULL;
-            PyObject *msg = jsv_format_message(MSG_LONE_SURROGATE, str_char, c, NULL, NULL);
+            PyObject *msg = jsv_format_message(st, st->MSG_LONE_SURROGATE, st->str_char, c, NULL,
+                                               NULL);
             Py_DECREF(c);
             if (msg == NULL) return NULL;
-            PyObject *exc = PyObject_CallOneArg(EncodeError, msg);
+            PyObject *exc = PyObject_CallOneArg(st->EncodeError, msg);
             Py_DECREF(msg);
             if (exc != NULL) {
                 PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
@@ -396,7 +398,10 @@ writer_finish(Writer *w)
 /* Encoding: strings (spec §4) and numbers                                              */
 
 /* '":,{}[]' CR LF: characters that make a string quoted wherever they are. */
-static unsigned char special_ascii[256]; /* only ASCII entries are set */
+/* (a constant table: the same for every module and thread) */
+static const unsigned char special_ascii[256] = {
+    ['"'] = 1, [':'] = 1, [','] = 1, ['{'] = 1, ['}'] = 1, ['['] = 1, [']'] = 1, ['\r'] = 1, ['\n'] = 1,
+};
 
 ALWAYS_INLINE int
 is_special(Py_UCS4 c)
@@ -739,6 +744,7 @@ typedef struct {
 #define OPEN_LINEAR 8
 
 typedef struct {
+    JsvState *st; /* the module's state */
     Writer w;
     /* the field values of the dataclasses being written, read when each is opened: one
      * stack of strong references for all, instead of a tuple per instance */
@@ -880,7 +886,7 @@ encoder_path_upto(Encoder *e, Py_ssize_t upto, int here_none)
         here = Py_None;
         Py_INCREF(here);
     }
-    result = PyObject_CallFunction(py_path, "OOi", stack, here, e->frames[upto].kind);
+    result = PyObject_CallFunction(e->st->py_path, "OOi", stack, here, e->frames[upto].kind);
 done:
     Py_XDECREF(here);
     Py_DECREF(stack);
@@ -902,20 +908,20 @@ encoder_error_path_upto(Encoder *e, Py_ssize_t upto, PyObject *fmt, int here_non
     if (path == NULL) return;
     PyObject *msg;
     if (type_of != NULL) {
-        PyObject *name = jsv_type_name(type_of);
+        PyObject *name = jsv_type_name(e->st, type_of);
         if (name == NULL) {
             Py_DECREF(path);
             return;
         }
-        msg = jsv_format_message(fmt, str_type, name, str_path, path);
+        msg = jsv_format_message(e->st, fmt, e->st->str_type, name, e->st->str_path, path);
         Py_DECREF(name);
     }
     else {
-        msg = jsv_format_message(fmt, str_path, path, NULL, NULL);
+        msg = jsv_format_message(e->st, fmt, e->st->str_path, path, NULL, NULL);
     }
     Py_DECREF(path);
     if (msg == NULL) return;
-    PyObject *exc = PyObject_CallOneArg(EncodeError, msg);
+    PyObject *exc = PyObject_CallOneArg(e->st->EncodeError, msg);
     Py_DECREF(msg);
     if (exc != NULL) {
         PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
@@ -941,7 +947,7 @@ encoder_error_from_exception(Encoder *e, int here_none)
     if (path != NULL && value != NULL) {
         PyObject *msg = PyUnicode_FromFormat("%S (at %S)", value, path);
         if (msg != NULL) {
-            PyObject *exc = PyObject_CallOneArg(EncodeError, msg);
+            PyObject *exc = PyObject_CallOneArg(e->st->EncodeError, msg);
             Py_DECREF(msg);
             if (exc != NULL) {
                 PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
@@ -1094,20 +1100,20 @@ write_newline(Encoder *e, Py_ssize_t level)
 }
 
 static int
-is_dataclass_instance(PyObject *value)
+is_dataclass_instance(JsvState *st, PyObject *value)
 {
     if (PyType_Check(value)) return 0;
-    return PyObject_HasAttr((PyObject *)Py_TYPE(value), str_dataclass_fields);
+    return PyObject_HasAttr((PyObject *)Py_TYPE(value), st->str_dataclass_fields);
 }
 
 static int
-is_container(PyObject *value)
+is_container(JsvState *st, PyObject *value)
 {
     if (PyDict_Check(value) || PyList_Check(value) || PyTuple_Check(value) ||
         PyAnySet_Check(value)) {
         return 1;
     }
-    return is_dataclass_instance(value);
+    return is_dataclass_instance(st, value);
 }
 
 
@@ -1135,19 +1141,19 @@ open_container_as(Encoder *e, PyObject *value, int plain_dataclass)
         }
         if (spec == Py_None) spec = NULL;
     }
-    if (e->depth >= MAX_DEPTH) {
-        encoder_error_path(e, MSG_ENCODE_TOO_DEEP, 0, NULL);
+    if (e->depth >= e->st->MAX_DEPTH) {
+        encoder_error_path(e, e->st->MSG_ENCODE_TOO_DEEP, 0, NULL);
         goto fail;
     }
     Py_ssize_t linear = e->depth < OPEN_LINEAR ? e->depth : OPEN_LINEAR - 1;
     for (Py_ssize_t i = 1; i <= linear; i++) {
         if (e->frames[i].container == value) {
-            encoder_error_path(e, MSG_CIRCULAR, 0, NULL);
+            encoder_error_path(e, e->st->MSG_CIRCULAR, 0, NULL);
             goto fail;
         }
     }
     if (e->depth >= OPEN_LINEAR && open_set_has(e, value)) {
-        encoder_error_path(e, MSG_CIRCULAR, 0, NULL);
+        encoder_error_path(e, e->st->MSG_CIRCULAR, 0, NULL);
         goto fail;
     }
     if (plain_dataclass) {
@@ -1161,7 +1167,7 @@ open_container_as(Encoder *e, PyObject *value, int plain_dataclass)
             nf.size = PyDict_GET_SIZE(value);
         }
         else {
-            PyObject *items = PyObject_CallMethodNoArgs(value, str_items);
+            PyObject *items = PyObject_CallMethodNoArgs(value, e->st->str_items);
             if (items == NULL) goto fail;
             nf.iter = PyObject_GetIter(items);
             Py_DECREF(items);
@@ -1173,33 +1179,33 @@ open_container_as(Encoder *e, PyObject *value, int plain_dataclass)
     else if (PyList_Check(value) || PyTuple_Check(value) || PyAnySet_Check(value)) {
         if (!PyList_Check(value) && !PyTuple_Check(value)) { /* a set */
             if (e->set_key == NULL) {
-                PyObject *kwargs = Py_BuildValue("{OOOOOO}", str_rename, e->rename, str_indent,
-                                                 Py_None, str_default,
+                PyObject *kwargs = Py_BuildValue("{OOOOOO}", e->st->str_rename, e->rename, e->st->str_indent,
+                                                 Py_None, e->st->str_default,
                                                  e->default_fn ? e->default_fn : Py_None);
                 if (kwargs == NULL) goto fail;
-                PyObject *args = PyTuple_Pack(1, py_encode);
+                PyObject *args = PyTuple_Pack(1, e->st->py_encode);
                 if (args == NULL) {
                     Py_DECREF(kwargs);
                     goto fail;
                 }
-                e->set_key = PyObject_Call(py_partial, args, kwargs);
+                e->set_key = PyObject_Call(e->st->py_partial, args, kwargs);
                 Py_DECREF(args);
                 Py_DECREF(kwargs);
                 if (e->set_key == NULL) goto fail;
             }
-            PyObject *kwargs = Py_BuildValue("{OO}", str_key, e->set_key);
+            PyObject *kwargs = Py_BuildValue("{OO}", e->st->str_key, e->set_key);
             if (kwargs == NULL) goto fail;
             PyObject *args = PyTuple_Pack(1, value);
             if (args == NULL) {
                 Py_DECREF(kwargs);
                 goto fail;
             }
-            PyObject *sorted = PyObject_Call(py_sorted, args, kwargs);
+            PyObject *sorted = PyObject_Call(e->st->py_sorted, args, kwargs);
             Py_DECREF(args);
             Py_DECREF(kwargs);
             if (sorted == NULL) {
                 /* Unsorted: the loop reports the bad item at its own path. */
-                if (!PyErr_ExceptionMatches(EncodeError)) goto fail;
+                if (!PyErr_ExceptionMatches(e->st->EncodeError)) goto fail;
                 PyErr_Clear();
                 sorted = PySequence_List(value);
                 if (sorted == NULL) goto fail;
@@ -1232,7 +1238,7 @@ open_container_as(Encoder *e, PyObject *value, int plain_dataclass)
             nf.iter_mode = ITER_ITEMS;
         }
         if (single_none) {
-            encoder_error_path(e, MSG_SINGLE_NONE_LIST, 0, NULL);
+            encoder_error_path(e, e->st->MSG_SINGLE_NONE_LIST, 0, NULL);
             goto fail;
         }
         if (write_char(&e->w, '[') < 0) goto fail;
@@ -1249,8 +1255,8 @@ open_container_as(Encoder *e, PyObject *value, int plain_dataclass)
         if (write_char(&e->w, '{') < 0) goto fail;
         nf.base = e->values.top;
         nf.iter_mode = ITER_FIELDS; /* (fail releases the specs of such a frame) */
-        Py_ssize_t count = jsv_field_values(value, e->rename_fn,
-                                           e->unit != NULL ? str_colon_space : str_colon,
+        Py_ssize_t count = jsv_field_values(e->st, value, e->rename_fn,
+                                           e->unit != NULL ? e->st->str_colon_space : e->st->str_colon,
                                            &nf.table, &nf.spec,
                                            spec != NULL && (spec == Py_True ||
                                                             (!PyTuple_CheckExact(spec) &&
@@ -1342,20 +1348,20 @@ static int
 encode_other(Encoder *e, PyObject *value, Py_ssize_t mark)
 {
     PyObject *token;
-    int c = jsv_write_str_enum(&e->w, value); /* an enum member with a str value, natively */
+    int c = jsv_write_str_enum(e->st, &e->w, value); /* an enum member with a str value, natively */
     if (c < 0) goto fail;
     if (c) {
         Py_DECREF(value);
         return 0;
     }
-    c = jsv_is_dataclass(value);
+    c = jsv_is_dataclass(e->st, value);
     if (c < 0) goto fail;
     if (c) return open_container_as(e, value, c == 2) < 0 ? -1 : 1;
     if (PyFloat_Check(value) || PyUnicode_Check(value)) {
         /* a subclass of float or str that is no enum: written by its base type's value,
          * read from the object (_scalar_token() reads it so too: no method of the
          * subclass runs) */
-        c = jsv_is_enum(value);
+        c = jsv_is_enum(e->st, value);
         if (c < 0) goto fail;
         if (!c) {
             int r = PyFloat_Check(value) ? write_float(&e->w, PyFloat_AS_DOUBLE(value))
@@ -1364,9 +1370,9 @@ encode_other(Encoder *e, PyObject *value, Py_ssize_t mark)
             return r < 0 ? -1 : 0;
         }
     }
-    token = PyObject_CallOneArg(py_scalar_token, value);
+    token = PyObject_CallOneArg(e->st->py_scalar_token, value);
     if (token == NULL) {
-        if (!PyErr_ExceptionMatches(ScalarError)) goto fail;
+        if (!PyErr_ExceptionMatches(e->st->ScalarError)) goto fail;
         PyErr_Clear(); /* _resolve() below raises it again, with the path */
     }
     else if (token != Py_None) {
@@ -1377,18 +1383,18 @@ encode_other(Encoder *e, PyObject *value, Py_ssize_t mark)
     }
     else {
         Py_DECREF(token);
-        c = is_container(value);
+        c = is_container(e->st, value);
         if (c < 0) goto fail;
         if (c) return open_container(e, value) < 0 ? -1 : 1;
     }
     /* Everything else (default=, errors) goes through _resolve() itself. */
     PyObject *path = encoder_path(e, 0);
     if (path == NULL) goto fail;
-    PyObject *where = PyObject_GetAttr(path, str_str_method);
+    PyObject *where = PyObject_GetAttr(path, e->st->str_str_method);
     Py_DECREF(path);
     if (where == NULL) goto fail;
     PyObject *result = PyObject_CallFunctionObjArgs(
-        py_resolve, value, e->default_fn ? e->default_fn : Py_None, where, NULL);
+        e->st->py_resolve, value, e->default_fn ? e->default_fn : Py_None, where, NULL);
     Py_DECREF(where);
     Py_DECREF(value);
     if (result == NULL) return -1;
@@ -1421,7 +1427,7 @@ encode_other(Encoder *e, PyObject *value, Py_ssize_t mark)
             if (size == 1) {
                 /* default= gave the only item None: no JSV form (spec §2) */
                 Py_DECREF(result);
-                encoder_error_path_upto(e, e->depth - 1, MSG_SINGLE_NONE_LIST, 0, NULL);
+                encoder_error_path_upto(e, e->depth - 1, e->st->MSG_SINGLE_NONE_LIST, 0, NULL);
                 return -1;
             }
         }
@@ -1443,24 +1449,24 @@ static int
 write_key(Encoder *e, PyObject *key)
 {
     if (PyUnicode_CheckExact(key)) return write_string(&e->w, key);
-    PyObject *token = PyObject_CallOneArg(py_key_token, key);
+    PyObject *token = PyObject_CallOneArg(e->st->py_key_token, key);
     if (token == NULL) {
-        if (PyErr_ExceptionMatches(ScalarError)) encoder_error_from_exception(e, 1);
+        if (PyErr_ExceptionMatches(e->st->ScalarError)) encoder_error_from_exception(e, 1);
         return -1;
     }
     if (token == Py_None) {
         Py_DECREF(token);
-        int c = is_dataclass_instance(key);
+        int c = is_dataclass_instance(e->st, key);
         if (c < 0) return -1;
         if (c) {
             /* a map as the key */
-            token = PyObject_CallFunctionObjArgs(py_encode, key, e->rename, Py_None,
+            token = PyObject_CallFunctionObjArgs(e->st->py_encode, key, e->rename, Py_None,
                                                  e->default_fn ? e->default_fn : Py_None,
                                                  NULL);
             if (token == NULL) return -1;
         }
         else {
-            encoder_error_path(e, MSG_UNSUPPORTED_KEY, 1, key);
+            encoder_error_path(e, e->st->MSG_UNSUPPORTED_KEY, 1, key);
             return -1;
         }
     }
@@ -1564,7 +1570,7 @@ list_fast(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
                 return open_container(e, v) < 0 ? -1 : 2;
             }
             Py_INCREF(v); /* the class table may run code that changes the list */
-            r = jsv_enum_or_dataclass(w, v);
+            r = jsv_enum_or_dataclass(e->st, w, v);
             if (r < 0) {
                 Py_DECREF(v);
                 return -1;
@@ -1603,7 +1609,7 @@ fields_fast(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
         if (write_str(w, k) < 0) return -1;
         int r = write_simple(w, v);
         if (r == 0) {
-            r = jsv_enum_or_dataclass(w, v);
+            r = jsv_enum_or_dataclass(e->st, w, v);
             if (r == 2) { /* a plain dataclass: opened here, its key written */
                 Py_INCREF(k);
                 Py_XSETREF(f->here, k);
@@ -1764,12 +1770,12 @@ encoder_run(Encoder *e)
         return NULL;
     }
     if (w->len > 0 && PyUnicode_READ(w->kind, w->data, w->len - 1) == ',') w->len--;
-    return writer_finish(w);
+    return writer_finish(e->st, w);
 }
 
 /* encode() (utf8: 0) and encode_bytes() (utf8: 1). */
 static PyObject *
-encode_impl(PyObject *obj, PyObject *rename, PyObject *indent, PyObject *default_fn,
+encode_impl(JsvState *st, PyObject *obj, PyObject *rename, PyObject *indent, PyObject *default_fn,
             PyObject *keep_none, PyObject *hints, int utf8)
 {
     PyObject *rename_fn;
@@ -1777,21 +1783,21 @@ encode_impl(PyObject *obj, PyObject *rename, PyObject *indent, PyObject *default
         rename_fn = Py_None;
         Py_INCREF(rename_fn);
     }
-    else if (rename == str_camel ||
-             (PyUnicode_CheckExact(rename) && PyUnicode_Compare(rename, str_camel) == 0)) {
-        rename_fn = rename_camel;
+    else if (rename == st->str_camel ||
+             (PyUnicode_CheckExact(rename) && PyUnicode_Compare(rename, st->str_camel) == 0)) {
+        rename_fn = st->rename_camel;
         Py_INCREF(rename_fn);
     }
-    else if (PyUnicode_CheckExact(rename) && PyUnicode_Compare(rename, str_pascal) == 0) {
-        rename_fn = rename_pascal;
+    else if (PyUnicode_CheckExact(rename) && PyUnicode_Compare(rename, st->str_pascal) == 0) {
+        rename_fn = st->rename_pascal;
         Py_INCREF(rename_fn);
     }
-    else if (PyUnicode_CheckExact(rename) && PyUnicode_Compare(rename, str_snake) == 0) {
-        rename_fn = rename_snake;
+    else if (PyUnicode_CheckExact(rename) && PyUnicode_Compare(rename, st->str_snake) == 0) {
+        rename_fn = st->rename_snake;
         Py_INCREF(rename_fn);
     }
     else {
-        rename_fn = PyObject_CallOneArg(py_rename_function, rename);
+        rename_fn = PyObject_CallOneArg(st->py_rename_function, rename);
         if (rename_fn == NULL) return NULL;
     }
 
@@ -1830,13 +1836,14 @@ encode_impl(PyObject *obj, PyObject *rename, PyObject *indent, PyObject *default
     if (delegate) {
         Py_DECREF(rename_fn);
         Py_XDECREF(unit);
-        return PyObject_CallFunctionObjArgs(utf8 ? py_encode_bytes : py_encode, obj, rename,
+        return PyObject_CallFunctionObjArgs(utf8 ? st->py_encode_bytes : st->py_encode, obj, rename,
                                             indent, default_fn ? default_fn : Py_None,
                                             keep_none, hints, NULL);
     }
 
     Encoder e;
-    if (jsv_caches_enter() < 0 || writer_init(&e.w, utf8) < 0) {
+    e.st = st;
+    if (jsv_caches_enter(st) < 0 || writer_init(&e.w, utf8) < 0) {
         Py_DECREF(rename_fn);
         Py_XDECREF(unit);
         return NULL;
@@ -1882,14 +1889,14 @@ const char jsv_encode_doc[] = PyDoc_STR(
 
 /* encode() and encode_bytes(): their arguments, with the defaults of jsv._encode.encode. */
 static PyObject *
-encode_call(const char *name, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+encode_call(JsvState *st, const char *name, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
             int to_bytes)
 {
     static const char *const names[] = {"obj",     "rename",    "indent",
                                         "default", "keep_none", "hints"};
     PyObject *a[6];
     if (jsv_unpack_args(name, names, 6, 1, args, nargs, kwnames, a) < 0) return NULL;
-    return encode_impl(a[0], a[1] ? a[1] : str_camel, a[2] ? a[2] : Py_None,
+    return encode_impl(st, a[0], a[1] ? a[1] : st->str_camel, a[2] ? a[2] : Py_None,
                        a[3] ? a[3] : Py_None, a[4] ? a[4] : Py_False, a[5] ? a[5] : Py_None,
                        to_bytes);
 }
@@ -1897,8 +1904,7 @@ encode_call(const char *name, PyObject *const *args, Py_ssize_t nargs, PyObject 
 PyObject *
 jsv_encode(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
-    (void)module;
-    return encode_call("encode", args, nargs, kwnames, 0);
+    return encode_call(jsv_state(module), "encode", args, nargs, kwnames, 0);
 }
 
 const char jsv_encode_bytes_doc[] = PyDoc_STR(
@@ -1910,8 +1916,7 @@ PyObject *
 jsv_encode_bytes(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
                       PyObject *kwnames)
 {
-    (void)module;
-    return encode_call("encode_bytes", args, nargs, kwnames, 1);
+    return encode_call(jsv_state(module), "encode_bytes", args, nargs, kwnames, 1);
 }
 
 const char jsv_set_simd_doc[] = PyDoc_STR(
@@ -1936,11 +1941,3 @@ jsv_write_string(Writer *w, PyObject *s)
     return write_string(w, s);
 }
 
-/* The encoder's constants, made when the module is initialised. */
-int
-jsv_encode_init(void)
-{
-    const char *specials = "\":,{}[]\r\n";
-    for (const char *c = specials; *c; c++) special_ascii[(unsigned char)*c] = 1;
-    return 0;
-}

@@ -12,59 +12,21 @@
  *
  * Both the decoder and the encoder are iterative, with an explicit stack bounded by
  * MAX_DEPTH, so no input can make them recurse. See _jsv.h for the other files.
+ *
+ * The module is initialised in two phases (PEP 489, as CPython's _json): its Python
+ * objects live in its state (JsvState, _jsv.h), filled by the Py_mod_exec slot and
+ * released with the module, so that it can be imported again. Each function fetches the
+ * state of its module once per call and hands it on (Parser.st, Encoder.st).
  */
 #include "_jsv.h"
-
-/* ------------------------------------------------------------------------------------ */
-/* Module state (single-phase init; the module holds strong references to these).       */
-
-PyObject *DecodeError;
-PyObject *EncodeError;
-PyObject *ScalarError;
-Py_ssize_t MAX_DEPTH;
-
-PyObject *MSG_UNTERMINATED_STRING;
-PyObject *MSG_UNTERMINATED_MAP;
-PyObject *MSG_UNTERMINATED_LIST;
-PyObject *MSG_EXPECTED_COLON;
-PyObject *MSG_EXPECTED_MAP_SEP;
-PyObject *MSG_EXPECTED_LIST_SEP;
-PyObject *MSG_EXTRA_DATA;
-PyObject *MSG_TOO_DEEP;
-PyObject *MSG_INVALID_UTF8;
-PyObject *MSG_BAD_INPUT_TYPE;
-PyObject *MSG_UNSUPPORTED_KEY;
-PyObject *MSG_SINGLE_NONE_LIST;
-PyObject *MSG_CIRCULAR;
-PyObject *MSG_ENCODE_TOO_DEEP;
-PyObject *MSG_LONE_SURROGATE;
-PyObject *py_unterminated;  /* jsv._errors.unterminated */
-
-PyObject *py_encode;        /* jsv._encode.encode */
-PyObject *py_encode_bytes;  /* jsv._encode.encode_bytes */
-PyObject *py_scalar_token;  /* jsv._encode._scalar_token */
-PyObject *py_key_token;     /* jsv._encode._key_token */
-PyObject *py_field_reader;  /* jsv._encode._field_reader */
-PyObject *py_path;          /* jsv._encode._path */
-PyObject *py_resolve;       /* jsv._encode._resolve */
-PyObject *py_rename_function; /* jsv._naming.rename_function */
-PyObject *py_partial;       /* functools.partial */
-PyObject *py_sorted;        /* builtins.sorted */
-PyObject *rename_camel, *rename_pascal, *rename_snake; /* the policy functions */
-
-PyObject *str_camel, *str_pascal, *str_snake, *str_colon, *str_colon_space;
-PyObject *str_char;
-PyObject *str_empty, *str_quote, *str_dquote, *str_format, *str_type, *str_path,
-    *str_reason, *str_name, *str_items, *str_dataclass_fields, *str_key,
-    *str_rename, *str_indent, *str_default, *str_str_method;
 
 /* ------------------------------------------------------------------------------------ */
 /* Errors                                                                               */
 
 void
-jsv_raise_decode_error(PyObject *msg, PyObject *doc, Py_ssize_t pos)
+jsv_raise_decode_error(JsvState *st, PyObject *msg, PyObject *doc, Py_ssize_t pos)
 {
-    PyObject *exc = PyObject_CallFunction(DecodeError, "OOn", msg, doc, pos);
+    PyObject *exc = PyObject_CallFunction(st->DecodeError, "OOn", msg, doc, pos);
     if (exc != NULL) {
         PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
         Py_DECREF(exc);
@@ -73,9 +35,10 @@ jsv_raise_decode_error(PyObject *msg, PyObject *doc, Py_ssize_t pos)
 
 /* fmt.format(**{name1: v1, name2: v2}) (name2 may be NULL). */
 PyObject *
-jsv_format_message(PyObject *fmt, PyObject *name1, PyObject *v1, PyObject *name2, PyObject *v2)
+jsv_format_message(JsvState *st, PyObject *fmt, PyObject *name1, PyObject *v1, PyObject *name2,
+                   PyObject *v2)
 {
-    PyObject *method = PyObject_GetAttr(fmt, str_format);
+    PyObject *method = PyObject_GetAttr(fmt, st->str_format);
     if (method == NULL) return NULL;
     PyObject *kwargs = PyDict_New();
     PyObject *result = NULL;
@@ -93,9 +56,9 @@ jsv_format_message(PyObject *fmt, PyObject *name1, PyObject *v1, PyObject *name2
 }
 
 PyObject *
-jsv_type_name(PyObject *obj)
+jsv_type_name(JsvState *st, PyObject *obj)
 {
-    return PyObject_GetAttr((PyObject *)Py_TYPE(obj), str_name);
+    return PyObject_GetAttr((PyObject *)Py_TYPE(obj), st->str_name);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -120,7 +83,6 @@ jsv_caches_clear(Caches *caches)
 }
 
 #ifdef Py_GIL_DISABLED
-static PyObject *caches_key; /* the caches' key in the thread state dict */
 JSV_THREAD_LOCAL Caches *jsv_current_caches;
 
 static void
@@ -134,14 +96,14 @@ caches_release(PyObject *capsule)
 }
 
 int
-jsv_caches_enter(void)
+jsv_caches_enter(JsvState *st)
 {
     PyObject *thread_dict = PyThreadState_GetDict();
     if (thread_dict == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "jsv._speedups: no thread state");
         return -1;
     }
-    PyObject *capsule = PyDict_GetItemWithError(thread_dict, caches_key);
+    PyObject *capsule = PyDict_GetItemWithError(thread_dict, st->caches_key);
     if (capsule != NULL) {
         jsv_current_caches = PyCapsule_GetPointer(capsule, "jsv._speedups.caches");
         return jsv_current_caches == NULL ? -1 : 0;
@@ -157,7 +119,7 @@ jsv_caches_enter(void)
         PyMem_RawFree(caches);
         return -1;
     }
-    int r = PyDict_SetItem(thread_dict, caches_key, capsule);
+    int r = PyDict_SetItem(thread_dict, st->caches_key, capsule);
     Py_DECREF(capsule); /* the dict keeps it, and so the caches, for the thread's life */
     if (r < 0) return -1;
     jsv_current_caches = caches;
@@ -248,116 +210,164 @@ static PyMethodDef speedups_methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
+/* Read the objects of the module's state (0, or -1 with an exception). */
+static int
+state_init(JsvState *st)
+{
+    if (jsv_intern("camel", &st->str_camel) < 0 || jsv_intern("pascal", &st->str_pascal) < 0 ||
+        jsv_intern("snake", &st->str_snake) < 0 || jsv_intern("", &st->str_empty) < 0 ||
+        jsv_intern("\"", &st->str_quote) < 0 || jsv_intern("\"\"", &st->str_dquote) < 0 ||
+        jsv_intern("format", &st->str_format) < 0 || jsv_intern("type", &st->str_type) < 0 ||
+        jsv_intern("path", &st->str_path) < 0 || jsv_intern("reason", &st->str_reason) < 0 ||
+        jsv_intern("__name__", &st->str_name) < 0 || jsv_intern("items", &st->str_items) < 0 ||
+        jsv_intern("__dataclass_fields__", &st->str_dataclass_fields) < 0 ||
+        jsv_intern("key", &st->str_key) < 0 || jsv_intern("rename", &st->str_rename) < 0 ||
+        jsv_intern("indent", &st->str_indent) < 0 ||
+        jsv_intern("default", &st->str_default) < 0 ||
+        jsv_intern("__str__", &st->str_str_method) < 0 || jsv_intern(":", &st->str_colon) < 0 ||
+        jsv_intern(": ", &st->str_colon_space) < 0 || jsv_intern("char", &st->str_char) < 0 ||
+        jsv_intern("jsv._speedups.caches", &st->caches_key) < 0) {
+        return -1;
+    }
+
+    PyObject *errors = PyImport_ImportModule("jsv._errors");
+    if (errors == NULL) return -1;
+    PyObject *max_depth = NULL;
+    int failed =
+        jsv_get_attr(errors, "DecodeError", &st->DecodeError) < 0 ||
+        jsv_get_attr(errors, "EncodeError", &st->EncodeError) < 0 ||
+        jsv_get_attr(errors, "MSG_UNTERMINATED_STRING", &st->MSG_UNTERMINATED_STRING) < 0 ||
+        jsv_get_attr(errors, "MSG_UNTERMINATED_MAP", &st->MSG_UNTERMINATED_MAP) < 0 ||
+        jsv_get_attr(errors, "MSG_UNTERMINATED_LIST", &st->MSG_UNTERMINATED_LIST) < 0 ||
+        jsv_get_attr(errors, "MSG_EXPECTED_COLON", &st->MSG_EXPECTED_COLON) < 0 ||
+        jsv_get_attr(errors, "MSG_EXPECTED_MAP_SEP", &st->MSG_EXPECTED_MAP_SEP) < 0 ||
+        jsv_get_attr(errors, "MSG_EXPECTED_LIST_SEP", &st->MSG_EXPECTED_LIST_SEP) < 0 ||
+        jsv_get_attr(errors, "MSG_EXTRA_DATA", &st->MSG_EXTRA_DATA) < 0 ||
+        jsv_get_attr(errors, "MSG_TOO_DEEP", &st->MSG_TOO_DEEP) < 0 ||
+        jsv_get_attr(errors, "MSG_INVALID_UTF8", &st->MSG_INVALID_UTF8) < 0 ||
+        jsv_get_attr(errors, "MSG_BAD_INPUT_TYPE", &st->MSG_BAD_INPUT_TYPE) < 0 ||
+        jsv_get_attr(errors, "MSG_UNSUPPORTED_KEY", &st->MSG_UNSUPPORTED_KEY) < 0 ||
+        jsv_get_attr(errors, "MSG_SINGLE_NONE_LIST", &st->MSG_SINGLE_NONE_LIST) < 0 ||
+        jsv_get_attr(errors, "MSG_CIRCULAR", &st->MSG_CIRCULAR) < 0 ||
+        jsv_get_attr(errors, "MSG_ENCODE_TOO_DEEP", &st->MSG_ENCODE_TOO_DEEP) < 0 ||
+        jsv_get_attr(errors, "MSG_LONE_SURROGATE", &st->MSG_LONE_SURROGATE) < 0 ||
+        jsv_get_attr(errors, "unterminated", &st->py_unterminated) < 0 ||
+        jsv_get_attr(errors, "MAX_DEPTH", &max_depth) < 0;
+    Py_DECREF(errors);
+    if (failed) {
+        Py_XDECREF(max_depth);
+        return -1;
+    }
+    st->MAX_DEPTH = PyLong_AsSsize_t(max_depth);
+    Py_DECREF(max_depth);
+    if (st->MAX_DEPTH == -1 && PyErr_Occurred()) return -1;
+
+    PyObject *encode_module = PyImport_ImportModule("jsv._encode");
+    if (encode_module == NULL) return -1;
+    failed = jsv_get_attr(encode_module, "encode", &st->py_encode) < 0 ||
+             jsv_get_attr(encode_module, "encode_bytes", &st->py_encode_bytes) < 0 ||
+             jsv_get_attr(encode_module, "_scalar_token", &st->py_scalar_token) < 0 ||
+             jsv_get_attr(encode_module, "_key_token", &st->py_key_token) < 0 ||
+             jsv_get_attr(encode_module, "_field_reader", &st->py_field_reader) < 0 ||
+             jsv_get_attr(encode_module, "_path", &st->py_path) < 0 ||
+             jsv_get_attr(encode_module, "_resolve", &st->py_resolve) < 0 ||
+             jsv_get_attr(encode_module, "ScalarError", &st->ScalarError) < 0;
+    Py_DECREF(encode_module);
+    if (failed) return -1;
+
+    PyObject *naming = PyImport_ImportModule("jsv._naming");
+    if (naming == NULL) return -1;
+    failed = jsv_get_attr(naming, "rename_function", &st->py_rename_function) < 0;
+    Py_DECREF(naming);
+    if (failed) return -1;
+    st->rename_camel = PyObject_CallOneArg(st->py_rename_function, st->str_camel);
+    st->rename_pascal = PyObject_CallOneArg(st->py_rename_function, st->str_pascal);
+    st->rename_snake = PyObject_CallOneArg(st->py_rename_function, st->str_snake);
+    if (st->rename_camel == NULL || st->rename_pascal == NULL || st->rename_snake == NULL) {
+        return -1;
+    }
+
+    PyObject *functools = PyImport_ImportModule("functools");
+    if (functools == NULL) return -1;
+    failed = jsv_get_attr(functools, "partial", &st->py_partial) < 0;
+    Py_DECREF(functools);
+    if (failed) return -1;
+    PyObject *builtins = PyImport_ImportModule("builtins");
+    if (builtins == NULL) return -1;
+    failed = jsv_get_attr(builtins, "sorted", &st->py_sorted) < 0;
+    Py_DECREF(builtins);
+    if (failed) return -1;
+    return jsv_typed_init(st) < 0 || jsv_classes_init(st) < 0 ? -1 : 0;
+}
+
+/* The Py_mod_exec slot: fill the new module's state. */
+static int
+speedups_exec(PyObject *module)
+{
+    return state_init(jsv_state(module));
+}
+
+static int
+speedups_traverse(PyObject *module, visitproc visit, void *arg)
+{
+    JsvState *st = jsv_state(module);
+    if (st == NULL) return 0;
+#define JSV_STATE_VISIT(name) Py_VISIT(st->name);
+    JSV_STATE_OBJECTS(JSV_STATE_VISIT)
+#undef JSV_STATE_VISIT
+    return 0;
+}
+
+static int
+speedups_clear(PyObject *module)
+{
+    JsvState *st = jsv_state(module);
+    if (st == NULL) return 0;
+#define JSV_STATE_CLEAR(name) Py_CLEAR(st->name);
+    JSV_STATE_OBJECTS(JSV_STATE_CLEAR)
+#undef JSV_STATE_CLEAR
+    return 0;
+}
+
 static void
 speedups_free(void *module)
 {
-    (void)module;
+    speedups_clear((PyObject *)module);
 #ifndef Py_GIL_DISABLED
+    /* the process's caches: emptied, to be filled again by the next module (a free-threaded
+     * build's go with each thread) */
     jsv_caches_clear(&jsv_process_caches);
 #endif
 }
+
+static PyModuleDef_Slot speedups_slots[] = {
+    {Py_mod_exec, (void *)speedups_exec},
+#ifdef JSV_MOD_MULTIPLE_INTERPRETERS
+    /* the caches (_jsv.h) hold Python objects for the whole process */
+    {Py_mod_multiple_interpreters, JSV_MOD_MULTIPLE_INTERPRETERS},
+#endif
+#ifdef JSV_MOD_GIL
+    /* safe without the GIL on a free-threaded build: each thread has its own caches */
+    {Py_mod_gil, JSV_MOD_GIL},
+#endif
+    {0, NULL},
+};
 
 static struct PyModuleDef speedups_module = {
     PyModuleDef_HEAD_INIT,
     "jsv._speedups",
     "The C accelerator of jsv: decode, decode_raw_keys, encode and encode_bytes, as in "
     "jsv._pure.",
-    -1,
+    sizeof(JsvState),
     speedups_methods,
-    NULL,
-    NULL,
-    NULL,
+    speedups_slots,
+    speedups_traverse,
+    speedups_clear,
     speedups_free,
 };
 
 PyMODINIT_FUNC
 PyInit__speedups(void)
 {
-    if (jsv_intern("camel", &str_camel) < 0 || jsv_intern("pascal", &str_pascal) < 0 ||
-        jsv_intern("snake", &str_snake) < 0 || jsv_intern("", &str_empty) < 0 ||
-        jsv_intern("\"", &str_quote) < 0 || jsv_intern("\"\"", &str_dquote) < 0 ||
-        jsv_intern("format", &str_format) < 0 || jsv_intern("type", &str_type) < 0 ||
-        jsv_intern("path", &str_path) < 0 || jsv_intern("reason", &str_reason) < 0 ||
-        jsv_intern("__name__", &str_name) < 0 || jsv_intern("items", &str_items) < 0 ||
-        jsv_intern("__dataclass_fields__", &str_dataclass_fields) < 0 ||
-        jsv_intern("key", &str_key) < 0 || jsv_intern("rename", &str_rename) < 0 ||
-        jsv_intern("indent", &str_indent) < 0 || jsv_intern("default", &str_default) < 0 ||
-        jsv_intern("__str__", &str_str_method) < 0 || jsv_intern(":", &str_colon) < 0 ||
-        jsv_intern(": ", &str_colon_space) < 0 || jsv_intern("char", &str_char) < 0) {
-        return NULL;
-    }
-
-    PyObject *errors = PyImport_ImportModule("jsv._errors");
-    if (errors == NULL) return NULL;
-    PyObject *max_depth = NULL;
-    int failed =
-        jsv_get_attr(errors, "DecodeError", &DecodeError) < 0 ||
-        jsv_get_attr(errors, "EncodeError", &EncodeError) < 0 ||
-        jsv_get_attr(errors, "MSG_UNTERMINATED_STRING", &MSG_UNTERMINATED_STRING) < 0 ||
-        jsv_get_attr(errors, "MSG_UNTERMINATED_MAP", &MSG_UNTERMINATED_MAP) < 0 ||
-        jsv_get_attr(errors, "MSG_UNTERMINATED_LIST", &MSG_UNTERMINATED_LIST) < 0 ||
-        jsv_get_attr(errors, "MSG_EXPECTED_COLON", &MSG_EXPECTED_COLON) < 0 ||
-        jsv_get_attr(errors, "MSG_EXPECTED_MAP_SEP", &MSG_EXPECTED_MAP_SEP) < 0 ||
-        jsv_get_attr(errors, "MSG_EXPECTED_LIST_SEP", &MSG_EXPECTED_LIST_SEP) < 0 ||
-        jsv_get_attr(errors, "MSG_EXTRA_DATA", &MSG_EXTRA_DATA) < 0 ||
-        jsv_get_attr(errors, "MSG_TOO_DEEP", &MSG_TOO_DEEP) < 0 ||
-        jsv_get_attr(errors, "MSG_INVALID_UTF8", &MSG_INVALID_UTF8) < 0 ||
-        jsv_get_attr(errors, "MSG_BAD_INPUT_TYPE", &MSG_BAD_INPUT_TYPE) < 0 ||
-        jsv_get_attr(errors, "MSG_UNSUPPORTED_KEY", &MSG_UNSUPPORTED_KEY) < 0 ||
-        jsv_get_attr(errors, "MSG_SINGLE_NONE_LIST", &MSG_SINGLE_NONE_LIST) < 0 ||
-        jsv_get_attr(errors, "MSG_CIRCULAR", &MSG_CIRCULAR) < 0 ||
-        jsv_get_attr(errors, "MSG_ENCODE_TOO_DEEP", &MSG_ENCODE_TOO_DEEP) < 0 ||
-        jsv_get_attr(errors, "MSG_LONE_SURROGATE", &MSG_LONE_SURROGATE) < 0 ||
-        jsv_get_attr(errors, "unterminated", &py_unterminated) < 0 ||
-        jsv_get_attr(errors, "MAX_DEPTH", &max_depth) < 0;
-    Py_DECREF(errors);
-    if (failed) {
-        Py_XDECREF(max_depth);
-        return NULL;
-    }
-    MAX_DEPTH = PyLong_AsSsize_t(max_depth);
-    Py_DECREF(max_depth);
-    if (MAX_DEPTH == -1 && PyErr_Occurred()) return NULL;
-
-    PyObject *encode_module = PyImport_ImportModule("jsv._encode");
-    if (encode_module == NULL) return NULL;
-    failed = jsv_get_attr(encode_module, "encode", &py_encode) < 0 ||
-             jsv_get_attr(encode_module, "encode_bytes", &py_encode_bytes) < 0 ||
-             jsv_get_attr(encode_module, "_scalar_token", &py_scalar_token) < 0 ||
-             jsv_get_attr(encode_module, "_key_token", &py_key_token) < 0 ||
-             jsv_get_attr(encode_module, "_field_reader", &py_field_reader) < 0 ||
-             jsv_get_attr(encode_module, "_path", &py_path) < 0 ||
-             jsv_get_attr(encode_module, "_resolve", &py_resolve) < 0 ||
-             jsv_get_attr(encode_module, "ScalarError", &ScalarError) < 0;
-    Py_DECREF(encode_module);
-    if (failed) return NULL;
-
-    PyObject *naming = PyImport_ImportModule("jsv._naming");
-    if (naming == NULL) return NULL;
-    failed = jsv_get_attr(naming, "rename_function", &py_rename_function) < 0;
-    Py_DECREF(naming);
-    if (failed) return NULL;
-    rename_camel = PyObject_CallOneArg(py_rename_function, str_camel);
-    rename_pascal = PyObject_CallOneArg(py_rename_function, str_pascal);
-    rename_snake = PyObject_CallOneArg(py_rename_function, str_snake);
-    if (rename_camel == NULL || rename_pascal == NULL || rename_snake == NULL) return NULL;
-
-    PyObject *functools = PyImport_ImportModule("functools");
-    if (functools == NULL) return NULL;
-    failed = jsv_get_attr(functools, "partial", &py_partial) < 0;
-    Py_DECREF(functools);
-    if (failed) return NULL;
-    PyObject *builtins = PyImport_ImportModule("builtins");
-    if (builtins == NULL) return NULL;
-    failed = jsv_get_attr(builtins, "sorted", &py_sorted) < 0;
-    Py_DECREF(builtins);
-    if (failed) return NULL;
-    if (jsv_encode_init() < 0 || jsv_typed_init() < 0 || jsv_classes_init() < 0) return NULL;
-#ifdef Py_GIL_DISABLED
-    if (jsv_intern("jsv._speedups.caches", &caches_key) < 0) return NULL;
-#endif
-
-    PyObject *module = PyModule_Create(&speedups_module);
-    if (module != NULL && jsv_module_gil_not_used(module) < 0) Py_CLEAR(module);
-    return module;
+    return PyModuleDef_Init(&speedups_module);
 }

@@ -9,9 +9,9 @@
 /* ------------------------------------------------------------------------------------ */
 /* Decoding: input                                                                      */
 
-/* Like text_of() in _decode.py: a new reference to the str to parse, or NULL. */
+/* Like text_of(p->st, ) in _decode.py: a new reference to the str to parse, or NULL. */
 static PyObject *
-text_of(PyObject *data)
+text_of(JsvState *st, PyObject *data)
 {
     if (PyUnicode_Check(data)) {
         if (PyUnicode_READY(data) < 0) return NULL;
@@ -34,7 +34,7 @@ text_of(PyObject *data)
                 PyBuffer_Release(&view);
                 PyObject *copy = PyBytes_FromObject(data);
                 if (copy == NULL) return NULL;
-                PyObject *text = text_of(copy);
+                PyObject *text = text_of(st, copy);
                 Py_DECREF(copy);
                 return text;
             }
@@ -52,8 +52,8 @@ text_of(PyObject *data)
         if (value != NULL && PyUnicodeDecodeError_GetStart(value, &start) == 0 &&
             (reason = PyUnicodeDecodeError_GetReason(value)) != NULL &&
             (raw = PyBytes_FromObject(data)) != NULL &&
-            (msg = jsv_format_message(MSG_INVALID_UTF8, str_reason, reason, NULL, NULL)) != NULL) {
-            jsv_raise_decode_error(msg, raw, start);
+            (msg = jsv_format_message(st, st->MSG_INVALID_UTF8, st->str_reason, reason, NULL, NULL)) != NULL) {
+            jsv_raise_decode_error(st, msg, raw, start);
         }
         Py_XDECREF(reason);
         Py_XDECREF(raw);
@@ -63,9 +63,9 @@ text_of(PyObject *data)
         Py_XDECREF(tb);
         return NULL;
     }
-    PyObject *name = jsv_type_name(data);
+    PyObject *name = jsv_type_name(st, data);
     if (name != NULL) {
-        PyObject *msg = jsv_format_message(MSG_BAD_INPUT_TYPE, str_type, name, NULL, NULL);
+        PyObject *msg = jsv_format_message(st, st->MSG_BAD_INPUT_TYPE, st->str_type, name, NULL, NULL);
         if (msg != NULL) {
             PyErr_SetObject(PyExc_TypeError, msg);
             Py_DECREF(msg);
@@ -153,7 +153,7 @@ jsv_parser_error(Parser *p, PyObject *msg, Py_ssize_t pos)
     gc_end(p); /* DecodeError is a Python class */
     PyObject *doc = parser_doc(p);
     if (doc == NULL) return;
-    jsv_raise_decode_error(msg, doc, parser_char_pos(p, pos));
+    jsv_raise_decode_error(p->st, msg, doc, parser_char_pos(p, pos));
 }
 
 /* The input ends inside the map or list opened at open_pos: the error is at the end of
@@ -166,10 +166,10 @@ jsv_parser_unterminated(Parser *p, int is_map, Py_ssize_t open_pos)
     PyObject *doc = parser_doc(p);
     if (doc == NULL) return;
     PyObject *msg = PyObject_CallFunction(
-        py_unterminated, "OOn", is_map ? MSG_UNTERMINATED_MAP : MSG_UNTERMINATED_LIST, doc,
+        p->st->py_unterminated, "OOn", is_map ? p->st->MSG_UNTERMINATED_MAP : p->st->MSG_UNTERMINATED_LIST, doc,
         parser_char_pos(p, open_pos));
     if (msg == NULL) return;
-    jsv_raise_decode_error(msg, doc, PyUnicode_GET_LENGTH(doc));
+    jsv_raise_decode_error(p->st, msg, doc, PyUnicode_GET_LENGTH(doc));
     Py_DECREF(msg);
 }
 
@@ -337,7 +337,7 @@ parse_container(Parser *p, const int kind, Py_ssize_t pos, Py_ssize_t *end_out)
                 }
                 else if (c == '{') {
                     if (depth + 2 > p->max_depth) {
-                        jsv_parser_error(p, MSG_TOO_DEEP, k);
+                        jsv_parser_error(p, p->st->MSG_TOO_DEEP, k);
                         goto error;
                     }
                     q = skip_ws(p, data, kind, k + 1, n);
@@ -361,7 +361,7 @@ parse_container(Parser *p, const int kind, Py_ssize_t pos, Py_ssize_t *end_out)
                         goto error;
                     }
                     if (CH(q) != ':') {
-                        jsv_parser_error(p, MSG_EXPECTED_COLON, q);
+                        jsv_parser_error(p, p->st->MSG_EXPECTED_COLON, q);
                         goto error;
                     }
                     key = key_string(p, kind, s, trim ? rstrip_end(p, data, kind, s, q) : q);
@@ -380,7 +380,7 @@ parse_container(Parser *p, const int kind, Py_ssize_t pos, Py_ssize_t *end_out)
             }
             if (c == '{' || c == '[') {
                 if (depth + 2 > p->max_depth) {
-                    jsv_parser_error(p, MSG_TOO_DEEP, v);
+                    jsv_parser_error(p, p->st->MSG_TOO_DEEP, v);
                     goto error;
                 }
                 q = skip_ws(p, data, kind, v + 1, n);
@@ -438,7 +438,7 @@ parse_container(Parser *p, const int kind, Py_ssize_t pos, Py_ssize_t *end_out)
                     continue;
                 }
                 else {
-                    jsv_parser_error(p, is_map ? MSG_EXPECTED_MAP_SEP : MSG_EXPECTED_LIST_SEP, pos);
+                    jsv_parser_error(p, is_map ? p->st->MSG_EXPECTED_MAP_SEP : p->st->MSG_EXPECTED_LIST_SEP, pos);
                     goto error;
                 }
             }
@@ -514,7 +514,7 @@ parse_document(Parser *p, const int kind)
     pos = skip_ws(p, data, kind, pos, n);
     if (pos != n) {
         Py_DECREF(value);
-        jsv_parser_error(p, MSG_EXTRA_DATA, pos);
+        jsv_parser_error(p, p->st->MSG_EXTRA_DATA, pos);
         return NULL;
     }
     return value;
@@ -542,7 +542,7 @@ parse_ucs4(Parser *p)
  * ASCII bytes are their own text and valid UTF-8 bytes are parsed in place too (structural
  * characters are ASCII; positions are byte offsets until an error turns one into a
  * character position): the str is made only for an error message. A str is parsed as it
- * is. Anything else goes through text_of() when `convert_others` is set (which raises for
+ * is. Anything else goes through text_of(p->st, ) when `convert_others` is set (which raises for
  * invalid UTF-8 or a wrong type); otherwise 0 is returned and the caller decides.
  * Returns 1 when the parser is set, -1 with an exception. */
 int
@@ -563,7 +563,7 @@ jsv_parser_set_input(Parser *p, PyObject *data, int *kind, int convert_others)
         }
     }
     if (!convert_others && !PyUnicode_Check(data)) return 0;
-    p->doc = text_of(data);
+    p->doc = text_of(p->st, data);
     if (p->doc == NULL) return -1;
     p->data = PyUnicode_DATA(p->doc);
     p->n = PyUnicode_GET_LENGTH(p->doc);
@@ -574,17 +574,18 @@ jsv_parser_set_input(Parser *p, PyObject *data, int *kind, int convert_others)
 }
 
 static PyObject *
-decode_impl(PyObject *data, PyObject *trim_obj, PyObject *map_key)
+decode_impl(JsvState *st, PyObject *data, PyObject *trim_obj, PyObject *map_key)
 {
     int trim = PyObject_IsTrue(trim_obj);
     if (trim < 0) return NULL;
     Parser p;
     int kind;
+    p.st = st;
     p.trim = trim;
     p.map_key = map_key;
-    p.max_depth = MAX_DEPTH;
+    p.max_depth = st->MAX_DEPTH;
     p.gc_paused = 0;
-    if (jsv_caches_enter() < 0 || jsv_parser_set_input(&p, data, &kind, 1) < 0) return NULL;
+    if (jsv_caches_enter(st) < 0 || jsv_parser_set_input(&p, data, &kind, 1) < 0) return NULL;
     Py_INCREF(data);
     PyObject *result;
     /* map_key is Python code: no pause then */
@@ -613,14 +614,14 @@ const char jsv_decode_doc[] = PyDoc_STR(
 PyObject *
 jsv_decode(PyObject *module, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
-    (void)module;
+    JsvState *st = jsv_state(module);
     static const char *const names[] = {"data", "trim"};
     PyObject *a[2];
     if (kwnames == NULL && nargs == 2) {
-        return decode_impl(args[0], args[1], NULL);
+        return decode_impl(st, args[0], args[1], NULL);
     }
     if (jsv_unpack_args("decode", names, 2, 2, args, nargs, kwnames, a) < 0) return NULL;
-    return decode_impl(a[0], a[1], NULL);
+    return decode_impl(st, a[0], a[1], NULL);
 }
 
 const char jsv_decode_raw_keys_doc[] = PyDoc_STR(
@@ -631,11 +632,11 @@ PyObject *
 jsv_decode_raw_keys(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
                          PyObject *kwnames)
 {
-    (void)module;
+    JsvState *st = jsv_state(module);
     static const char *const names[] = {"data", "trim", "map_key"};
     PyObject *a[3];
     if (jsv_unpack_args("decode_raw_keys", names, 3, 3, args, nargs, kwnames, a) < 0) return NULL;
-    return decode_impl(a[0], a[1], a[2]);
+    return decode_impl(st, a[0], a[1], a[2]);
 }
 
 PyObject *

@@ -388,7 +388,7 @@ parse_quoted(Parser *p, int kind, Py_ssize_t start, Py_ssize_t *end_out, int as_
             while (i < n && CH(i) != '"') i++;
         }
         if (i >= n) {
-            jsv_parser_error(p, MSG_UNTERMINATED_STRING, start);
+            jsv_parser_error(p, p->st->MSG_UNTERMINATED_STRING, start);
             return NULL;
         }
         if (i + 1 < n && CH(i + 1) == '"') {
@@ -405,7 +405,7 @@ parse_quoted(Parser *p, int kind, Py_ssize_t start, Py_ssize_t *end_out, int as_
     }
     PyObject *text = substring(p, kind, start + 1, i);
     if (text == NULL) return NULL;
-    PyObject *result = PyUnicode_Replace(text, str_dquote, str_quote, -1);
+    PyObject *result = PyUnicode_Replace(text, p->st->str_dquote, p->st->str_quote, -1);
     Py_DECREF(text);
     return result;
 }
@@ -421,7 +421,7 @@ expect_colon(Parser *p, int kind, Py_ssize_t pos, Py_ssize_t map_open)
         return -1;
     }
     if (CH(pos) != ':') {
-        jsv_parser_error(p, MSG_EXPECTED_COLON, pos);
+        jsv_parser_error(p, p->st->MSG_EXPECTED_COLON, pos);
         return -1;
     }
     return pos + 1;

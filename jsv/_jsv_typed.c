@@ -62,17 +62,6 @@ enum { TV_EMPTY_NONE = 0, TV_EMPTY_TEXT = 1, TV_EMPTY_DEFAULT = 2, TV_EMPTY_ERRO
 #define TV_LOCAL_FIELDS 64
 #define TV_GUESSES 8 /* fields tried by their learned key before a key is looked up */
 
-static PyObject *tv_str_post_init;
-static PyObject *tv_str_dict;  /* "__dict__" */
-static PyObject *tv_str_field; /* "field" */
-static PyObject *tv_empty_tuple;
-static PyObject *tv_malformed_error; /* the private marker of malformed text */
-static PyObject *Invalid;            /* jsv._errors.Invalid */
-static PyObject *py_rejected;        /* jsv._errors.rejected(type_name, error) -> Invalid */
-static PyObject *py_source_convert;  /* jsv._source.convert(converter, text, trim) */
-static PyObject *py_source_convert_tree; /* jsv._source.convert_tree(converter, tree) */
-static PyObject *py_is_hint_key;         /* jsv._poly.is_hint_key(key) */
-
 /* The kind of a compact node (a small non-negative int). */
 ALWAYS_INLINE long
 tv_kind(PyObject *node)
@@ -90,7 +79,7 @@ static PyObject *
 tv_malformed(Parser *p)
 {
     gc_end(p);
-    PyErr_SetNone(tv_malformed_error);
+    PyErr_SetNone(p->st->tv_malformed_error);
     return NULL;
 }
 
@@ -99,11 +88,11 @@ static PyObject *
 tv_invalid(Parser *p, PyObject *msg, PyObject *path)
 {
     gc_end(p);
-    PyObject *exc = path == NULL ? PyObject_CallOneArg(Invalid, msg)
-                                 : PyObject_CallFunctionObjArgs(Invalid, msg, path, NULL);
+    PyObject *exc = path == NULL ? PyObject_CallOneArg(p->st->Invalid, msg)
+                                 : PyObject_CallFunctionObjArgs(p->st->Invalid, msg, path, NULL);
     Py_XDECREF(path);
     if (exc != NULL) {
-        PyErr_SetObject(Invalid, exc);
+        PyErr_SetObject(p->st->Invalid, exc);
         Py_DECREF(exc);
     }
     return NULL;
@@ -113,14 +102,14 @@ tv_invalid(Parser *p, PyObject *msg, PyObject *path)
  * misfit is: an index, or (tag, key) with tag "field" or "key" (as the pure converters
  * do; the path grows in reverse). Other exceptions pass unchanged. */
 static void
-tv_add_path(PyObject *index_or_key, PyObject *tag)
+tv_add_path(JsvState *st, PyObject *index_or_key, PyObject *tag)
 {
-    if (!PyErr_ExceptionMatches(Invalid)) return;
+    if (!PyErr_ExceptionMatches(st->Invalid)) return;
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);
     PyErr_NormalizeException(&type, &value, &tb);
     PyObject *part = tag == NULL ? Py_NewRef(index_or_key) : PyTuple_Pack(2, tag, index_or_key);
-    PyObject *path = part == NULL || value == NULL ? NULL : PyObject_GetAttr(value, str_path);
+    PyObject *path = part == NULL || value == NULL ? NULL : PyObject_GetAttr(value, st->str_path);
     int r = path == NULL ? -1 : PyList_Append(path, part);
     Py_XDECREF(path);
     Py_XDECREF(part);
@@ -134,12 +123,12 @@ tv_add_path(PyObject *index_or_key, PyObject *tag)
 }
 
 static void
-tv_add_index(Py_ssize_t index)
+tv_add_index(JsvState *st, Py_ssize_t index)
 {
-    if (!PyErr_ExceptionMatches(Invalid)) return;
+    if (!PyErr_ExceptionMatches(st->Invalid)) return;
     PyObject *i = PyLong_FromSsize_t(index);
     if (i == NULL) return;
-    tv_add_path(i, NULL);
+    tv_add_path(st, i, NULL);
     Py_DECREF(i);
 }
 
@@ -157,12 +146,12 @@ tv_reject(Parser *p, PyObject *which, PyObject *which2, PyObject *type_name)
     PyErr_NormalizeException(&type, &value, &tb);
     PyObject *exc = value == NULL
                         ? NULL
-                        : PyObject_CallFunctionObjArgs(py_rejected, type_name, value, NULL);
+                        : PyObject_CallFunctionObjArgs(p->st->py_rejected, type_name, value, NULL);
     Py_XDECREF(type);
     Py_XDECREF(value);
     Py_XDECREF(tb);
     if (exc != NULL) {
-        PyErr_SetObject(Invalid, exc);
+        PyErr_SetObject(p->st->Invalid, exc);
         Py_DECREF(exc);
     }
 }
@@ -177,11 +166,11 @@ static PyObject *tv_reread(Parser *p, int kind, PyObject *node, Py_ssize_t open,
 static PyObject *
 tv_tree_container(Parser *p, int kind, Py_ssize_t open, Py_ssize_t *end, Py_ssize_t level)
 {
-    if (level > MAX_DEPTH) return tv_malformed(p);
+    if (level > p->st->MAX_DEPTH) return tv_malformed(p);
     Py_ssize_t saved = p->max_depth;
     /* parse_container counts its own depth from 0: a child of a container at `level`
      * must be refused exactly when level + 1 > MAX_DEPTH */
-    p->max_depth = MAX_DEPTH - level + 1;
+    p->max_depth = p->st->MAX_DEPTH - level + 1;
     PyObject *result;
     switch (kind) {
     case PyUnicode_1BYTE_KIND:
@@ -215,7 +204,7 @@ static PyObject *
 tv_parse(Parser *p, PyObject *parse, PyObject *text)
 {
     PyObject *result = tv_call(p, parse, text);
-    if (result != NULL || !PyErr_ExceptionMatches(ScalarError)) return result;
+    if (result != NULL || !PyErr_ExceptionMatches(p->st->ScalarError)) return result;
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);
     PyErr_NormalizeException(&type, &value, &tb);
@@ -245,7 +234,7 @@ tv_pure_text(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t en
     PyObject *text = substring(p, kind, open, end);
     if (text == NULL) return NULL;
     gc_allow(p);
-    PyObject *result = PyObject_CallFunctionObjArgs(py_source_convert, TV_CONVERTER(node), text,
+    PyObject *result = PyObject_CallFunctionObjArgs(p->st->py_source_convert, TV_CONVERTER(node), text,
                                                     p->trim ? Py_True : Py_False, NULL);
     Py_DECREF(text);
     if (result == NULL) gc_end(p);
@@ -258,7 +247,7 @@ static int
 tv_post_init(Parser *p, PyObject *obj)
 {
     gc_allow(p);
-    PyObject *r = PyObject_CallMethodNoArgs(obj, tv_str_post_init);
+    PyObject *r = PyObject_CallMethodNoArgs(obj, p->st->tv_str_post_init);
     if (r == NULL) {
         gc_end(p);
         return -1;
@@ -279,8 +268,8 @@ tv_leaf(Parser *p, PyObject *node, PyObject *value)
             return value;
         case TV_STR:
             if (value == Py_None) {
-                Py_INCREF(str_empty);
-                return str_empty;
+                Py_INCREF(p->st->str_empty);
+                return p->st->str_empty;
             }
             Py_INCREF(value);
             return value;
@@ -438,7 +427,7 @@ tv_key(Parser *p, int kind, Py_ssize_t *pos, Py_ssize_t open, Py_ssize_t level)
         if (key == NULL) return NULL;
     }
     else if (c == '{') {
-        if (level + 1 > MAX_DEPTH) return tv_malformed(p);
+        if (level + 1 > p->st->MAX_DEPTH) return tv_malformed(p);
         Py_ssize_t q = skip_ws(p, data, kind, k + 1, n);
         if (q < n && CH(q) == '}') {
             end = q + 1;
@@ -501,7 +490,7 @@ tv_map_repeats(Parser *p, int kind, Py_ssize_t open, Py_ssize_t level, int hints
         int has = PySet_Contains(texts, key);
         int r = has == 0 ? PySet_Add(texts, key) : 0;
         if (hints && has == 0 && r == 0) {
-            PyObject *is_hint = PyObject_CallOneArg(py_is_hint_key, key);
+            PyObject *is_hint = PyObject_CallOneArg(p->st->py_is_hint_key, key);
             if (is_hint == NULL) r = -1;
             else if (is_hint == Py_True && ++hint_keys > 1) has = 1;
             Py_XDECREF(is_hint);
@@ -534,7 +523,7 @@ static PyObject *
 tv_misfit_in_map(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
                  Py_ssize_t level, int hints)
 {
-    if (!PyErr_ExceptionMatches(Invalid)) return NULL;
+    if (!PyErr_ExceptionMatches(p->st->Invalid)) return NULL;
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);
     int repeats = tv_map_repeats(p, kind, open, level, hints);
@@ -555,12 +544,12 @@ tv_misfit_in_map(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_
 static void
 tv_key_misfit(Parser *p, PyObject *text, int in_value)
 {
-    if (PyErr_ExceptionMatches(Invalid)) {
-        tv_add_path(text, str_key);
+    if (PyErr_ExceptionMatches(p->st->Invalid)) {
+        tv_add_path(p->st, text, p->st->str_key);
         return;
     }
-    if (!PyErr_ExceptionMatches(PyExc_Exception) || PyErr_ExceptionMatches(tv_malformed_error) ||
-        (in_value && PyErr_ExceptionMatches(DecodeError))) {
+    if (!PyErr_ExceptionMatches(PyExc_Exception) || PyErr_ExceptionMatches(p->st->tv_malformed_error) ||
+        (in_value && PyErr_ExceptionMatches(p->st->DecodeError))) {
         return;
     }
     PyObject *type, *value, *tb;
@@ -571,7 +560,7 @@ tv_key_misfit(Parser *p, PyObject *text, int in_value)
     Py_XDECREF(value);
     Py_XDECREF(tb);
     if (msg == NULL) return;
-    PyObject *part = PyTuple_Pack(2, str_key, text);
+    PyObject *part = PyTuple_Pack(2, p->st->str_key, text);
     PyObject *path = part == NULL ? NULL : PyList_New(1);
     if (path == NULL) {
         Py_XDECREF(part);
@@ -598,7 +587,7 @@ tv_list(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
             PyObject *item = tv_value(p, kind, item_node, pos, 0, level + 1, NULL);
             if (item == NULL) {
                 /* the misfit is at the index of the items converted so far */
-                tv_add_index(PyList_GET_SIZE(list));
+                tv_add_index(p->st, PyList_GET_SIZE(list));
                 goto error;
             }
             int r = PyList_Append(list, item);
@@ -656,7 +645,7 @@ tv_dict(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
             /* the value is converted before its key, as in `out[key(k)] = value(v)` */
             PyObject *value = tv_value(p, kind, value_node, pos, 1, level + 1, NULL);
             if (value == NULL) {
-                if (key_is_text) tv_add_path(text, str_key);
+                if (key_is_text) tv_add_path(p->st, text, p->st->str_key);
                 else tv_key_misfit(p, text, 1);
                 Py_DECREF(text);
                 goto error;
@@ -773,12 +762,12 @@ tv_learn_key(PyObject *learned, Py_ssize_t index, PyObject *key)
 static PyObject *
 tv_new_plain(Parser *p, PyObject *cls, PyObject *fields, int post_init)
 {
-    PyObject *obj = PyBaseObject_Type.tp_new((PyTypeObject *)cls, tv_empty_tuple, NULL);
+    PyObject *obj = PyBaseObject_Type.tp_new((PyTypeObject *)cls, p->st->tv_empty_tuple, NULL);
     /* fields becomes the instance __dict__ itself: obj.__dict__ = fields, through the
      * class's __dict__ descriptor, which every version keeps consistent with its own
      * attribute storage (3.13 keeps a fresh object's attributes inline, and a dict put
      * in place behind its back, by PyObject_GenericSetDict(), goes unseen) */
-    if (obj != NULL && (PyObject_SetAttr(obj, tv_str_dict, fields) < 0 ||
+    if (obj != NULL && (PyObject_SetAttr(obj, p->st->tv_str_dict, fields) < 0 ||
                         (post_init && tv_post_init(p, obj) < 0))) {
         gc_end(p); /* obj may have a finalizer */
         Py_CLEAR(obj);
@@ -835,7 +824,7 @@ tv_construct(Parser *p, PyObject *node, PyObject *kwargs, int direct)
     }
     else {
         gc_allow(p);
-        obj = PyObject_Call(cls, tv_empty_tuple, kwargs);
+        obj = PyObject_Call(cls, p->st->tv_empty_tuple, kwargs);
         gc_repause(p);
     }
     if (obj == NULL) tv_reject(p, PyExc_TypeError, PyExc_ValueError, TV_ITEM(node, 9));
@@ -847,7 +836,7 @@ tv_construct(Parser *p, PyObject *node, PyObject *kwargs, int direct)
 static PyObject *
 tv_empty_misfit(Parser *p, PyObject *field, PyObject *key)
 {
-    PyObject *part = PyTuple_Pack(2, tv_str_field, key);
+    PyObject *part = PyTuple_Pack(2, p->st->tv_str_field, key);
     PyObject *path = part == NULL ? NULL : PyList_New(1);
     if (path == NULL) {
         Py_XDECREF(part);
@@ -999,7 +988,7 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
                 PyObject *value = tv_value(p, kind, direct == Py_None ? NULL : direct, pos, 1,
                                            level + 1, &empty);
                 if (value == NULL) {
-                    tv_add_path(key, tv_str_field);
+                    tv_add_path(p->st, key, p->st->tv_str_field);
                     Py_DECREF(key);
                     goto error;
                 }
@@ -1011,7 +1000,7 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
                         r = PyDict_SetItem(kwargs, name, Py_None);
                         break;
                     case TV_EMPTY_TEXT:
-                        r = PyDict_SetItem(kwargs, name, str_empty);
+                        r = PyDict_SetItem(kwargs, name, p->st->str_empty);
                         break;
                     case TV_EMPTY_DEFAULT:
                         /* not set: the default applies (seen[] rules out a pop) */
@@ -1041,7 +1030,7 @@ tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
         PyObject *exc = tv_call(p, TV_ITEM(node, 12), hint == NULL ? Py_None : hint);
         if (exc != NULL) {
             gc_end(p);
-            PyErr_SetObject(Invalid, exc);
+            PyErr_SetObject(p->st->Invalid, exc);
             Py_DECREF(exc);
         }
         goto error;
@@ -1087,7 +1076,7 @@ tv_pure_tree(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *p
     /* through jsv._source: the converter may recurse as deep as the tree */
     gc_allow(p);
     PyObject *result =
-        PyObject_CallFunctionObjArgs(py_source_convert_tree, TV_CONVERTER(node), tree, NULL);
+        PyObject_CallFunctionObjArgs(p->st->py_source_convert_tree, TV_CONVERTER(node), tree, NULL);
     if (result == NULL) gc_end(p);
     else gc_repause(p);
     Py_DECREF(tree);
@@ -1158,7 +1147,7 @@ tv_value(Parser *p, int kind, PyObject *node, Py_ssize_t *pos, int in_map, Py_ss
         c = v < n ? CH(v) : 0xFFFFFFFF;
     }
     if (c == '{' || c == '[') {
-        if (level > MAX_DEPTH) return tv_malformed(p);
+        if (level > p->st->MAX_DEPTH) return tv_malformed(p);
         Py_UCS4 closer = c == '{' ? '}' : ']';
         if (node == NULL) {
             /* a str field: the container's text, as written */
@@ -1276,7 +1265,7 @@ tv_document(Parser *p, int kind, PyObject *node)
 }
 
 static PyObject *
-decode_typed_impl(PyObject *data, PyObject *trim_obj, PyObject *node, PyObject *fallback)
+decode_typed_impl(JsvState *st, PyObject *data, PyObject *trim_obj, PyObject *node, PyObject *fallback)
 {
     if (!PyList_CheckExact(node) || PyList_GET_SIZE(node) < 1) {
         PyErr_SetString(PyExc_TypeError, "decode_typed() needs a compact plan");
@@ -1286,12 +1275,13 @@ decode_typed_impl(PyObject *data, PyObject *trim_obj, PyObject *node, PyObject *
     if (trim < 0) return NULL;
     Parser p;
     int kind;
+    p.st = st;
     p.trim = trim;
     p.map_key = NULL;
-    p.max_depth = MAX_DEPTH;
+    p.max_depth = st->MAX_DEPTH;
     p.gc_paused = 0;
     PyObject *result = NULL;
-    if (jsv_caches_enter() < 0) return NULL;
+    if (jsv_caches_enter(st) < 0) return NULL;
     int ready = jsv_parser_set_input(&p, data, &kind, 0);
     if (ready < 0) goto done;
     if (ready == 0) {
@@ -1309,7 +1299,7 @@ decode_typed_impl(PyObject *data, PyObject *trim_obj, PyObject *node, PyObject *
     Py_DECREF(data);
 done:
     if (result != NULL) return result;
-    if (PyErr_ExceptionMatches(Invalid)) {
+    if (PyErr_ExceptionMatches(st->Invalid)) {
         /* a misfit: the fallback turns it into the ValidationError, with the position
          * (or raises the DecodeError of text malformed further on) */
         PyObject *type, *value, *tb;
@@ -1322,7 +1312,7 @@ done:
         Py_DECREF(value);
         return result;
     }
-    if (PyErr_ExceptionMatches(tv_malformed_error) || PyErr_ExceptionMatches(DecodeError)) {
+    if (PyErr_ExceptionMatches(st->tv_malformed_error) || PyErr_ExceptionMatches(st->DecodeError)) {
         /* malformed text: the parser raises the exact DecodeError */
         PyErr_Clear();
         return PyObject_CallFunctionObjArgs(fallback, data, Py_None, NULL);
@@ -1341,14 +1331,14 @@ PyObject *
 jsv_decode_typed(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
                       PyObject *kwnames)
 {
-    (void)module;
+    JsvState *st = jsv_state(module);
     static const char *const names[] = {"data", "trim", "plan", "fallback"};
     PyObject *a[4];
     if (kwnames == NULL && nargs == 4) {
-        return decode_typed_impl(args[0], args[1], args[2], args[3]);
+        return decode_typed_impl(st, args[0], args[1], args[2], args[3]);
     }
     if (jsv_unpack_args("decode_typed", names, 4, 4, args, nargs, kwnames, a) < 0) return NULL;
-    return decode_typed_impl(a[0], a[1], a[2], a[3]);
+    return decode_typed_impl(st, a[0], a[1], a[2], a[3]);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -1356,29 +1346,29 @@ jsv_decode_typed(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
 /* threads could both make them). 0, or -1 with an exception.                            */
 
 int
-jsv_typed_init(void)
+jsv_typed_init(JsvState *st)
 {
-    tv_empty_tuple = PyTuple_New(0);
-    tv_malformed_error = PyErr_NewException("jsv._speedups._Malformed", NULL, NULL);
-    if (tv_empty_tuple == NULL || tv_malformed_error == NULL ||
-        jsv_intern("__post_init__", &tv_str_post_init) < 0 ||
-        jsv_intern("__dict__", &tv_str_dict) < 0 || jsv_intern("field", &tv_str_field) < 0) {
+    st->tv_empty_tuple = PyTuple_New(0);
+    st->tv_malformed_error = PyErr_NewException("jsv._speedups._Malformed", NULL, NULL);
+    if (st->tv_empty_tuple == NULL || st->tv_malformed_error == NULL ||
+        jsv_intern("__post_init__", &st->tv_str_post_init) < 0 ||
+        jsv_intern("__dict__", &st->tv_str_dict) < 0 || jsv_intern("field", &st->tv_str_field) < 0) {
         return -1;
     }
     /* (jsv._errors, jsv._source and jsv._poly import nothing that imports this module) */
     PyObject *errors = PyImport_ImportModule("jsv._errors");
     if (errors == NULL) return -1;
-    int failed = jsv_get_attr(errors, "Invalid", &Invalid) < 0 ||
-                 jsv_get_attr(errors, "rejected", &py_rejected) < 0;
+    int failed = jsv_get_attr(errors, "Invalid", &st->Invalid) < 0 ||
+                 jsv_get_attr(errors, "rejected", &st->py_rejected) < 0;
     Py_DECREF(errors);
     PyObject *source = failed ? NULL : PyImport_ImportModule("jsv._source");
     if (source == NULL) return -1;
-    failed = jsv_get_attr(source, "convert", &py_source_convert) < 0 ||
-             jsv_get_attr(source, "convert_tree", &py_source_convert_tree) < 0;
+    failed = jsv_get_attr(source, "convert", &st->py_source_convert) < 0 ||
+             jsv_get_attr(source, "convert_tree", &st->py_source_convert_tree) < 0;
     Py_DECREF(source);
     PyObject *poly = failed ? NULL : PyImport_ImportModule("jsv._poly");
     if (poly == NULL) return -1;
-    failed = jsv_get_attr(poly, "is_hint_key", &py_is_hint_key) < 0;
+    failed = jsv_get_attr(poly, "is_hint_key", &st->py_is_hint_key) < 0;
     Py_DECREF(poly);
     return failed ? -1 : 0;
 }
