@@ -342,6 +342,7 @@ extern const char jsv_decode_doc[], jsv_decode_raw_keys_doc[], jsv_encode_doc[],
     jsv_encode_bytes_doc[], jsv_set_simd_doc[], jsv_decode_typed_doc[];
 
 int jsv_typed_init(JsvState *st);
+int jsv_typed_add_constants(PyObject *module);
 int jsv_classes_init(JsvState *st);
 
 #if defined(__GNUC__) && !defined(_WIN32)

@@ -304,7 +304,8 @@ state_init(JsvState *st)
 static int
 speedups_exec(PyObject *module)
 {
-    return state_init(jsv_state(module));
+    if (state_init(jsv_state(module)) < 0) return -1;
+    return jsv_typed_add_constants(module);
 }
 
 static int

@@ -33,31 +33,44 @@
 #include "_jsv.h"
 #include "_jsv_text.h"
 
-/* The kinds of compact plan nodes: the C_* constants of jsv/_typed.py. */
-enum {
-    TV_ANY = 0,      /* [0] */
-    TV_STR = 1,      /* [1] */
-    TV_INT = 2,      /* [2, parse] */
-    TV_FLOAT = 3,    /* [3, parse] */
-    TV_BOOL = 4,     /* [4, parse] */
-    TV_PARSE = 5,    /* [5, parse] */
-    TV_ENUM = 6,     /* [6, parse, {exact text: member}] */
-    TV_OPTIONAL = 7, /* [7, inner] */
-    TV_LIST = 8,     /* [8, item, factory or None] */
-    TV_DICT = 9,     /* [9, key: None (text) | callable (map keys) | node, value, factory] */
-    TV_CLASS = 10,   /* [10, cls, lookup, miss, fields, required indices, is_typeddict, fast,
-                      *  learned keys, name, missing messages, choose, not_named] */
-    TV_PY = 11,      /* [11, reads text] */
-    TV_POLY = 12,    /* [12, is_hint_key, choose]: a union of dataclasses (and others) */
-};
+/* The kinds of compact plan nodes: the C_* constants of jsv/_typed.py, listed once here
+ * for the enum and for the module's NODE_KINDS (which a test compares with jsv._typed). */
+#define TV_NODE_KINDS(X)                                                                 \
+    X(ANY, 0)       /* [0] */                                                            \
+    X(STR, 1)       /* [1] */                                                            \
+    X(INT, 2)       /* [2, parse] */                                                     \
+    X(FLOAT, 3)     /* [3, parse] */                                                     \
+    X(BOOL, 4)      /* [4, parse] */                                                     \
+    X(PARSE, 5)     /* [5, parse] */                                                     \
+    X(ENUM, 6)      /* [6, parse, {exact text: member}] */                               \
+    X(OPTIONAL, 7)  /* [7, inner] */                                                     \
+    X(LIST, 8)      /* [8, item, factory or None] */                                     \
+    X(DICT, 9)      /* [9, key: None (text) | callable (map keys) | node, value, factory] */ \
+    X(CLASS, 10)    /* [10, cls, lookup, miss, fields, required indices, is_typeddict,   \
+                     *  fast, learned keys, name, missing messages, choose, not_named] */ \
+    X(PY, 11)       /* [11, reads text] */                                               \
+    X(POLY, 12)     /* [12, is_hint_key, choose]: a union of dataclasses (and others) */
 /* (and the pure converter last in every node: see TV_CONVERTER) */
 
+enum {
+#define TV_KIND_ENUM(name, value) TV_##name = value,
+    TV_NODE_KINDS(TV_KIND_ENUM)
+#undef TV_KIND_ENUM
+};
+
 /* What a class node's miss(key) gives for the type marker __type (other keys: a field
- * index, or -1 to skip). */
+ * index, or -1 to skip): the module's HINT_KEY. */
 #define TV_HINT_KEY (-2)
 
-/* How a field reads an empty value: the _EMPTY_* constants of jsv/_typed.py. */
-enum { TV_EMPTY_NONE = 0, TV_EMPTY_TEXT = 1, TV_EMPTY_DEFAULT = 2, TV_EMPTY_ERROR = 3 };
+/* How a field reads an empty value: the _EMPTY_* constants of jsv/_typed.py (the
+ * module's EMPTY_RULES). */
+#define TV_EMPTY_RULES(X) X(NONE, 0) X(TEXT, 1) X(DEFAULT, 2) X(ERROR, 3)
+
+enum {
+#define TV_EMPTY_ENUM(name, value) TV_EMPTY_##name = value,
+    TV_EMPTY_RULES(TV_EMPTY_ENUM)
+#undef TV_EMPTY_ENUM
+};
 
 #define TV_LOCAL_FIELDS 64
 #define TV_GUESSES 8 /* fields tried by their learned key before a key is looked up */
@@ -1370,5 +1383,34 @@ jsv_typed_init(JsvState *st)
     if (poly == NULL) return -1;
     failed = jsv_get_attr(poly, "is_hint_key", &st->py_is_hint_key) < 0;
     Py_DECREF(poly);
+    return failed ? -1 : 0;
+}
+
+/* The module's NODE_KINDS ({"C_ANY": 0, ...}), EMPTY_RULES ({"_EMPTY_NONE": 0, ...}) and
+ * HINT_KEY: the constants this file shares with jsv/_typed.py. 0, or -1. */
+int
+jsv_typed_add_constants(PyObject *module)
+{
+    PyObject *kinds = PyDict_New();
+    PyObject *rules = PyDict_New();
+    int failed = kinds == NULL || rules == NULL;
+#define TV_ADD(dict, prefix, name, value)                                                 \
+    if (!failed) {                                                                        \
+        PyObject *v = PyLong_FromLong(value);                                             \
+        failed = v == NULL || PyDict_SetItemString(dict, prefix #name, v) < 0;            \
+        Py_XDECREF(v);                                                                    \
+    }
+#define TV_ADD_KIND(name, value) TV_ADD(kinds, "C_", name, value)
+#define TV_ADD_RULE(name, value) TV_ADD(rules, "_EMPTY_", name, value)
+    TV_NODE_KINDS(TV_ADD_KIND)
+    TV_EMPTY_RULES(TV_ADD_RULE)
+#undef TV_ADD_RULE
+#undef TV_ADD_KIND
+#undef TV_ADD
+    if (!failed) failed = PyModule_AddObjectRef(module, "NODE_KINDS", kinds) < 0;
+    if (!failed) failed = PyModule_AddObjectRef(module, "EMPTY_RULES", rules) < 0;
+    if (!failed) failed = PyModule_AddIntConstant(module, "HINT_KEY", TV_HINT_KEY) < 0;
+    Py_XDECREF(kinds);
+    Py_XDECREF(rules);
     return failed ? -1 : 0;
 }
