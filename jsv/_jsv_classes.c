@@ -34,7 +34,8 @@ jsv_class_slot_fill(JsvState *st, ClassSlot *set, PyTypeObject *type)
     /* jsv_type_lookup() assigns the version tag read at the end */
     int has_fields = jsv_type_lookup(type, st->str_dataclass_fields) != NULL;
     int kind = CLASS_UNKNOWN;
-    if (PyType_Check(st->tv_enum_class) && PyType_IsSubtype(type, (PyTypeObject *)st->tv_enum_class) &&
+    if (PyType_Check(st->tv_enum_class) &&
+        PyType_IsSubtype(type, (PyTypeObject *)st->tv_enum_class) &&
         !has_fields) {
         /* a dataclass enum is opened as a dataclass (the encoder's first check, made here
          * without the enum metaclass's __getattr__, a Python call) */
@@ -292,7 +293,8 @@ tv_call_field_reader(JsvState *st, PyObject *cls, PyObject *rename_fn, PyObject 
  * field has one) and, if hint is not NULL, *hint to the class's __type entry (new
  * references). Returns the number of values pushed, or -1 (nothing pushed). */
 Py_ssize_t
-jsv_field_values(JsvState *st, PyObject *value, PyObject *rename_fn, PyObject *colon, PyObject **keys,
+jsv_field_values(JsvState *st, PyObject *value, PyObject *rename_fn, PyObject *colon,
+                 PyObject **keys,
                 PyObject **hints, PyObject **hint, ValueStack *values)
 {
     *keys = NULL;

@@ -52,7 +52,8 @@ text_of(JsvState *st, PyObject *data)
         if (value != NULL && PyUnicodeDecodeError_GetStart(value, &start) == 0 &&
             (reason = PyUnicodeDecodeError_GetReason(value)) != NULL &&
             (raw = PyBytes_FromObject(data)) != NULL &&
-            (msg = jsv_format_message(st, st->MSG_INVALID_UTF8, st->str_reason, reason, NULL, NULL)) != NULL) {
+            (msg = jsv_format_message(st, st->MSG_INVALID_UTF8, st->str_reason, reason, NULL,
+                                      NULL)) != NULL) {
             jsv_raise_decode_error(st, msg, raw, start);
         }
         Py_XDECREF(reason);
@@ -65,7 +66,8 @@ text_of(JsvState *st, PyObject *data)
     }
     PyObject *name = jsv_type_name(st, data);
     if (name != NULL) {
-        PyObject *msg = jsv_format_message(st, st->MSG_BAD_INPUT_TYPE, st->str_type, name, NULL, NULL);
+        PyObject *msg =
+            jsv_format_message(st, st->MSG_BAD_INPUT_TYPE, st->str_type, name, NULL, NULL);
         if (msg != NULL) {
             PyErr_SetObject(PyExc_TypeError, msg);
             Py_DECREF(msg);
@@ -166,7 +168,8 @@ jsv_parser_unterminated(Parser *p, int is_map, Py_ssize_t open_pos)
     PyObject *doc = parser_doc(p);
     if (doc == NULL) return;
     PyObject *msg = PyObject_CallFunction(
-        p->st->py_unterminated, "OOn", is_map ? p->st->MSG_UNTERMINATED_MAP : p->st->MSG_UNTERMINATED_LIST, doc,
+        p->st->py_unterminated, "OOn",
+        is_map ? p->st->MSG_UNTERMINATED_MAP : p->st->MSG_UNTERMINATED_LIST, doc,
         parser_char_pos(p, open_pos));
     if (msg == NULL) return;
     jsv_raise_decode_error(p->st, msg, doc, PyUnicode_GET_LENGTH(doc));
@@ -259,234 +262,268 @@ check_key(ValueStack *vs)
 
 #define DECODE_LOCAL_FRAMES 32
 
-/* Parse the map or list opening at pos; *end_out receives the position after it. */
+/* The parents of the container being parsed, innermost last. */
+typedef struct {
+    DecodeFrame *stack; /* local, or on the heap once deeper than DECODE_LOCAL_FRAMES */
+    Py_ssize_t depth;   /* how many */
+    Py_ssize_t capacity;
+    DecodeFrame local[DECODE_LOCAL_FRAMES];
+} DecodeFrames;
+
+static int
+frames_grow(DecodeFrames *f)
+{
+    Py_ssize_t capacity = f->capacity * 2;
+    DecodeFrame *grown;
+    if (f->stack == f->local) {
+        grown = PyMem_Malloc(sizeof(DecodeFrame) * (size_t)capacity);
+        if (grown != NULL) memcpy(grown, f->local, sizeof(f->local));
+    }
+    else {
+        grown = PyMem_Realloc(f->stack, sizeof(DecodeFrame) * (size_t)capacity);
+    }
+    if (grown == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    f->stack = grown;
+    f->capacity = capacity;
+    return 0;
+}
+
+/* Make the container opening at open (a map written as a key if is_key) the current one,
+ * cur, whose items start at the top of the value stack; the one it replaces becomes its
+ * parent. 0, or -1 with an exception. */
+ALWAYS_INLINE int
+frames_push(DecodeFrames *f, DecodeFrame *cur, Py_ssize_t top, int is_map, Py_ssize_t open,
+            int is_key)
+{
+    if (UNLIKELY(f->depth == f->capacity) && frames_grow(f) < 0) return -1;
+    f->stack[f->depth++] = *cur;
+    cur->base = top;
+    cur->open_pos = open;
+    cur->is_map = (char)is_map;
+    cur->is_key = (char)is_key;
+    return 0;
+}
+
+/* The current container is complete: its parent is current again. */
+ALWAYS_INLINE void
+frames_pop(DecodeFrames *f, DecodeFrame *cur)
+{
+    *cur = f->stack[--f->depth];
+}
+
+/* What the steps of parse_container() give besides -1 (an error, with an exception). */
+enum {
+    STEP_DONE = 0,       /* the item (key, value) is on the value stack */
+    STEP_OPENED = 1,     /* a container opened: it is the current one */
+    STEP_CLOSED = 2,     /* after_value(): the current container's closer is passed */
+    STEP_KEY_READY = 3,  /* close_container(): a map written as a key is its parent's key */
+    STEP_FINISHED = 4,   /* close_container(): the outermost container is complete */
+};
+
+/* The key of the map entry at *pos, pushed on vs, with *pos after its ':' (STEP_DONE), or
+ * a map written as a key opened (STEP_OPENED, *pos inside it), or -1. (data and n are
+ * p's, passed so that they stay in registers across the calls of the loop.) */
+ALWAYS_INLINE int
+parse_key(Parser *p, const int kind, const void *data, const Py_ssize_t n, Py_ssize_t *pos,
+          DecodeFrames *f, DecodeFrame *cur, ValueStack *vs)
+{
+    PyObject *key;
+    Py_ssize_t k = skip_ws(p, data, kind, *pos, n), q;
+    Py_UCS4 c = k < n ? CH(k) : 0xFFFFFFFF;
+    if (c == '"') {
+        key = parse_quoted(p, kind, k, &q, 1);
+    }
+    else if (c == '{') {
+        if (f->depth + 2 > p->max_depth) {
+            jsv_parser_error(p, p->st->MSG_TOO_DEEP, k);
+            return -1;
+        }
+        q = skip_ws(p, data, kind, k + 1, n);
+        if (q >= n || CH(q) != '}') {
+            *pos = k + 1;
+            return frames_push(f, cur, vs->top, 1, k, 1) < 0 ? -1 : STEP_OPENED;
+        }
+        key = map_key_text(p, kind, k, ++q);
+    }
+    else {
+        Py_ssize_t s = p->trim ? k : *pos;
+        q = scan_for(data, kind, s, n, ':', ',', '}');
+        if (q >= n) {
+            jsv_parser_unterminated(p, 1, cur->open_pos);
+            return -1;
+        }
+        if (CH(q) != ':') {
+            jsv_parser_error(p, p->st->MSG_EXPECTED_COLON, q);
+            return -1;
+        }
+        key = key_string(p, kind, s, p->trim ? rstrip_end(p, data, kind, s, q) : q);
+        if (key == NULL || vs_push(vs, key) < 0) return -1;
+        *pos = q + 1;
+        return STEP_DONE;
+    }
+    if (key == NULL || vs_push(vs, key) < 0) return -1;
+    *pos = expect_colon(p, kind, q, cur->open_pos);
+    return *pos < 0 ? -1 : STEP_DONE;
+}
+
+/* The value at *pos, pushed on vs, with *pos after it (STEP_DONE), or a container opened
+ * (STEP_OPENED, *pos inside it), or -1. */
+ALWAYS_INLINE int
+parse_value(Parser *p, const int kind, const void *data, const Py_ssize_t n, Py_ssize_t *pos,
+            DecodeFrames *f, DecodeFrame *cur, ValueStack *vs)
+{
+    PyObject *value;
+    Py_ssize_t v = *pos, q;
+    Py_UCS4 c = v < n ? CH(v) : 0xFFFFFFFF;
+    if (c != 0xFFFFFFFF && ws_len(p, data, kind, v)) {
+        v = skip_ws(p, data, kind, v, n);
+        c = v < n ? CH(v) : 0xFFFFFFFF;
+    }
+    if (c == '{' || c == '[') {
+        if (f->depth + 2 > p->max_depth) {
+            jsv_parser_error(p, p->st->MSG_TOO_DEEP, v);
+            return -1;
+        }
+        q = skip_ws(p, data, kind, v + 1, n);
+        if (q >= n || CH(q) != (Py_UCS4)(c == '{' ? '}' : ']')) {
+            *pos = v + 1;
+            return frames_push(f, cur, vs->top, c == '{', v, 0) < 0 ? -1 : STEP_OPENED;
+        }
+        value = c == '{' ? PyDict_New() : PyList_New(0);
+        *pos = q + 1;
+    }
+    else if (c == '"') {
+        value = parse_quoted(p, kind, v, pos, 0);
+    }
+    else {
+        Py_ssize_t s = p->trim ? v : *pos;
+        q = cur->is_map ? scan_for(data, kind, s, n, ',', '}', '}')
+                        : scan_for(data, kind, s, n, ',', ']', ']');
+        *pos = q;
+        if (p->trim) q = rstrip_end(p, data, kind, s, q);
+        if (q == s) {
+            value = Py_None;
+            Py_INCREF(value);
+        }
+        else {
+            value = value_string(p, kind, s, q);
+        }
+    }
+    if (value == NULL || vs_push(vs, value) < 0) return -1;
+    return cur->is_map && check_key(vs) < 0 ? -1 : STEP_DONE;
+}
+
+/* After a value of the current container: *pos after its separator (STEP_DONE) or after
+ * its closer (STEP_CLOSED), or -1. */
+ALWAYS_INLINE int
+after_value(Parser *p, const int kind, const void *data, const Py_ssize_t n, Py_ssize_t *pos,
+            const DecodeFrame *cur)
+{
+    Py_ssize_t i = *pos;
+    for (;;) {
+        if (i >= n) {
+            jsv_parser_unterminated(p, cur->is_map, cur->open_pos);
+            return -1;
+        }
+        Py_UCS4 c = CH(i);
+        if (c == ',') {
+            *pos = i + 1;
+            return STEP_DONE;
+        }
+        if (c == (Py_UCS4)(cur->is_map ? '}' : ']')) {
+            *pos = i + 1;
+            return STEP_CLOSED;
+        }
+        if (!ws_len(p, data, kind, i)) {
+            jsv_parser_error(
+                p, cur->is_map ? p->st->MSG_EXPECTED_MAP_SEP : p->st->MSG_EXPECTED_LIST_SEP, i);
+            return -1;
+        }
+        i = skip_ws(p, data, kind, i, n);
+    }
+}
+
+/* The current container is complete (*pos after its closer). Its parent becomes current
+ * with it as its next value (STEP_DONE), or as its next key, *pos after the ':'
+ * (STEP_KEY_READY, a map written as a key); or it is the outermost, set in *done
+ * (STEP_FINISHED). -1 on error. */
+ALWAYS_INLINE int
+close_container(Parser *p, const int kind, Py_ssize_t *pos, DecodeFrames *f, DecodeFrame *cur,
+                ValueStack *vs, PyObject **done)
+{
+    if (cur->is_key) {
+        /* a map written as a key: the key is its text */
+        Py_ssize_t open = cur->open_pos;
+        vs_drop(vs, cur->base);
+        frames_pop(f, cur);
+        PyObject *key = map_key_text(p, kind, open, *pos);
+        if (key == NULL || vs_push(vs, key) < 0) return -1;
+        *pos = expect_colon(p, kind, *pos, cur->open_pos);
+        return *pos < 0 ? -1 : STEP_KEY_READY;
+    }
+    PyObject *container = vs_build(vs, cur->base, cur->is_map);
+    if (container == NULL) return -1;
+    if (f->depth == 0) {
+        *done = container;
+        return STEP_FINISHED;
+    }
+    frames_pop(f, cur);
+    if (vs_push(vs, container) < 0) return -1;
+    return cur->is_map && check_key(vs) < 0 ? -1 : STEP_DONE;
+}
+
+/* Parse the map or list opening at pos; *end_out receives the position after it. Each
+ * container's items go on one value stack, and the container is built at its closer; the
+ * open containers are frames of an explicit stack (no recursion), at most max_depth. */
 ALWAYS_INLINE PyObject *
 parse_container(Parser *p, const int kind, Py_ssize_t pos, Py_ssize_t *end_out)
 {
     const void *data = p->data;
     const Py_ssize_t n = p->n;
-    const int trim = p->trim;
-    DecodeFrame local[DECODE_LOCAL_FRAMES];
-    DecodeFrame *stack = local;
-    Py_ssize_t depth = 0, capacity = DECODE_LOCAL_FRAMES;
+    int is_map = CH(pos) == '{';
+    Py_ssize_t q = skip_ws(p, data, kind, pos + 1, n);
+    if (q < n && CH(q) == (Py_UCS4)(is_map ? '}' : ']')) {
+        *end_out = q + 1;
+        return is_map ? PyDict_New() : PyList_New(0);
+    }
+    DecodeFrames f;
+    f.stack = f.local;
+    f.depth = 0;
+    f.capacity = DECODE_LOCAL_FRAMES;
+    DecodeFrame cur = {.base = 0, .open_pos = pos, .is_map = (char)is_map, .is_key = 0};
     ValueStack vs;
     vs_init(&vs);
-
-    Py_ssize_t open_pos = pos;
-    Py_ssize_t base = 0;
-    int is_map = CH(pos) == '{';
-    int is_key = 0;
-    int key_ready = 0;
-    PyObject *value = NULL;
-    {
-        Py_ssize_t q = skip_ws(p, data, kind, pos + 1, n);
-        if (q < n && CH(q) == (Py_UCS4)(is_map ? '}' : ']')) {
-            *end_out = q + 1;
-            return is_map ? PyDict_New() : PyList_New(0);
-        }
-    }
-    pos = open_pos + 1;
-
-#define PUSH_FRAME(new_is_map, new_open, new_is_key)                                      \
-    do {                                                                                  \
-        if (depth == capacity) {                                                          \
-            Py_ssize_t new_capacity = capacity * 2;                                       \
-            DecodeFrame *grown;                                                           \
-            if (stack == local) {                                                         \
-                grown = PyMem_Malloc(sizeof(DecodeFrame) * (size_t)new_capacity);         \
-                if (grown != NULL) memcpy(grown, local, sizeof(local));                   \
-            }                                                                             \
-            else {                                                                        \
-                grown = PyMem_Realloc(stack, sizeof(DecodeFrame) * (size_t)new_capacity); \
-            }                                                                             \
-            if (grown == NULL) {                                                          \
-                PyErr_NoMemory();                                                         \
-                goto error;                                                               \
-            }                                                                             \
-            stack = grown;                                                                \
-            capacity = new_capacity;                                                      \
-        }                                                                                 \
-        stack[depth].base = base;                                                         \
-        stack[depth].open_pos = open_pos;                                                 \
-        stack[depth].is_map = (char)is_map;                                               \
-        stack[depth].is_key = (char)is_key;                                               \
-        depth++;                                                                          \
-        base = vs.top;                                                                    \
-        is_map = (new_is_map);                                                            \
-        open_pos = (new_open);                                                            \
-        is_key = (new_is_key);                                                            \
-    } while (0)
-
+    PyObject *done = NULL;
+    int step = STEP_DONE;
+    pos++;
     for (;;) {
-        Py_UCS4 c;
-        Py_ssize_t q, s;
-        /* ---- one item of the current container, starting at pos ---- */
-        if (is_map) {
-            if (key_ready) {
-                key_ready = 0;
-            }
-            else {
-                PyObject *key;
-                Py_ssize_t k = skip_ws(p, data, kind, pos, n);
-                c = k < n ? CH(k) : 0xFFFFFFFF;
-                if (c == '"') {
-                    key = parse_quoted(p, kind, k, &pos, 1);
-                    if (key == NULL || vs_push(&vs, key) < 0) goto error;
-                    pos = expect_colon(p, kind, pos, open_pos);
-                    if (pos < 0) goto error;
-                }
-                else if (c == '{') {
-                    if (depth + 2 > p->max_depth) {
-                        jsv_parser_error(p, p->st->MSG_TOO_DEEP, k);
-                        goto error;
-                    }
-                    q = skip_ws(p, data, kind, k + 1, n);
-                    if (q < n && CH(q) == '}') {
-                        key = map_key_text(p, kind, k, q + 1);
-                        if (key == NULL || vs_push(&vs, key) < 0) goto error;
-                        pos = expect_colon(p, kind, q + 1, open_pos);
-                        if (pos < 0) goto error;
-                    }
-                    else {
-                        PUSH_FRAME(1, k, 1);
-                        pos = k + 1;
-                        continue;
-                    }
-                }
-                else {
-                    s = trim ? k : pos;
-                    q = scan_for(data, kind, s, n, ':', ',', '}');
-                    if (q >= n) {
-                        jsv_parser_unterminated(p, 1, open_pos);
-                        goto error;
-                    }
-                    if (CH(q) != ':') {
-                        jsv_parser_error(p, p->st->MSG_EXPECTED_COLON, q);
-                        goto error;
-                    }
-                    key = key_string(p, kind, s, trim ? rstrip_end(p, data, kind, s, q) : q);
-                    if (key == NULL || vs_push(&vs, key) < 0) goto error;
-                    pos = q + 1;
-                }
+        /* one item of the current container, starting at pos */
+        if (cur.is_map && step != STEP_KEY_READY) {
+            step = parse_key(p, kind, data, n, &pos, &f, &cur, &vs);
+            if (step != STEP_DONE) {
+                if (step < 0) break;
+                continue; /* STEP_OPENED: the map written as a key is current */
             }
         }
-        /* ---- the value ---- */
-        c = pos < n ? CH(pos) : 0xFFFFFFFF;
-        {
-            Py_ssize_t v = pos;
-            if (c != 0xFFFFFFFF && ws_len(p, data, kind, pos)) {
-                v = skip_ws(p, data, kind, pos, n);
-                c = v < n ? CH(v) : 0xFFFFFFFF;
-            }
-            if (c == '{' || c == '[') {
-                if (depth + 2 > p->max_depth) {
-                    jsv_parser_error(p, p->st->MSG_TOO_DEEP, v);
-                    goto error;
-                }
-                q = skip_ws(p, data, kind, v + 1, n);
-                if (q < n && CH(q) == (Py_UCS4)(c == '{' ? '}' : ']')) {
-                    value = c == '{' ? PyDict_New() : PyList_New(0);
-                    if (value == NULL) goto error;
-                    pos = q + 1;
-                }
-                else {
-                    PUSH_FRAME(c == '{', v, 0);
-                    pos = v + 1;
-                    continue;
-                }
-            }
-            else if (c == '"') {
-                value = parse_quoted(p, kind, v, &pos, 0);
-                if (value == NULL) goto error;
-            }
-            else {
-                s = trim ? v : pos;
-                q = is_map ? scan_for(data, kind, s, n, ',', '}', '}')
-                           : scan_for(data, kind, s, n, ',', ']', ']');
-                pos = q;
-                if (trim) q = rstrip_end(p, data, kind, s, q);
-                if (q == s) {
-                    value = Py_None;
-                    Py_INCREF(value);
-                }
-                else {
-                    value = value_string(p, kind, s, q);
-                    if (value == NULL) goto error;
-                }
-            }
+        step = parse_value(p, kind, data, n, &pos, &f, &cur, &vs);
+        if (step != STEP_DONE) {
+            if (step < 0) break;
+            continue; /* STEP_OPENED */
         }
-        if (vs_push(&vs, value) < 0) {
-            value = NULL;
-            goto error;
+        /* a separator, or the closer (and maybe the parents' closers too) */
+        while ((step = after_value(p, kind, data, n, &pos, &cur)) == STEP_CLOSED) {
+            step = close_container(p, kind, &pos, &f, &cur, &vs, &done);
+            if (step != STEP_DONE) break;
         }
-        value = NULL;
-        if (is_map && check_key(&vs) < 0) goto error;
-
-        /* ---- after a value: a separator, or the closer (and maybe of the parents too) ---- */
-        for (;;) {
-            if (pos < n) {
-                c = CH(pos);
-                if (c == ',') {
-                    pos++;
-                    break;
-                }
-                if (c == (Py_UCS4)(is_map ? '}' : ']')) {
-                    pos++;
-                }
-                else if (ws_len(p, data, kind, pos)) {
-                    pos = skip_ws(p, data, kind, pos, n);
-                    continue;
-                }
-                else {
-                    jsv_parser_error(p, is_map ? p->st->MSG_EXPECTED_MAP_SEP : p->st->MSG_EXPECTED_LIST_SEP, pos);
-                    goto error;
-                }
-            }
-            else {
-                jsv_parser_unterminated(p, is_map, open_pos);
-                goto error;
-            }
-            /* the current container is complete */
-            if (is_key) {
-                /* a map written as a key: the key is its text */
-                Py_ssize_t done_open = open_pos;
-                vs_drop(&vs, base);
-                depth--;
-                base = stack[depth].base;
-                open_pos = stack[depth].open_pos;
-                is_map = stack[depth].is_map;
-                is_key = stack[depth].is_key;
-                PyObject *key = map_key_text(p, kind, done_open, pos);
-                if (key == NULL || vs_push(&vs, key) < 0) goto error;
-                pos = expect_colon(p, kind, pos, open_pos);
-                if (pos < 0) goto error;
-                key_ready = 1;
-                break;
-            }
-            PyObject *done = vs_build(&vs, base, is_map);
-            if (done == NULL) goto error;
-            if (depth == 0) {
-                if (stack != local) PyMem_Free(stack);
-                vs_free(&vs);
-                *end_out = pos;
-                return done;
-            }
-            depth--;
-            base = stack[depth].base;
-            open_pos = stack[depth].open_pos;
-            is_map = stack[depth].is_map;
-            is_key = stack[depth].is_key;
-            if (vs_push(&vs, done) < 0) goto error;
-            if (is_map && check_key(&vs) < 0) goto error;
-        }
+        if (step < 0 || step == STEP_FINISHED) break;
     }
-#undef PUSH_FRAME
-
-error:
-    Py_XDECREF(value);
+    if (f.stack != f.local) PyMem_Free(f.stack);
     vs_free(&vs);
-    if (stack != local) PyMem_Free(stack);
-    return NULL;
+    if (done != NULL) *end_out = pos;
+    return done;
 }
 
 /* Parse a whole document (parse() in _decode.py). */

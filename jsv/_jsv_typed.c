@@ -247,7 +247,8 @@ tv_pure_text(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t en
     PyObject *text = substring(p, kind, open, end);
     if (text == NULL) return NULL;
     gc_allow(p);
-    PyObject *result = PyObject_CallFunctionObjArgs(p->st->py_source_convert, TV_CONVERTER(node), text,
+    PyObject *result = PyObject_CallFunctionObjArgs(p->st->py_source_convert, TV_CONVERTER(node),
+                                                    text,
                                                     p->trim ? Py_True : Py_False, NULL);
     Py_DECREF(text);
     if (result == NULL) gc_end(p);
@@ -561,7 +562,8 @@ tv_key_misfit(Parser *p, PyObject *text, int in_value)
         tv_add_path(p->st, text, p->st->str_key);
         return;
     }
-    if (!PyErr_ExceptionMatches(PyExc_Exception) || PyErr_ExceptionMatches(p->st->tv_malformed_error) ||
+    if (!PyErr_ExceptionMatches(PyExc_Exception) ||
+        PyErr_ExceptionMatches(p->st->tv_malformed_error) ||
         (in_value && PyErr_ExceptionMatches(p->st->DecodeError))) {
         return;
     }
@@ -1278,7 +1280,8 @@ tv_document(Parser *p, int kind, PyObject *node)
 }
 
 static PyObject *
-decode_typed_impl(JsvState *st, PyObject *data, PyObject *trim_obj, PyObject *node, PyObject *fallback)
+decode_typed_impl(JsvState *st, PyObject *data, PyObject *trim_obj, PyObject *node,
+                  PyObject *fallback)
 {
     if (!PyList_CheckExact(node) || PyList_GET_SIZE(node) < 1) {
         PyErr_SetString(PyExc_TypeError, "decode_typed() needs a compact plan");
@@ -1365,7 +1368,8 @@ jsv_typed_init(JsvState *st)
     st->tv_malformed_error = PyErr_NewException("jsv._speedups._Malformed", NULL, NULL);
     if (st->tv_empty_tuple == NULL || st->tv_malformed_error == NULL ||
         jsv_intern("__post_init__", &st->tv_str_post_init) < 0 ||
-        jsv_intern("__dict__", &st->tv_str_dict) < 0 || jsv_intern("field", &st->tv_str_field) < 0) {
+        jsv_intern("__dict__", &st->tv_str_dict) < 0 ||
+        jsv_intern("field", &st->tv_str_field) < 0) {
         return -1;
     }
     /* (jsv._errors, jsv._source and jsv._poly import nothing that imports this module) */
