@@ -400,7 +400,8 @@ writer_finish(JsvState *st, Writer *w)
 /* '":,{}[]' CR LF: characters that make a string quoted wherever they are. */
 /* (a constant table: the same for every module and thread) */
 static const unsigned char special_ascii[256] = {
-    ['"'] = 1, [':'] = 1, [','] = 1, ['{'] = 1, ['}'] = 1, ['['] = 1, [']'] = 1, ['\r'] = 1, ['\n'] = 1,
+    ['"'] = 1, [':'] = 1, [','] = 1, ['{'] = 1, ['}'] = 1,
+    ['['] = 1, [']'] = 1, ['\r'] = 1, ['\n'] = 1,
 };
 
 ALWAYS_INLINE int
@@ -961,11 +962,68 @@ encoder_error_from_exception(Encoder *e, int here_none)
     Py_XDECREF(tb);
 }
 
+/* The (key, value) pair item, unpacked as `for key, value in pairs` does, in new
+ * references. 0, or -1 with the exception that unpacking raises. */
+static int
+unpack_pair(PyObject *item, PyObject **k, PyObject **v)
+{
+    PyObject *seq;
+    if (PyTuple_CheckExact(item) || PyList_CheckExact(item)) {
+        seq = item;
+        Py_INCREF(seq);
+    }
+    else {
+        PyObject *it = PyObject_GetIter(item);
+        if (it == NULL) {
+            if (PyErr_ExceptionMatches(PyExc_TypeError)) {
+                PyErr_Clear();
+                PyErr_Format(PyExc_TypeError, "cannot unpack non-iterable %.200s object",
+                             Py_TYPE(item)->tp_name);
+            }
+            return -1;
+        }
+        Py_DECREF(it);
+        seq = PySequence_Tuple(item);
+        if (seq == NULL) return -1;
+    }
+    Py_ssize_t size = PySequence_Fast_GET_SIZE(seq);
+    if (size != 2) {
+        if (size < 2) {
+            PyErr_Format(PyExc_ValueError, "not enough values to unpack (expected 2, got %zd)",
+                         size);
+        }
+        else {
+            PyErr_SetString(PyExc_ValueError, "too many values to unpack (expected 2)");
+        }
+        Py_DECREF(seq);
+        return -1;
+    }
+    *k = PySequence_Fast_GET_ITEM(seq, 0);
+    *v = PySequence_Fast_GET_ITEM(seq, 1);
+    Py_INCREF(*k);
+    Py_INCREF(*v);
+    Py_DECREF(seq);
+    return 0;
+}
+
+/* Give the entry (k, v) of a map frame (new references, consumed): k is also the frame's
+ * current key. Returns 1, as next_item(). */
+ALWAYS_INLINE int
+give_entry(EncodeFrame *f, PyObject *k, PyObject *v, PyObject **key, PyObject **value)
+{
+    Py_XSETREF(f->here, k);
+    Py_INCREF(k);
+    *key = k;
+    *value = v;
+    return 1;
+}
+
 /* The next item of the current frame: 1 with new references in *key (may stay NULL for
  * lists) and *value, 0 when exhausted, -1 on error. Updates here/here_index. */
 static int
 next_item(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
 {
+    PyObject *k, *v, *item;
     *key = NULL;
     *value = NULL;
     switch (f->iter_mode) {
@@ -977,26 +1035,20 @@ next_item(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
         f->here_index = -1;
         return 1;
     case ITER_LIST:
-        if (f->index >= PyList_GET_SIZE(f->container)) return 0;
-        *value = PyList_GET_ITEM(f->container, f->index);
-        Py_INCREF(*value);
-        f->here_index = f->index++;
-        return 1;
     case ITER_TUPLE:
-        if (f->index >= PyTuple_GET_SIZE(f->container)) return 0;
-        *value = PyTuple_GET_ITEM(f->container, f->index);
+        if (f->index >= Py_SIZE(f->container)) return 0;
+        *value = f->iter_mode == ITER_LIST ? PyList_GET_ITEM(f->container, f->index)
+                                           : PyTuple_GET_ITEM(f->container, f->index);
         Py_INCREF(*value);
         f->here_index = f->index++;
         return 1;
-    case ITER_ITEMS: {
-        PyObject *item = PyIter_Next(f->iter);
+    case ITER_ITEMS:
+        item = PyIter_Next(f->iter);
         if (item == NULL) return PyErr_Occurred() ? -1 : 0;
         *value = item;
         f->here_index = f->index++;
         return 1;
-    }
-    case ITER_DICT: {
-        PyObject *k, *v;
+    case ITER_DICT:
         if (PyDict_GET_SIZE(f->container) != f->size) {
             f->size = -1; /* sticky, as the dict iterator */
             PyErr_SetString(PyExc_RuntimeError, "dictionary changed size during iteration");
@@ -1005,85 +1057,30 @@ next_item(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
         if (!PyDict_Next(f->container, &f->index, &k, &v)) return 0;
         Py_INCREF(k);
         Py_INCREF(v);
-        Py_XSETREF(f->here, k);
-        Py_INCREF(k);
-        *key = k;
-        *value = v;
-        return 1;
-    }
-    case ITER_PAIRS: {
-        PyObject *item = PyIter_Next(f->iter);
+        return give_entry(f, k, v, key, value);
+    case ITER_PAIRS:
+        item = PyIter_Next(f->iter);
         if (item == NULL) return PyErr_Occurred() ? -1 : 0;
-        PyObject *k, *v;
         if (PyTuple_CheckExact(item) && PyTuple_GET_SIZE(item) == 2) {
             k = PyTuple_GET_ITEM(item, 0);
             v = PyTuple_GET_ITEM(item, 1);
             Py_INCREF(k);
             Py_INCREF(v);
         }
-        else {
-            PyObject *seq;
-            if (PyTuple_CheckExact(item) || PyList_CheckExact(item)) {
-                seq = item;
-                Py_INCREF(seq);
-            }
-            else {
-                PyObject *it = PyObject_GetIter(item);
-                if (it == NULL) {
-                    if (PyErr_ExceptionMatches(PyExc_TypeError)) {
-                        PyErr_Clear();
-                        PyErr_Format(PyExc_TypeError, "cannot unpack non-iterable %.200s object",
-                                     Py_TYPE(item)->tp_name);
-                    }
-                    Py_DECREF(item);
-                    return -1;
-                }
-                Py_DECREF(it);
-                seq = PySequence_Tuple(item);
-                if (seq == NULL) {
-                    Py_DECREF(item);
-                    return -1;
-                }
-            }
-            Py_ssize_t size = PySequence_Fast_GET_SIZE(seq);
-            if (size != 2) {
-                if (size < 2) {
-                    PyErr_Format(PyExc_ValueError,
-                                 "not enough values to unpack (expected 2, got %zd)", size);
-                }
-                else {
-                    PyErr_SetString(PyExc_ValueError, "too many values to unpack (expected 2)");
-                }
-                Py_DECREF(seq);
-                Py_DECREF(item);
-                return -1;
-            }
-            k = PySequence_Fast_GET_ITEM(seq, 0);
-            v = PySequence_Fast_GET_ITEM(seq, 1);
-            Py_INCREF(k);
-            Py_INCREF(v);
-            Py_DECREF(seq);
+        else if (unpack_pair(item, &k, &v) < 0) {
+            Py_DECREF(item);
+            return -1;
         }
         Py_DECREF(item);
-        Py_XSETREF(f->here, k);
-        Py_INCREF(k);
-        *key = k;
-        *value = v;
-        return 1;
-    }
-    case ITER_FIELDS: {
+        return give_entry(f, k, v, key, value);
+    case ITER_FIELDS:
         if (f->index >= f->size) return 0;
-        PyObject *k = PyTuple_GET_ITEM(f->table, f->index);
-        PyObject *v = e->values.items[f->base + f->index];
+        k = PyTuple_GET_ITEM(f->table, f->index);
+        v = e->values.items[f->base + f->index];
         f->index++;
         Py_INCREF(k);
         Py_INCREF(v);
-        Py_XSETREF(f->here, k);
-        Py_INCREF(k);
-        *key = k;
-        *value = v;
-        return 1;
-    }
+        return give_entry(f, k, v, key, value);
     }
     return 0;
 }
@@ -1117,6 +1114,230 @@ is_container(JsvState *st, PyObject *value)
 }
 
 
+/* What is declared (§23) for the item the current frame pf is at: a class, True (a union),
+ * (items,), or NULL for nothing. */
+ALWAYS_INLINE PyObject *
+declared_spec(EncodeFrame *pf)
+{
+    PyObject *spec = pf->spec;
+    if (spec == NULL) return NULL;
+    if (pf->iter_mode == ITER_FIELDS) {
+        spec = PyTuple_GET_ITEM(spec, pf->index - 1);
+    }
+    else if (PyList_CheckExact(spec)) { /* by position: a tuple's items declared apart */
+        spec = pf->kind == KIND_LIST && pf->here_index >= 0 &&
+                       pf->here_index < PyList_GET_SIZE(spec)
+                   ? PyList_GET_ITEM(spec, pf->here_index)
+                   : NULL;
+    }
+    return spec == Py_None ? NULL : spec;
+}
+
+/* Whether value may be opened: not too deep, and not open already (circular). 0, or -1
+ * with the EncodeError. */
+static int
+check_open(Encoder *e, PyObject *value)
+{
+    if (e->depth >= e->st->MAX_DEPTH) {
+        encoder_error_path(e, e->st->MSG_ENCODE_TOO_DEEP, 0, NULL);
+        return -1;
+    }
+    Py_ssize_t linear = e->depth < OPEN_LINEAR ? e->depth : OPEN_LINEAR - 1;
+    for (Py_ssize_t i = 1; i <= linear; i++) {
+        if (e->frames[i].container == value) {
+            encoder_error_path(e, e->st->MSG_CIRCULAR, 0, NULL);
+            return -1;
+        }
+    }
+    if (e->depth >= OPEN_LINEAR && open_set_has(e, value)) {
+        encoder_error_path(e, e->st->MSG_CIRCULAR, 0, NULL);
+        return -1;
+    }
+    return 0;
+}
+
+/* A dict (or a subclass, read by its items()) as the frame nf. 0, or -1. */
+static int
+open_dict(Encoder *e, EncodeFrame *nf, PyObject *value, PyObject *spec)
+{
+    if (write_char(&e->w, '{') < 0) return -1;
+    nf->kind = KIND_DICT;
+    if (PyDict_CheckExact(value)) {
+        nf->iter_mode = ITER_DICT;
+        nf->size = PyDict_GET_SIZE(value);
+    }
+    else {
+        PyObject *items = PyObject_CallMethodNoArgs(value, e->st->str_items);
+        if (items == NULL) return -1;
+        nf->iter = PyObject_GetIter(items);
+        Py_DECREF(items);
+        if (nf->iter == NULL) return -1;
+        nf->iter_mode = ITER_PAIRS;
+    }
+    if (spec != NULL && PyTuple_CheckExact(spec)) nf->spec = PyTuple_GET_ITEM(spec, 0);
+    return 0;
+}
+
+/* The items of set in the encoder's order: sorted by their encoded text (a list, a new
+ * reference), or in iteration order when an item cannot be encoded (the loop then reports
+ * it at its own path). NULL on error. */
+static PyObject *
+sorted_set(Encoder *e, PyObject *set)
+{
+    if (e->set_key == NULL) {
+        /* functools.partial(jsv._encode.encode, rename=..., indent=None, default=...) */
+        PyObject *kwargs = Py_BuildValue("{OOOOOO}", e->st->str_rename, e->rename,
+                                         e->st->str_indent, Py_None, e->st->str_default,
+                                         e->default_fn ? e->default_fn : Py_None);
+        PyObject *args = kwargs == NULL ? NULL : PyTuple_Pack(1, e->st->py_encode);
+        if (args != NULL) e->set_key = PyObject_Call(e->st->py_partial, args, kwargs);
+        Py_XDECREF(args);
+        Py_XDECREF(kwargs);
+        if (e->set_key == NULL) return NULL;
+    }
+    PyObject *kwargs = Py_BuildValue("{OO}", e->st->str_key, e->set_key);
+    PyObject *args = kwargs == NULL ? NULL : PyTuple_Pack(1, set);
+    int called = args != NULL;
+    PyObject *sorted = called ? PyObject_Call(e->st->py_sorted, args, kwargs) : NULL;
+    Py_XDECREF(args);
+    Py_XDECREF(kwargs);
+    if (sorted == NULL && called && PyErr_ExceptionMatches(e->st->EncodeError)) {
+        PyErr_Clear();
+        sorted = PySequence_List(set);
+    }
+    return sorted;
+}
+
+/* Whether the sequence value is [None] (len(value) == 1 and value[0] is None), which
+ * has no JSV form; sets nf's way of iterating it. 1, 0, or -1 on error. */
+static int
+single_none(EncodeFrame *nf, PyObject *value)
+{
+    if (PyList_CheckExact(value)) {
+        nf->iter_mode = ITER_LIST;
+        return PyList_GET_SIZE(value) == 1 && PyList_GET_ITEM(value, 0) == Py_None;
+    }
+    if (PyTuple_CheckExact(value)) {
+        nf->iter_mode = ITER_TUPLE;
+        return PyTuple_GET_SIZE(value) == 1 && PyTuple_GET_ITEM(value, 0) == Py_None;
+    }
+    nf->iter_mode = ITER_ITEMS;
+    Py_ssize_t size = PyObject_Size(value);
+    if (size != 1) return size < 0 ? -1 : 0;
+    PyObject *zero = PyLong_FromLong(0);
+    if (zero == NULL) return -1;
+    PyObject *first = PyObject_GetItem(value, zero);
+    Py_DECREF(zero);
+    if (first == NULL) return -1;
+    int none = first == Py_None;
+    Py_DECREF(first);
+    return none;
+}
+
+/* A list, tuple or set (*value; a set is replaced by its sorted items) as the frame nf.
+ * 0, or -1. */
+static int
+open_sequence(Encoder *e, EncodeFrame *nf, PyObject **value, PyObject *spec)
+{
+    if (!PyList_Check(*value) && !PyTuple_Check(*value)) { /* a set */
+        PyObject *sorted = sorted_set(e, *value);
+        if (sorted == NULL) return -1;
+        Py_SETREF(*value, sorted);
+    }
+    int none = single_none(nf, *value);
+    if (none != 0) {
+        if (none > 0) encoder_error_path(e, e->st->MSG_SINGLE_NONE_LIST, 0, NULL);
+        return -1;
+    }
+    if (write_char(&e->w, '[') < 0) return -1;
+    nf->kind = KIND_LIST;
+    if (spec != NULL && PyTuple_CheckExact(spec)) nf->spec = PyTuple_GET_ITEM(spec, 0);
+    if (nf->iter_mode == ITER_ITEMS) {
+        nf->iter = PyObject_GetIter(*value);
+        if (nf->iter == NULL) return -1;
+    }
+    return 0;
+}
+
+/* A dataclass as the frame nf: its written keys (with the colon) and its field values (on
+ * the encoder's value stack). Where a __type hint is to be written (spec declares a union
+ * or another class), *hint receives it. 0, or -1. */
+static int
+open_fields(Encoder *e, EncodeFrame *nf, PyObject *value, PyObject *spec, PyObject **hint)
+{
+    if (write_char(&e->w, '{') < 0) return -1;
+    nf->base = e->values.top;
+    nf->iter_mode = ITER_FIELDS; /* (a failure releases the specs of such a frame) */
+    int hinted = spec != NULL && (spec == Py_True || (!PyTuple_CheckExact(spec) &&
+                                                      spec != (PyObject *)Py_TYPE(value)));
+    PyObject *colon = e->unit != NULL ? e->st->str_colon_space : e->st->str_colon;
+    Py_ssize_t count = jsv_field_values(e->st, value, e->rename_fn, colon, &nf->table,
+                                        &nf->spec, hinted ? hint : NULL, &e->values);
+    if (count < 0) return -1;
+    nf->size = PyTuple_GET_SIZE(nf->table);
+    if (count != nf->size) {
+        vs_drop(&e->values, nf->base);
+        PyErr_Format(PyExc_ValueError, "zip() argument 2 is %s than argument 1",
+                     count < nf->size ? "shorter" : "longer");
+        return -1;
+    }
+    nf->kind = KIND_FIELDS;
+    return 0;
+}
+
+/* Room for one more frame: past the local frames, a deep document, room for 256 at once.
+ * 0, or -1 with MemoryError. */
+static int
+encoder_frames_reserve(Encoder *e)
+{
+    if (e->depth + 1 < e->capacity) return 0;
+    Py_ssize_t capacity = e->capacity < 256 ? 256 : e->capacity * 2;
+    EncodeFrame *grown;
+    if (e->frames == e->local) {
+        grown = PyMem_Malloc(sizeof(EncodeFrame) * (size_t)capacity);
+        if (grown != NULL) memcpy(grown, e->local, sizeof(e->local));
+    }
+    else {
+        grown = PyMem_Realloc(e->frames, sizeof(EncodeFrame) * (size_t)capacity);
+    }
+    if (grown == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    e->frames = grown;
+    e->capacity = capacity;
+    return 0;
+}
+
+/* Make nf, the frame of container (whose reference it takes), the current frame, and
+ * write hint (a new reference, consumed; or NULL) as its first entry. 0, or -1. */
+static int
+push_frame(Encoder *e, EncodeFrame *nf, PyObject *container, PyObject *hint)
+{
+    nf->container = container;
+    int in_set = e->depth + 1 >= OPEN_LINEAR;
+    int r = in_set ? open_set_add(e, container) : 0;
+    if (r == 0 && encoder_frames_reserve(e) < 0) {
+        if (in_set) open_set_remove(e, container);
+        r = -1;
+    }
+    if (r < 0) {
+        if (nf->iter_mode == ITER_FIELDS) vs_drop(&e->values, nf->base);
+        frame_clear(nf);
+        Py_XDECREF(hint);
+        return -1;
+    }
+    e->frames[++e->depth] = *nf;
+    if (hint == NULL) return 0;
+    /* the __type entry, first in the map (the frame now owns what nf held) */
+    r = (e->unit != NULL ? write_newline(e, e->depth) : 0) < 0 ||
+                    write_str(&e->w, hint) < 0 || write_char(&e->w, ',') < 0
+                ? -1
+                : 0;
+    Py_DECREF(hint);
+    return r;
+}
+
 /* Open container value (a new reference, consumed) as a new frame; plain_dataclass: it
  * is known to be a dataclass that is no dict, list, tuple or set. */
 static int
@@ -1126,197 +1347,21 @@ open_container_as(Encoder *e, PyObject *value, int plain_dataclass)
     memset(&nf, 0, sizeof(nf));
     nf.here_index = -1;
     PyObject *hint = NULL; /* the __type entry to start the map with, if any */
-    /* what is declared where value stands (§23): a class, True (a union), (items,) */
-    EncodeFrame *pf = &e->frames[e->depth];
-    PyObject *spec = pf->spec;
-    if (spec != NULL) {
-        if (pf->iter_mode == ITER_FIELDS) {
-            spec = PyTuple_GET_ITEM(spec, pf->index - 1);
+    PyObject *spec = declared_spec(&e->frames[e->depth]);
+    int r = check_open(e, value);
+    if (r == 0) {
+        if (!plain_dataclass && PyDict_Check(value)) {
+            r = open_dict(e, &nf, value, spec);
         }
-        else if (PyList_CheckExact(spec)) { /* by position: a tuple's items declared apart */
-            spec = pf->kind == KIND_LIST && pf->here_index >= 0 &&
-                           pf->here_index < PyList_GET_SIZE(spec)
-                       ? PyList_GET_ITEM(spec, pf->here_index)
-                       : NULL;
-        }
-        if (spec == Py_None) spec = NULL;
-    }
-    if (e->depth >= e->st->MAX_DEPTH) {
-        encoder_error_path(e, e->st->MSG_ENCODE_TOO_DEEP, 0, NULL);
-        goto fail;
-    }
-    Py_ssize_t linear = e->depth < OPEN_LINEAR ? e->depth : OPEN_LINEAR - 1;
-    for (Py_ssize_t i = 1; i <= linear; i++) {
-        if (e->frames[i].container == value) {
-            encoder_error_path(e, e->st->MSG_CIRCULAR, 0, NULL);
-            goto fail;
-        }
-    }
-    if (e->depth >= OPEN_LINEAR && open_set_has(e, value)) {
-        encoder_error_path(e, e->st->MSG_CIRCULAR, 0, NULL);
-        goto fail;
-    }
-    if (plain_dataclass) {
-        goto dataclass;
-    }
-    else if (PyDict_Check(value)) {
-        if (write_char(&e->w, '{') < 0) goto fail;
-        nf.kind = KIND_DICT;
-        if (PyDict_CheckExact(value)) {
-            nf.iter_mode = ITER_DICT;
-            nf.size = PyDict_GET_SIZE(value);
+        else if (!plain_dataclass &&
+                 (PyList_Check(value) || PyTuple_Check(value) || PyAnySet_Check(value))) {
+            r = open_sequence(e, &nf, &value, spec);
         }
         else {
-            PyObject *items = PyObject_CallMethodNoArgs(value, e->st->str_items);
-            if (items == NULL) goto fail;
-            nf.iter = PyObject_GetIter(items);
-            Py_DECREF(items);
-            if (nf.iter == NULL) goto fail;
-            nf.iter_mode = ITER_PAIRS;
-        }
-        if (spec != NULL && PyTuple_CheckExact(spec)) nf.spec = PyTuple_GET_ITEM(spec, 0);
-    }
-    else if (PyList_Check(value) || PyTuple_Check(value) || PyAnySet_Check(value)) {
-        if (!PyList_Check(value) && !PyTuple_Check(value)) { /* a set */
-            if (e->set_key == NULL) {
-                PyObject *kwargs = Py_BuildValue("{OOOOOO}", e->st->str_rename, e->rename, e->st->str_indent,
-                                                 Py_None, e->st->str_default,
-                                                 e->default_fn ? e->default_fn : Py_None);
-                if (kwargs == NULL) goto fail;
-                PyObject *args = PyTuple_Pack(1, e->st->py_encode);
-                if (args == NULL) {
-                    Py_DECREF(kwargs);
-                    goto fail;
-                }
-                e->set_key = PyObject_Call(e->st->py_partial, args, kwargs);
-                Py_DECREF(args);
-                Py_DECREF(kwargs);
-                if (e->set_key == NULL) goto fail;
-            }
-            PyObject *kwargs = Py_BuildValue("{OO}", e->st->str_key, e->set_key);
-            if (kwargs == NULL) goto fail;
-            PyObject *args = PyTuple_Pack(1, value);
-            if (args == NULL) {
-                Py_DECREF(kwargs);
-                goto fail;
-            }
-            PyObject *sorted = PyObject_Call(e->st->py_sorted, args, kwargs);
-            Py_DECREF(args);
-            Py_DECREF(kwargs);
-            if (sorted == NULL) {
-                /* Unsorted: the loop reports the bad item at its own path. */
-                if (!PyErr_ExceptionMatches(e->st->EncodeError)) goto fail;
-                PyErr_Clear();
-                sorted = PySequence_List(value);
-                if (sorted == NULL) goto fail;
-            }
-            Py_SETREF(value, sorted);
-        }
-        /* len(value) == 1 and value[0] is None */
-        int single_none;
-        if (PyList_CheckExact(value)) {
-            single_none = PyList_GET_SIZE(value) == 1 && PyList_GET_ITEM(value, 0) == Py_None;
-            nf.iter_mode = ITER_LIST;
-        }
-        else if (PyTuple_CheckExact(value)) {
-            single_none = PyTuple_GET_SIZE(value) == 1 && PyTuple_GET_ITEM(value, 0) == Py_None;
-            nf.iter_mode = ITER_TUPLE;
-        }
-        else {
-            Py_ssize_t size = PyObject_Size(value);
-            if (size < 0) goto fail;
-            single_none = 0;
-            if (size == 1) {
-                PyObject *zero = PyLong_FromLong(0);
-                if (zero == NULL) goto fail;
-                PyObject *first = PyObject_GetItem(value, zero);
-                Py_DECREF(zero);
-                if (first == NULL) goto fail;
-                single_none = first == Py_None;
-                Py_DECREF(first);
-            }
-            nf.iter_mode = ITER_ITEMS;
-        }
-        if (single_none) {
-            encoder_error_path(e, e->st->MSG_SINGLE_NONE_LIST, 0, NULL);
-            goto fail;
-        }
-        if (write_char(&e->w, '[') < 0) goto fail;
-        nf.kind = KIND_LIST;
-        if (spec != NULL && PyTuple_CheckExact(spec)) nf.spec = PyTuple_GET_ITEM(spec, 0);
-        if (nf.iter_mode == ITER_ITEMS) {
-            nf.iter = PyObject_GetIter(value);
-            if (nf.iter == NULL) goto fail;
+            r = open_fields(e, &nf, value, spec, &hint);
         }
     }
-    else {
-    dataclass:
-        /* a dataclass: its written keys (with the colon) and its field values */
-        if (write_char(&e->w, '{') < 0) goto fail;
-        nf.base = e->values.top;
-        nf.iter_mode = ITER_FIELDS; /* (fail releases the specs of such a frame) */
-        Py_ssize_t count = jsv_field_values(e->st, value, e->rename_fn,
-                                           e->unit != NULL ? e->st->str_colon_space : e->st->str_colon,
-                                           &nf.table, &nf.spec,
-                                           spec != NULL && (spec == Py_True ||
-                                                            (!PyTuple_CheckExact(spec) &&
-                                                             spec != (PyObject *)Py_TYPE(value)))
-                                               ? &hint
-                                               : NULL,
-                                           &e->values);
-        if (count < 0) goto fail;
-        nf.size = PyTuple_GET_SIZE(nf.table);
-        if (count != nf.size) {
-            vs_drop(&e->values, nf.base);
-            PyErr_Format(PyExc_ValueError, "zip() argument 2 is %s than argument 1",
-                         count < nf.size ? "shorter" : "longer");
-            goto fail;
-        }
-        nf.kind = KIND_FIELDS;
-        nf.iter_mode = ITER_FIELDS;
-    }
-    nf.container = value; /* takes the reference */
-    if (e->depth + 1 >= OPEN_LINEAR && open_set_add(e, value) < 0) {
-        if (nf.iter_mode == ITER_FIELDS) vs_drop(&e->values, nf.base);
-        frame_clear(&nf);
-        Py_XDECREF(hint);
-        return -1;
-    }
-    if (e->depth + 1 >= e->capacity) {
-        /* past the local frames, a deep document: room for 256 at once */
-        Py_ssize_t new_capacity = e->capacity < 256 ? 256 : e->capacity * 2;
-        EncodeFrame *grown;
-        if (e->frames == e->local) {
-            grown = PyMem_Malloc(sizeof(EncodeFrame) * (size_t)new_capacity);
-            if (grown != NULL) memcpy(grown, e->local, sizeof(e->local));
-        }
-        else {
-            grown = PyMem_Realloc(e->frames, sizeof(EncodeFrame) * (size_t)new_capacity);
-        }
-        if (grown == NULL) {
-            PyErr_NoMemory();
-            if (e->depth + 1 >= OPEN_LINEAR) open_set_remove(e, value);
-            if (nf.iter_mode == ITER_FIELDS) vs_drop(&e->values, nf.base);
-            frame_clear(&nf);
-            Py_XDECREF(hint);
-            return -1;
-        }
-        e->frames = grown;
-        e->capacity = new_capacity;
-    }
-    e->depth++;
-    e->frames[e->depth] = nf;
-    if (hint != NULL) {
-        /* the __type entry, first in the map (the frame now owns what nf held) */
-        int r = (e->unit != NULL ? write_newline(e, e->depth) : 0) < 0 ||
-                        write_str(&e->w, hint) < 0 || write_char(&e->w, ',') < 0
-                    ? -1
-                    : 0;
-        Py_DECREF(hint);
-        return r;
-    }
-    return 0;
-fail:
+    if (r == 0) return push_frame(e, &nf, value, hint);
     Py_XDECREF(nf.iter);
     Py_XDECREF(nf.table);
     if (nf.iter_mode == ITER_FIELDS) Py_XDECREF(nf.spec);
@@ -1648,6 +1693,88 @@ fields_fast(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
     return 0;
 }
 
+/* The next item of the current frame f, as next_item() gives it, by the fast loop of
+ * compact output where f has one. */
+ALWAYS_INLINE int
+encoder_next(Encoder *e, EncodeFrame *f, PyObject **key, PyObject **value)
+{
+    if (e->unit == NULL) {
+        if (f->iter_mode == ITER_DICT) return dict_fast(e, f, key, value);
+        if (f->iter_mode == ITER_LIST) return list_fast(e, f, key, value);
+        if (f->iter_mode == ITER_FIELDS) return fields_fast(e, f, key, value);
+    }
+    return next_item(e, f, key, value);
+}
+
+/* The current frame f is exhausted: write its closer and make its parent current. 1 when
+ * f is the outermost (the document is complete), else 0; -1 on error. */
+ALWAYS_INLINE int
+close_frame(Encoder *e, EncodeFrame *f)
+{
+    Writer *w = &e->w;
+    if (e->depth == 0) return 1;
+    char closer = f->kind == KIND_LIST ? ']' : '}';
+    if (w->len > 0 && PyUnicode_READ(w->kind, w->data, w->len - 1) == ',') {
+        w->len--;
+        if (e->unit != NULL && write_newline(e, e->depth - 1) < 0) return -1;
+    }
+    if (write_char(w, closer) < 0) return -1;
+    if (f->iter_mode == ITER_FIELDS) vs_drop(&e->values, f->base);
+    if (e->depth >= OPEN_LINEAR) open_set_remove(e, f->container);
+    frame_clear(f);
+    e->depth--;
+    return write_char(w, ',') < 0 ? -1 : 0;
+}
+
+/* What comes before the value of an item of frame f: in indented output its newline, and
+ * in a map its key (*key, released once written) and colon. *mark receives where a map's
+ * entry starts (for encode_other(), which may take it back). 1: the entry is left out
+ * (a None value without keep_none); 0; -1 on error. */
+ALWAYS_INLINE int
+write_item_start(Encoder *e, EncodeFrame *f, PyObject **key, PyObject *value,
+                 Py_ssize_t *mark)
+{
+    Writer *w = &e->w;
+    if (f->kind == KIND_LIST) {
+        if (e->unit == NULL || e->depth == 0) return 0;
+        return (value != Py_None ? write_newline(e, e->depth) : write_char(w, '\n')) < 0 ? -1
+                                                                                         : 0;
+    }
+    if (value == Py_None && !e->keep_none) return 1;
+    *mark = w->len;
+    if (e->unit != NULL && e->depth > 0 && write_newline(e, e->depth) < 0) return -1;
+    if (f->kind == KIND_FIELDS) {
+        /* the written key with its colon; rstripped for None */
+        Py_ssize_t before = w->len;
+        if (write_str(w, *key) < 0) return -1;
+        if (value == Py_None) {
+            while (w->len > before &&
+                   jsv_is_space(PyUnicode_READ(w->kind, w->data, w->len - 1))) {
+                w->len--;
+            }
+        }
+    }
+    else {
+        if (write_key(e, *key) < 0) return -1;
+        if ((value != Py_None && e->unit != NULL ? write_ascii(w, ": ", 2)
+                                                 : write_char(w, ':')) < 0) {
+            return -1;
+        }
+    }
+    Py_CLEAR(*key);
+    return 0;
+}
+
+/* An exact dict, list, tuple, set or frozenset: opened by open_container(). */
+ALWAYS_INLINE int
+is_exact_container(PyObject *value)
+{
+    PyTypeObject *t = Py_TYPE(value);
+    return t == &PyDict_Type || t == &PyList_Type || t == &PyTuple_Type || t == &PySet_Type ||
+           t == &PyFrozenSet_Type;
+}
+
+/* Write the document: the items of the frames, as they open and close. */
 static PyObject *
 encoder_run(Encoder *e)
 {
@@ -1656,121 +1783,93 @@ encoder_run(Encoder *e)
         EncodeFrame *f = &e->frames[e->depth];
         PyObject *key, *value;
         Py_ssize_t mark = -1;
-        int r;
-        if (e->unit == NULL && f->iter_mode == ITER_DICT) {
-            r = dict_fast(e, f, &key, &value);
+        int r = encoder_next(e, f, &key, &value);
+        if (r != 1) {
+            if (r == 0) r = close_frame(e, f); /* f is exhausted */
+            if (r < 0) return NULL;
+            if (r == 1) break;                 /* the document is complete */
+            continue; /* or 2: a container was opened, its frame is the current one */
         }
-        else if (e->unit == NULL && f->iter_mode == ITER_LIST) {
-            r = list_fast(e, f, &key, &value);
-        }
-        else if (e->unit == NULL && f->iter_mode == ITER_FIELDS) {
-            r = fields_fast(e, f, &key, &value);
-        }
-        else {
-            r = next_item(e, f, &key, &value);
-        }
-        if (r < 0) return NULL;
-        if (r == 2) continue; /* a container was opened: its frame is the current one */
+        r = write_item_start(e, f, &key, value, &mark);
         if (r == 0) {
-            /* f is exhausted: close it */
-            if (e->depth == 0) break;
-            char closer = f->kind == KIND_LIST ? ']' : '}';
-            if (w->len > 0 && PyUnicode_READ(w->kind, w->data, w->len - 1) == ',') {
-                w->len--;
-                if (e->unit != NULL && write_newline(e, e->depth - 1) < 0) return NULL;
-                if (write_char(w, closer) < 0) return NULL;
+            r = write_simple(w, value);
+            if (r < 0 && Py_TYPE(value) == &PyLong_Type &&
+                PyErr_ExceptionMatches(PyExc_ValueError)) {
+                encoder_error_from_exception(e, 0);
             }
-            else if (write_char(w, closer) < 0) {
-                return NULL;
-            }
-            if (f->iter_mode == ITER_FIELDS) vs_drop(&e->values, f->base);
-            if (e->depth >= OPEN_LINEAR) open_set_remove(e, f->container);
-            frame_clear(f);
-            e->depth--;
-            if (write_char(w, ',') < 0) return NULL;
-            continue;
         }
-        if (f->kind != KIND_LIST) {
-            if (value == Py_None && !e->keep_none) {
-                Py_DECREF(key);
-                Py_DECREF(value);
-                continue;
-            }
-            mark = w->len;
-            if (e->unit != NULL && e->depth > 0 && write_newline(e, e->depth) < 0) goto fail;
-            if (f->kind == KIND_FIELDS) {
-                /* the written key with its colon; rstripped for None */
-                Py_ssize_t before = w->len;
-                if (write_str(w, key) < 0) goto fail;
-                if (value == Py_None) {
-                    while (w->len > before &&
-                           jsv_is_space(PyUnicode_READ(w->kind, w->data, w->len - 1))) {
-                        w->len--;
-                    }
-                }
+        else if (r > 0) {
+            r = 2; /* the entry is left out */
+        }
+        if (r == 0) {
+            /* no common type (key is NULL now): a container, or any other value */
+            if (is_exact_container(value)) {
+                r = open_container(e, value);
             }
             else {
-                if (write_key(e, key) < 0) goto fail;
-                if (value != Py_None && e->unit != NULL) {
-                    if (write_ascii(w, ": ", 2) < 0) goto fail;
-                }
-                else if (write_char(w, ':') < 0) {
-                    goto fail;
-                }
+                Py_XDECREF(key);
+                if ((r = encode_other(e, value, mark)) == 0) r = write_char(w, ',');
             }
-            Py_CLEAR(key);
-        }
-        else if (e->unit != NULL && e->depth > 0) {
-            if (value != Py_None) {
-                if (write_newline(e, e->depth) < 0) goto fail;
-            }
-            else if (write_char(w, '\n') < 0) {
-                goto fail;
-            }
-        }
-        PyTypeObject *t = Py_TYPE(value);
-        if (t == &PyUnicode_Type) {
-            if (write_string(w, value) < 0) goto fail;
-        }
-        else if (t == &PyLong_Type) {
-            if (write_int(w, value) < 0) {
-                if (PyErr_ExceptionMatches(PyExc_ValueError)) encoder_error_from_exception(e, 0);
-                goto fail;
-            }
-        }
-        else if (t == &PyFloat_Type) {
-            if (write_float(w, PyFloat_AS_DOUBLE(value)) < 0) goto fail;
-        }
-        else if (t == &PyBool_Type) {
-            if ((value == Py_True ? write_ascii(w, "True", 4) : write_ascii(w, "False", 5)) < 0)
-                goto fail;
-        }
-        else if (value == Py_None) {
-            /* the empty token */
-        }
-        else if (t == &PyDict_Type || t == &PyList_Type || t == &PyTuple_Type ||
-                 t == &PySet_Type || t == &PyFrozenSet_Type) {
-            if (open_container(e, value) < 0) return NULL;
-            continue;
-        }
-        else {
-            Py_XDECREF(key);
-            r = encode_other(e, value, mark);
             if (r < 0) return NULL;
-            if (r == 1 || r == 2) continue;
-            if (write_char(w, ',') < 0) return NULL;
             continue;
         }
-        Py_DECREF(value);
-        if (write_char(w, ',') < 0) return NULL;
-        continue;
-    fail:
         Py_XDECREF(key);
         Py_DECREF(value);
-        return NULL;
+        if (r < 0 || (r == 1 && write_char(w, ',') < 0)) return NULL;
     }
     if (w->len > 0 && PyUnicode_READ(w->kind, w->data, w->len - 1) == ',') w->len--;
     return writer_finish(e->st, w);
+}
+
+/* The rename function of the rename option (a new reference), or NULL. */
+static PyObject *
+rename_function_of(JsvState *st, PyObject *rename)
+{
+    PyObject *fn;
+    if (rename == Py_None) {
+        fn = Py_None;
+    }
+    else if (rename == st->str_camel ||
+             (PyUnicode_CheckExact(rename) && PyUnicode_Compare(rename, st->str_camel) == 0)) {
+        fn = st->rename_camel;
+    }
+    else if (PyUnicode_CheckExact(rename) && PyUnicode_Compare(rename, st->str_pascal) == 0) {
+        fn = st->rename_pascal;
+    }
+    else if (PyUnicode_CheckExact(rename) && PyUnicode_Compare(rename, st->str_snake) == 0) {
+        fn = st->rename_snake;
+    }
+    else {
+        return PyObject_CallOneArg(st->py_rename_function, rename);
+    }
+    Py_INCREF(fn);
+    return fn;
+}
+
+/* The indentation unit of the indent option in *unit (a new reference; NULL for compact
+ * output). 1 for an unusual indent (a bad one, a huge one), which the pure encoder takes,
+ * to give it its exact behaviour; 0; -1 on error. */
+static int
+indent_unit(PyObject *indent, PyObject **unit)
+{
+    *unit = NULL;
+    if (indent == Py_None) return 0;
+    if (PyUnicode_Check(indent)) {
+        Py_INCREF(indent);
+        *unit = indent;
+        return 0;
+    }
+    if (!PyLong_CheckExact(indent)) return 1;
+    Py_ssize_t width = PyLong_AsSsize_t(indent);
+    if (width == -1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return 1;
+    }
+    if (width > 4096) return 1;
+    *unit = PyUnicode_New(width > 0 ? width : 0, 127);
+    if (*unit == NULL) return -1;
+    if (width > 0) memset(PyUnicode_1BYTE_DATA(*unit), ' ', (size_t)width);
+    return 0;
 }
 
 /* encode() (utf8: 0) and encode_bytes() (utf8: 1). */
@@ -1778,75 +1877,21 @@ static PyObject *
 encode_impl(JsvState *st, PyObject *obj, PyObject *rename, PyObject *indent, PyObject *default_fn,
             PyObject *keep_none, PyObject *hints, int utf8)
 {
-    PyObject *rename_fn;
-    if (rename == Py_None) {
-        rename_fn = Py_None;
-        Py_INCREF(rename_fn);
-    }
-    else if (rename == st->str_camel ||
-             (PyUnicode_CheckExact(rename) && PyUnicode_Compare(rename, st->str_camel) == 0)) {
-        rename_fn = st->rename_camel;
-        Py_INCREF(rename_fn);
-    }
-    else if (PyUnicode_CheckExact(rename) && PyUnicode_Compare(rename, st->str_pascal) == 0) {
-        rename_fn = st->rename_pascal;
-        Py_INCREF(rename_fn);
-    }
-    else if (PyUnicode_CheckExact(rename) && PyUnicode_Compare(rename, st->str_snake) == 0) {
-        rename_fn = st->rename_snake;
-        Py_INCREF(rename_fn);
-    }
-    else {
-        rename_fn = PyObject_CallOneArg(st->py_rename_function, rename);
-        if (rename_fn == NULL) return NULL;
-    }
-
-    /* Unusual options (a bad indent, a huge one, a keep_none that is not a bool) take
-     * the pure encoder, which gives them its exact behaviour. */
-    PyObject *unit = NULL;
-    int delegate = 0;
-    if (indent != Py_None) {
-        if (PyLong_CheckExact(indent)) {
-            Py_ssize_t width = PyLong_AsSsize_t(indent);
-            if (width == -1 && PyErr_Occurred()) {
-                PyErr_Clear();
-                delegate = 1;
-            }
-            else if (width > 4096) {
-                delegate = 1;
-            }
-            else {
-                unit = PyUnicode_New(width > 0 ? width : 0, 127);
-                if (unit == NULL) {
-                    Py_DECREF(rename_fn);
-                    return NULL;
-                }
-                if (width > 0) memset(PyUnicode_1BYTE_DATA(unit), ' ', (size_t)width);
-            }
-        }
-        else if (PyUnicode_Check(indent)) {
-            unit = indent;
-            Py_INCREF(unit);
-        }
-        else {
-            delegate = 1;
-        }
-    }
-    if (keep_none != Py_True && keep_none != Py_False) delegate = 1;
-    if (delegate) {
-        Py_DECREF(rename_fn);
-        Py_XDECREF(unit);
-        return PyObject_CallFunctionObjArgs(utf8 ? st->py_encode_bytes : st->py_encode, obj, rename,
-                                            indent, default_fn ? default_fn : Py_None,
-                                            keep_none, hints, NULL);
-    }
-
+    PyObject *rename_fn = rename_function_of(st, rename);
+    if (rename_fn == NULL) return NULL;
+    PyObject *unit;
+    int delegate = indent_unit(indent, &unit);
+    if (delegate >= 0 && keep_none != Py_True && keep_none != Py_False) delegate = 1;
     Encoder e;
     e.st = st;
-    if (jsv_caches_enter(st) < 0 || writer_init(&e.w, utf8) < 0) {
+    if (delegate != 0 || jsv_caches_enter(st) < 0 || writer_init(&e.w, utf8) < 0) {
         Py_DECREF(rename_fn);
         Py_XDECREF(unit);
-        return NULL;
+        if (delegate <= 0) return NULL;
+        /* unusual options take the pure encoder */
+        return PyObject_CallFunctionObjArgs(utf8 ? st->py_encode_bytes : st->py_encode, obj,
+                                            rename, indent, default_fn ? default_fn : Py_None,
+                                            keep_none, hints, NULL);
     }
     e.frames = e.local;
     e.capacity = ENCODE_LOCAL_FRAMES;
@@ -1889,7 +1934,8 @@ const char jsv_encode_doc[] = PyDoc_STR(
 
 /* encode() and encode_bytes(): their arguments, with the defaults of jsv._encode.encode. */
 static PyObject *
-encode_call(JsvState *st, const char *name, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+encode_call(JsvState *st, const char *name, PyObject *const *args, Py_ssize_t nargs,
+            PyObject *kwnames,
             int to_bytes)
 {
     static const char *const names[] = {"obj",     "rename",    "indent",
