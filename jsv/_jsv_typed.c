@@ -861,6 +861,215 @@ tv_empty_misfit(Parser *p, PyObject *field, PyObject *key)
     return tv_invalid(p, PyTuple_GET_ITEM(field, 3), path);
 }
 
+/* What tv_class() keeps while it reads a map into a dataclass or TypedDict. */
+typedef struct {
+    PyObject *node;     /* the compact class node, and its items read for each entry: */
+    PyObject *lookup;   /* exact key text -> field index */
+    PyObject *miss;     /* miss(key): the field index of any other key */
+    PyObject *fields;   /* per field: (name, node, empty rule, ...) */
+    PyObject *learned;  /* per field: its learned key (see tv_entry_key()) */
+    PyObject *declared; /* the declared class's node, when a hint chose node; else NULL */
+    PyObject *whole;    /* the node whose pure converter reads the map again, where this
+                         * pass cannot go on */
+    PyObject *kwargs;   /* the fields read, by name (owned) */
+    PyObject *hint;     /* the last __type text read (owned), or NULL */
+    Py_ssize_t nfields;
+    Py_ssize_t previous; /* the field of the entry before */
+    Py_ssize_t entries;  /* read before this one */
+    /* A plain dataclass without default factories: the fields go straight into what
+     * becomes the instance's __dict__, in the order _fast_constructor() gives them (the
+     * defaults, then the fields read, in document order). */
+    int direct;
+    char *seen; /* per field: 1 read, 2 left to its default (an empty value) */
+    int seen_allocated; /* seen is on the heap (else the caller's array of
+                         * TV_LOCAL_FIELDS, kept apart so that cr stays in registers) */
+} ClassRead;
+
+/* What the steps of tv_class() give besides -1 (a misfit or an error). */
+enum {
+    TV_ENTRY_NEXT = 0,     /* the entry is read: on to the next */
+    TV_ENTRY_REREAD = 1,   /* the pure converter of whole reads the map again */
+    TV_ENTRY_SUBCLASS = 2, /* a __type hint named another class to build */
+};
+
+ALWAYS_INLINE int
+class_read_start(ClassRead *cr, PyObject *node, PyObject *declared, char *local_seen)
+{
+    PyObject *fast = TV_ITEM(node, 7);
+    cr->node = node;
+    cr->lookup = TV_ITEM(node, 2);
+    cr->miss = TV_ITEM(node, 3);
+    cr->fields = TV_ITEM(node, 4);
+    cr->learned = TV_ITEM(node, 8);
+    cr->declared = declared;
+    cr->whole = declared != NULL ? declared : node;
+    cr->hint = NULL;
+    cr->nfields = PyTuple_GET_SIZE(cr->fields);
+    cr->previous = -1;
+    cr->entries = 0;
+    cr->direct = fast != Py_None && PyTuple_GET_SIZE(PyTuple_GET_ITEM(fast, 1)) == 0;
+    cr->kwargs = cr->direct ? PyDict_Copy(PyTuple_GET_ITEM(fast, 0)) : PyDict_New();
+    if (cr->kwargs == NULL) return -1;
+    cr->seen = local_seen;
+    cr->seen_allocated = cr->nfields > TV_LOCAL_FIELDS;
+    if (!cr->seen_allocated) {
+        memset(local_seen, 0, TV_LOCAL_FIELDS);
+        return 0;
+    }
+    cr->seen = PyMem_Calloc((size_t)cr->nfields, 1);
+    if (cr->seen != NULL) return 0;
+    Py_DECREF(cr->kwargs);
+    PyErr_NoMemory();
+    return -1;
+}
+
+/* Release what cr holds, the collector on first (the values may have finalizers). */
+ALWAYS_INLINE void
+class_read_release(Parser *p, ClassRead *cr)
+{
+    gc_end(p);
+    if (cr->seen_allocated) PyMem_Free(cr->seen);
+    Py_DECREF(cr->kwargs);
+    Py_XDECREF(cr->hint);
+}
+
+/* The field index of the map entry at *pos (an index; -1 to skip it, TV_HINT_KEY for the
+ * type marker), found by its learned key or looked up, and in *key the key as written (a
+ * new reference: the path of a misfit in its value names it). 0, or -1. */
+ALWAYS_INLINE int
+tv_entry_key(Parser *p, int kind, ClassRead *cr, int learning, Py_ssize_t *pos,
+             Py_ssize_t open, Py_ssize_t level, PyObject **key, Py_ssize_t *index)
+{
+    /* learned[i]: the first key that named field i and reads as it from its own text
+     * followed by ':' (see tv_bare_key()), else None: documents that write their fields
+     * in declared order, however many they leave out, find each key by comparing text */
+    PyObject *learned = cr->learned;
+    *index = learning ? tv_learned_field(p, kind, learned, cr->previous, cr->nfields, pos) : -1;
+    if (*index >= 0) {
+        *key = Py_NewRef(PyList_GET_ITEM(learned, *index));
+        return 0;
+    }
+    *key = tv_key(p, kind, pos, open, level);
+    if (*key == NULL) return -1;
+    PyObject *found = PyDict_GetItemWithError(cr->lookup, *key);
+    if (found != NULL) {
+        *index = PyLong_AsSsize_t(found);
+    }
+    else if (PyErr_Occurred()) {
+        goto fail;
+    }
+    else {
+        PyObject *r = tv_call(p, cr->miss, *key); /* unknown: an Invalid */
+        if (r == NULL) goto fail;
+        *index = PyLong_AsSsize_t(r);
+        Py_DECREF(r);
+    }
+    if (tv_learn_key(learned, *index, *key) == 0) return 0;
+fail:
+    Py_CLEAR(*key);
+    return -1;
+}
+
+/* An entry that names no field (index: -1, or TV_HINT_KEY): its value is read (it must be
+ * well-formed) and dropped, unless it is a __type hint naming another class, set in
+ * *other (TV_ENTRY_SUBCLASS). TV_ENTRY_NEXT, TV_ENTRY_REREAD, or -1. */
+ALWAYS_INLINE int
+tv_other_entry(Parser *p, int kind, ClassRead *cr, Py_ssize_t index, Py_ssize_t *pos,
+               Py_ssize_t level, PyObject **other)
+{
+    if (PyErr_Occurred()) return -1;
+    PyObject *skipped = tv_value(p, kind, NULL, pos, 1, level + 1, NULL);
+    if (skipped == NULL) return -1;
+    PyObject *choose = TV_ITEM(cr->node, 11);
+    if (index == TV_HINT_KEY && cr->declared != NULL && cr->entries > 0) {
+        /* a second hint after the one that chose this class */
+        Py_DECREF(skipped);
+        return TV_ENTRY_REREAD;
+    }
+    if (index != TV_HINT_KEY || !PyUnicode_CheckExact(skipped) || choose == Py_None) {
+        Py_DECREF(skipped);
+        return TV_ENTRY_NEXT;
+    }
+    /* __type: the class it names, if another, is built from the map */
+    Py_XSETREF(cr->hint, skipped);
+    *other = tv_call(p, choose, cr->hint);
+    if (*other == NULL) return -1;
+    if (*other != Py_None) return TV_ENTRY_SUBCLASS;
+    Py_CLEAR(*other);
+    return TV_ENTRY_NEXT;
+}
+
+/* The value of field index, named by key (a new reference, consumed), into cr->kwargs. An
+ * empty value reads as the field's rule says. 0, or -1. */
+ALWAYS_INLINE int
+tv_field_entry(Parser *p, int kind, ClassRead *cr, Py_ssize_t index, PyObject *key,
+               Py_ssize_t *pos, Py_ssize_t level)
+{
+    cr->previous = index;
+    cr->seen[index] = 1;
+    PyObject *field = PyTuple_GET_ITEM(cr->fields, index);
+    PyObject *name = PyTuple_GET_ITEM(field, 0);
+    PyObject *field_node = PyTuple_GET_ITEM(field, 1);
+    int empty = 0, r = 0;
+    PyObject *value = tv_value(p, kind, field_node == Py_None ? NULL : field_node, pos, 1,
+                               level + 1, &empty);
+    if (value == NULL) {
+        tv_add_path(p->st, key, p->st->tv_str_field);
+        r = -1;
+    }
+    else if (!empty) {
+        r = PyDict_SetItem(cr->kwargs, name, value);
+    }
+    else {
+        switch (PyLong_AsLong(PyTuple_GET_ITEM(field, 2))) {
+        case TV_EMPTY_NONE:
+            r = PyDict_SetItem(cr->kwargs, name, Py_None);
+            break;
+        case TV_EMPTY_TEXT:
+            r = PyDict_SetItem(cr->kwargs, name, p->st->str_empty);
+            break;
+        case TV_EMPTY_DEFAULT:
+            cr->seen[index] = 2; /* not set: the default applies (seen[] rules out a pop) */
+            break;
+        default:
+            tv_empty_misfit(p, field, key);
+            r = -1;
+            break;
+        }
+    }
+    Py_XDECREF(value);
+    Py_DECREF(key);
+    return r;
+}
+
+/* The map is read: a class that can be built (not abstract; no required field missing).
+ * 0, or -1 with the misfit. */
+ALWAYS_INLINE int
+tv_class_complete(Parser *p, ClassRead *cr)
+{
+    PyObject *node = cr->node;
+    if (TV_ITEM(node, 12) != Py_None) {
+        /* an abstract class, which no __type named a subclass of: a misfit */
+        PyObject *exc = tv_call(p, TV_ITEM(node, 12), cr->hint == NULL ? Py_None : cr->hint);
+        if (exc != NULL) {
+            gc_end(p);
+            PyErr_SetObject(p->st->Invalid, exc);
+            Py_DECREF(exc);
+        }
+        return -1;
+    }
+    Py_CLEAR(cr->hint);
+    PyObject *required = TV_ITEM(node, 5);
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(required); i++) {
+        Py_ssize_t index = PyLong_AsSsize_t(PyTuple_GET_ITEM(required, i));
+        if (index < 0 || index >= cr->nfields || cr->seen[index] != 1) {
+            tv_invalid(p, PyTuple_GET_ITEM(TV_ITEM(node, 10), i), NULL);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* A dataclass or TypedDict from the map opening at open. declared is the node of the
  * declared class when node is the subclass that the map's first entry, a __type hint,
  * named (else NULL): should the map give another hint, the declared class's pure converter
@@ -869,209 +1078,63 @@ static PyObject *
 tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
          Py_ssize_t level, PyObject *declared)
 {
-    /* the node whose pure converter reads the map again, where this pass cannot go on */
-    PyObject *whole = declared != NULL ? declared : node;
-    PyObject *lookup = TV_ITEM(node, 2);
-    PyObject *miss = TV_ITEM(node, 3);
-    PyObject *fields = TV_ITEM(node, 4);
-    PyObject *required = TV_ITEM(node, 5);
-    int is_typeddict = TV_ITEM(node, 6) == Py_True;
-    PyObject *fast = TV_ITEM(node, 7);
-    /* learned[i]: the first key that named field i and reads as it from its own text
-     * followed by ':' (see tv_bare_key()), else None: documents that write their fields
-     * in declared order, however many they leave out, find each key by comparing text */
-    PyObject *learned = TV_ITEM(node, 8);
-    Py_ssize_t nfields = PyTuple_GET_SIZE(fields);
-    Py_ssize_t previous = -1; /* the field of the entry before */
-    Py_ssize_t entries = 0;   /* read before this one */
-    PyObject *hint = NULL;    /* the last __type text read */
+    ClassRead cr;
     char local_seen[TV_LOCAL_FIELDS];
-    char *seen = local_seen;
-    /* A plain dataclass without default factories: the fields go straight into what
-     * becomes the instance's __dict__, in the order _fast_constructor() gives them
-     * (the defaults, then the fields read, in document order). */
-    int direct = fast != Py_None && PyTuple_GET_SIZE(PyTuple_GET_ITEM(fast, 1)) == 0;
-    PyObject *kwargs = direct ? PyDict_Copy(PyTuple_GET_ITEM(fast, 0)) : PyDict_New();
-    if (kwargs == NULL) return NULL;
-    if (nfields > TV_LOCAL_FIELDS) {
-        seen = PyMem_Calloc((size_t)nfields, 1);
-        if (seen == NULL) {
-            Py_DECREF(kwargs);
-            PyErr_NoMemory();
-            return NULL;
-        }
-    }
-    else {
-        memset(local_seen, 0, sizeof(local_seen));
-    }
+    PyObject *other = NULL; /* TV_ENTRY_SUBCLASS: the node of the class a hint named */
+    int r = TV_ENTRY_NEXT;
+    if (class_read_start(&cr, node, declared, local_seen) < 0) return NULL;
     if (!tv_empty_container(p, kind, open, pos, '}')) {
         *pos = open + 1;
-        /* c_plan() makes the list, one None per field; it never changes size */
-        int learning = PyList_GET_SIZE(learned) == nfields;
-        for (;;) {
-            /* the key as written: the path of a misfit in its value names it */
+        /* c_plan() makes the learned list, one None per field; it never changes size */
+        int learning = PyList_GET_SIZE(cr.learned) == cr.nfields;
+        while (r == TV_ENTRY_NEXT) {
             PyObject *key;
-            Py_ssize_t index =
-                learning ? tv_learned_field(p, kind, learned, previous, nfields, pos) : -1;
-            if (index >= 0) {
-                key = Py_NewRef(PyList_GET_ITEM(learned, index));
+            Py_ssize_t index;
+            if (tv_entry_key(p, kind, &cr, learning, pos, open, level, &key, &index) < 0) {
+                r = -1;
             }
-            else {
-                key = tv_key(p, kind, pos, open, level);
-                if (key == NULL) goto error;
-                PyObject *found = PyDict_GetItemWithError(lookup, key);
-                if (found != NULL) {
-                    index = PyLong_AsSsize_t(found);
-                }
-                else if (PyErr_Occurred()) {
-                    Py_DECREF(key);
-                    goto error;
-                }
-                else {
-                    PyObject *r = tv_call(p, miss, key); /* an unknown key is an Invalid */
-                    if (r == NULL) {
-                        Py_DECREF(key);
-                        goto error;
-                    }
-                    index = PyLong_AsSsize_t(r);
-                    Py_DECREF(r);
-                }
-                if (tv_learn_key(learned, index, key) < 0) {
-                    Py_DECREF(key);
-                    goto error;
-                }
-            }
-            if (index < 0 || index >= nfields) {
+            else if (index < 0 || index >= cr.nfields) {
                 Py_DECREF(key);
-                if (PyErr_Occurred()) goto error;
-                /* an unknown key: its value is read (it must be well-formed) and dropped */
-                PyObject *skipped = tv_value(p, kind, NULL, pos, 1, level + 1, NULL);
-                if (skipped == NULL) goto error;
-                if (index == TV_HINT_KEY && declared != NULL && entries > 0) {
-                    /* a second hint after the one that chose this class */
-                    Py_DECREF(skipped);
-                    if (seen != local_seen) PyMem_Free(seen);
-                    gc_end(p);
-                    Py_DECREF(kwargs);
-                    Py_XDECREF(hint);
-                    return tv_reread(p, kind, whole, open, pos, level);
-                }
-                if (index != TV_HINT_KEY || !PyUnicode_CheckExact(skipped) ||
-                    TV_ITEM(node, 11) == Py_None) {
-                    Py_DECREF(skipped);
-                }
-                else {
-                    /* __type: the class it names, if another, is built from the map */
-                    Py_XSETREF(hint, skipped);
-                    PyObject *other = tv_call(p, TV_ITEM(node, 11), hint);
-                    if (other == NULL) goto error;
-                    if (other != Py_None) {
-                        if (seen != local_seen) PyMem_Free(seen);
-                        gc_end(p);
-                        Py_DECREF(kwargs);
-                        Py_DECREF(hint);
-                        /* first in the map (as written by ServiceStack): read it so; after
-                         * fields already read as this class, the pure converter reads it */
-                        PyObject *result = entries == 0 && PyList_CheckExact(other)
-                                               ? tv_class(p, kind, other, open, pos, level,
-                                                          node)
-                                               : tv_reread(p, kind, whole, open, pos, level);
-                        Py_DECREF(other);
-                        return result;
-                    }
-                    Py_DECREF(other);
-                }
+                r = tv_other_entry(p, kind, &cr, index, pos, level, &other);
             }
-            else if (seen[index]) {
+            else if (cr.seen[index]) {
                 /* a field given twice (two spellings, or one key written twice): the pure
                  * converter sees only the last value of each key text, in the order of
                  * their first appearance */
                 Py_DECREF(key);
-                if (seen != local_seen) PyMem_Free(seen);
-                gc_end(p);
-                Py_DECREF(kwargs);
-                Py_XDECREF(hint);
-                return tv_reread(p, kind, whole, open, pos, level);
+                r = TV_ENTRY_REREAD;
             }
             else {
-                previous = index;
-                seen[index] = 1;
-                PyObject *field = PyTuple_GET_ITEM(fields, index);
-                PyObject *name = PyTuple_GET_ITEM(field, 0);
-                PyObject *direct = PyTuple_GET_ITEM(field, 1);
-                int empty = 0;
-                PyObject *value = tv_value(p, kind, direct == Py_None ? NULL : direct, pos, 1,
-                                           level + 1, &empty);
-                if (value == NULL) {
-                    tv_add_path(p->st, key, p->st->tv_str_field);
-                    Py_DECREF(key);
-                    goto error;
-                }
-                int r = 0;
-                if (empty) {
-                    Py_DECREF(value);
-                    switch (PyLong_AsLong(PyTuple_GET_ITEM(field, 2))) {
-                    case TV_EMPTY_NONE:
-                        r = PyDict_SetItem(kwargs, name, Py_None);
-                        break;
-                    case TV_EMPTY_TEXT:
-                        r = PyDict_SetItem(kwargs, name, p->st->str_empty);
-                        break;
-                    case TV_EMPTY_DEFAULT:
-                        /* not set: the default applies (seen[] rules out a pop) */
-                        seen[index] = 2;
-                        break;
-                    default:
-                        tv_empty_misfit(p, field, key);
-                        r = -1;
-                        break;
-                    }
-                }
-                else {
-                    r = PyDict_SetItem(kwargs, name, value);
-                    Py_DECREF(value);
-                }
-                Py_DECREF(key);
-                if (r < 0) goto error;
+                r = tv_field_entry(p, kind, &cr, index, key, pos, level);
             }
-            entries++;
-            int r = tv_after_value(p, kind, pos, '}');
-            if (r < 0) goto error;
+            if (r != TV_ENTRY_NEXT) break;
+            cr.entries++;
+            r = tv_after_value(p, kind, pos, '}');
             if (r == 0) break;
+            r = r < 0 ? -1 : TV_ENTRY_NEXT;
         }
     }
-    if (TV_ITEM(node, 12) != Py_None) {
-        /* an abstract class, which no __type named a subclass of: a misfit */
-        PyObject *exc = tv_call(p, TV_ITEM(node, 12), hint == NULL ? Py_None : hint);
-        if (exc != NULL) {
-            gc_end(p);
-            PyErr_SetObject(p->st->Invalid, exc);
-            Py_DECREF(exc);
-        }
-        goto error;
+    if (r == TV_ENTRY_NEXT && tv_class_complete(p, &cr) == 0) {
+        if (cr.seen_allocated) PyMem_Free(cr.seen);
+        if (TV_ITEM(node, 6) == Py_True) return cr.kwargs; /* a TypedDict */
+        PyObject *obj = tv_construct(p, node, cr.kwargs, cr.direct);
+        if (obj == NULL) gc_end(p); /* before the values in kwargs are released */
+        Py_DECREF(cr.kwargs);
+        return obj;
     }
-    Py_CLEAR(hint);
-    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(required); i++) {
-        Py_ssize_t index = PyLong_AsSsize_t(PyTuple_GET_ITEM(required, i));
-        if (index < 0 || index >= nfields || seen[index] != 1) {
-            tv_invalid(p, PyTuple_GET_ITEM(TV_ITEM(node, 10), i), NULL);
-            goto error;
-        }
+    class_read_release(p, &cr);
+    if (r == TV_ENTRY_SUBCLASS) {
+        /* first in the map (as written by ServiceStack): read it so; after fields already
+         * read as this class, the pure converter reads it */
+        PyObject *result = cr.entries == 0 && PyList_CheckExact(other)
+                               ? tv_class(p, kind, other, open, pos, level, node)
+                               : tv_reread(p, kind, cr.whole, open, pos, level);
+        Py_DECREF(other);
+        return result;
     }
-    if (seen != local_seen) PyMem_Free(seen);
-    seen = local_seen;
-    if (is_typeddict) return kwargs;
-    PyObject *obj = tv_construct(p, node, kwargs, direct);
-    if (obj == NULL) gc_end(p); /* before the values in kwargs are released */
-    Py_DECREF(kwargs);
-    return obj;
-error:
-    gc_end(p); /* the values may have finalizers */
-    if (seen != local_seen) PyMem_Free(seen);
-    Py_DECREF(kwargs);
-    Py_XDECREF(hint);
-    /* (a class a hint chose: a later hint would count instead) */
-    return tv_misfit_in_map(p, kind, whole, open, pos, level, declared != NULL);
+    if (r == TV_ENTRY_REREAD) return tv_reread(p, kind, cr.whole, open, pos, level);
+    /* a misfit (a class a hint chose: a later hint would count instead) */
+    return tv_misfit_in_map(p, kind, cr.whole, open, pos, level, declared != NULL);
 }
 
 /* The pure converter of node on the untyped tree of the map or list opening at open (a
