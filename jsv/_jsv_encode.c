@@ -1727,11 +1727,11 @@ close_frame(Encoder *e, EncodeFrame *f)
 }
 
 /* What comes before the value of an item of frame f: in indented output its newline, and
- * in a map its key (*key, released once written) and colon. *mark receives where a map's
- * entry starts (for encode_other(), which may take it back). 1: the entry is left out
- * (a None value without keep_none); 0; -1 on error. */
+ * in a map its key (a new reference, consumed; NULL in a list) and colon. *mark receives
+ * where a map's entry starts (for encode_other(), which may take it back). 1: the entry is
+ * left out (a None value without keep_none); 0; -1 on error. */
 ALWAYS_INLINE int
-write_item_start(Encoder *e, EncodeFrame *f, PyObject **key, PyObject *value,
+write_item_start(Encoder *e, EncodeFrame *f, PyObject *key, PyObject *value,
                  Py_ssize_t *mark)
 {
     Writer *w = &e->w;
@@ -1740,29 +1740,34 @@ write_item_start(Encoder *e, EncodeFrame *f, PyObject **key, PyObject *value,
         return (value != Py_None ? write_newline(e, e->depth) : write_char(w, '\n')) < 0 ? -1
                                                                                          : 0;
     }
-    if (value == Py_None && !e->keep_none) return 1;
-    *mark = w->len;
-    if (e->unit != NULL && e->depth > 0 && write_newline(e, e->depth) < 0) return -1;
-    if (f->kind == KIND_FIELDS) {
-        /* the written key with its colon; rstripped for None */
-        Py_ssize_t before = w->len;
-        if (write_str(w, *key) < 0) return -1;
-        if (value == Py_None) {
-            while (w->len > before &&
-                   jsv_is_space(PyUnicode_READ(w->kind, w->data, w->len - 1))) {
-                w->len--;
-            }
-        }
+    int r = 0;
+    if (value == Py_None && !e->keep_none) {
+        r = 1;
     }
     else {
-        if (write_key(e, *key) < 0) return -1;
-        if ((value != Py_None && e->unit != NULL ? write_ascii(w, ": ", 2)
-                                                 : write_char(w, ':')) < 0) {
-            return -1;
+        *mark = w->len;
+        if (e->unit != NULL && e->depth > 0) r = write_newline(e, e->depth);
+    }
+    if (r != 0) {
+        /* left out, or an error */
+    }
+    else if (f->kind == KIND_FIELDS) {
+        /* the written key with its colon; rstripped for None */
+        Py_ssize_t before = w->len;
+        r = write_str(w, key);
+        while (r == 0 && value == Py_None && w->len > before &&
+               jsv_is_space(PyUnicode_READ(w->kind, w->data, w->len - 1))) {
+            w->len--;
         }
     }
-    Py_CLEAR(*key);
-    return 0;
+    else if (write_key(e, key) < 0) {
+        r = -1;
+    }
+    else {
+        r = value != Py_None && e->unit != NULL ? write_ascii(w, ": ", 2) : write_char(w, ':');
+    }
+    Py_DECREF(key);
+    return r;
 }
 
 /* An exact dict, list, tuple, set or frozenset: opened by open_container(). */
@@ -1790,7 +1795,7 @@ encoder_run(Encoder *e)
             if (r == 1) break;                 /* the document is complete */
             continue; /* or 2: a container was opened, its frame is the current one */
         }
-        r = write_item_start(e, f, &key, value, &mark);
+        r = write_item_start(e, f, key, value, &mark); /* (key is released) */
         if (r == 0) {
             r = write_simple(w, value);
             if (r < 0 && Py_TYPE(value) == &PyLong_Type &&
@@ -1802,18 +1807,12 @@ encoder_run(Encoder *e)
             r = 2; /* the entry is left out */
         }
         if (r == 0) {
-            /* no common type (key is NULL now): a container, or any other value */
-            if (is_exact_container(value)) {
-                r = open_container(e, value);
-            }
-            else {
-                Py_XDECREF(key);
-                if ((r = encode_other(e, value, mark)) == 0) r = write_char(w, ',');
-            }
+            /* no common type: a container, or any other value (consumed) */
+            if (is_exact_container(value)) r = open_container(e, value);
+            else if ((r = encode_other(e, value, mark)) == 0) r = write_char(w, ',');
             if (r < 0) return NULL;
             continue;
         }
-        Py_XDECREF(key);
         Py_DECREF(value);
         if (r < 0 || (r == 1 && write_char(w, ',') < 0)) return NULL;
     }
