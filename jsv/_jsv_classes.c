@@ -183,39 +183,6 @@ jsv_write_str_enum(JsvState *st, Writer *w, PyObject *value)
     return r;
 }
 
-/* For the compact loops: write value if it is an enum member with a str value (1), or
- * say that it is a plain dataclass, to be opened (2); 0 for anything else, -1 on error. */
-int
-jsv_enum_or_dataclass(JsvState *st, Writer *w, PyObject *value)
-{
-    ClassSlot *slot = jsv_class_slot(st, Py_TYPE(value));
-    if (slot == NULL) return -1;
-    if (slot->kind == CLASS_DATACLASS) return slot->container_base ? 0 : 2;
-    return slot->kind == CLASS_ENUM ? jsv_write_str_enum(st, w, value) : 0;
-}
-
-/* Whether value is an enum member (1), as the class table tells it; -1 on error. */
-int
-jsv_is_enum(JsvState *st, PyObject *value)
-{
-    ClassSlot *slot = jsv_class_slot(st, Py_TYPE(value));
-    if (slot == NULL) return -1;
-    return slot->kind == CLASS_ENUM;
-}
-
-/* Whether value is to be opened as a dataclass: hasattr(type(value),
- * "__dataclass_fields__"), the encoder's test, answered from the class's slot. 2: yes,
- * and it is no dict, list, tuple or set either. */
-int
-jsv_is_dataclass(JsvState *st, PyObject *value)
-{
-    ClassSlot *slot = jsv_class_slot(st, Py_TYPE(value));
-    if (slot == NULL) return -1;
-    if (slot->kind == CLASS_DATACLASS) return slot->container_base ? 1 : 2;
-    if (slot->kind == CLASS_OTHER) return 0;
-    return PyObject_HasAttr((PyObject *)Py_TYPE(value), st->str_dataclass_fields);
-}
-
 /* ------------------------------------------------------------------------------------ */
 /* Typed encoding: the field values of dataclasses.                                     */
 /* _field_reader(type(value), rename, colon) (itself an lru_cache) gives the written     */
