@@ -65,8 +65,14 @@ setup(
     ext_modules=[
         Extension(
             "jsv._speedups",
-            ["jsv/_speedups.c"],
-            depends=["jsv/_speedups_typed.c", "jsv/_compat.h"],
+            [
+                "jsv/_jsv_module.c",
+                "jsv/_jsv_parse.c",
+                "jsv/_jsv_typed.c",
+                "jsv/_jsv_encode.c",
+                "jsv/_jsv_classes.c",
+            ],
+            depends=["jsv/_jsv.h", "jsv/_jsv_text.h", "jsv/_compat.h"],
             optional=not _required(),
         )
     ],

@@ -25,8 +25,10 @@
  *                               jsv_dict_version(dict) and jsv_object_dict_ptr(obj)
  *   jsv_bytes_resize(&o, n)     resize a bytes object that is not yet shared (in place
  *                               where CPython can)
- *   jsv_module_gil_not_used(m)  declares that the module is safe without the GIL on a
- *                               free-threaded build (nothing elsewhere)
+ *   JSV_MOD_MULTIPLE_INTERPRETERS  the Py_mod_multiple_interpreters slot's value (3.12+):
+ *                               one interpreter only (the caches are per process)
+ *   JSV_MOD_GIL                 the Py_mod_gil slot's value (3.13+): the module is safe
+ *                               without the GIL on a free-threaded build
  *   JSV_THREAD_LOCAL            a variable of each thread (used on free-threaded builds)
  *   Py_BEGIN/END_CRITICAL_SECTION  public from 3.13; before, with the GIL, plain braces
  */
@@ -164,16 +166,13 @@ jsv_bytes_resize(PyObject **obj, Py_ssize_t n)
 #endif
 }
 
-static inline int
-jsv_module_gil_not_used(PyObject *module)
-{
-#ifdef Py_GIL_DISABLED
-    return PyUnstable_Module_SetGIL(module, Py_MOD_GIL_NOT_USED);
-#else
-    (void)module;
-    return 0;
+/* The module's slots that CPython versions before 3.12 and 3.13 do not know. */
+#if PY_VERSION_HEX >= 0x030C0000
+#define JSV_MOD_MULTIPLE_INTERPRETERS Py_MOD_MULTIPLE_INTERPRETERS_NOT_SUPPORTED
 #endif
-}
+#if PY_VERSION_HEX >= 0x030D0000
+#define JSV_MOD_GIL Py_MOD_GIL_NOT_USED
+#endif
 
 #if defined(_MSC_VER)
 #define JSV_THREAD_LOCAL __declspec(thread)

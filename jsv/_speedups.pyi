@@ -5,6 +5,13 @@ from typing import Any
 
 from jsv._naming import Rename
 
+#: The kinds of compact plan nodes, by their name in jsv._typed (``C_ANY`` ...).
+NODE_KINDS: dict[str, int]
+#: How a field reads an empty value, by its name in jsv._layout (``EMPTY_NONE`` ...).
+EMPTY_RULES: dict[str, int]
+#: What a compact class node's ``miss(key)`` gives for the ``__type`` key.
+HINT_KEY: int
+
 def decode(data: Any, trim: bool) -> Any:
     """Decode ``data`` (str or UTF-8 bytes-like) into a tree."""
 

@@ -41,6 +41,14 @@ def test_internals_only_in_the_shim() -> None:
     assert found == []
 
 
+def test_setup_builds_every_source() -> None:
+    """setup.py's Extension compiles every C file and depends on every header."""
+    setup = (SOURCES.parent / "setup.py").read_text(encoding="utf-8")
+    named = set(re.findall(r"\"jsv/([\w.]+\.[ch])\"", setup))
+    on_disk = {p.name for p in SOURCES.glob("*.c")} | {p.name for p in SOURCES.glob("*.h")}
+    assert named == on_disk
+
+
 def test_shim_keeps_each_internal_behind_a_version_check() -> None:
     """Every internal the shim names sits inside a block guarded by the version check
     (JSV_INTERNALS_HEX: PY_VERSION_HEX, or past every known version with

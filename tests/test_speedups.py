@@ -860,6 +860,55 @@ def test_c_uses_max_depth_of_jsv_errors() -> None:
     assert result.returncode == 0, result.stderr
 
 
+def test_module_imported_again() -> None:
+    """The module keeps its objects in its own state (PEP 489): imported again, the new
+    module works, and so does the old one, until it is released."""
+    script = textwrap.dedent(
+        """
+        import dataclasses, gc, sys, sysconfig
+        import jsv, jsv._speedups as first
+
+        @dataclasses.dataclass
+        class P:
+            x: int
+            tags: list[str]
+
+        def check(module):
+            assert module.decode("{a:[b,c]}", False) == {"a": ["b", "c"]}
+            assert module.encode({"a": [1, None, "x,y"]}) == '{a:[1,,"x,y"]}'
+            assert module.encode_bytes(P(1, ["t"])) == b"{x:1,tags:[t]}"
+            try:
+                module.decode("{a:", False)
+            except jsv.DecodeError as e:
+                assert e.pos == 3, e.pos
+            else:
+                raise AssertionError("no error")
+
+        check(first)
+        del sys.modules["jsv._speedups"]
+        import jsv._speedups as second
+        assert second is not first
+        check(second)
+        check(first)
+        del first
+        gc.collect()
+        check(second)
+        jsv._kernel.use(second)
+        assert jsv.loads("{x:2,tags:[a]}", type=P) == P(2, ["a"])
+        if sysconfig.get_config_var("Py_GIL_DISABLED"):
+            assert not sys._is_gil_enabled()
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-W", "error", "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
 def test_errors_are_the_python_classes() -> None:
     with pytest.raises(jsv.DecodeError) as decode_error:
         C.decode("{a:[1}", False)

@@ -810,3 +810,27 @@ def test_encoding_dataclasses_opened_from_lists_and_fields_report_the_same_error
             assert outcome(C.encode, obj, *options) == outcome(_pure.encode, obj, *options)
     message = outcome(C.encode, bad, "camel", None, None, False)[2]
     assert message.endswith("(at $.children[1].children[0].label)"), message
+
+
+@dataclasses.dataclass
+class _Marked:
+    a: int = 0
+    b: str = ""
+
+
+def test_plan_constants_are_the_c_modules() -> None:
+    """The compact plan's node kinds, empty-value rules and hint-key code are defined once
+    in C and exported: they are jsv._typed's and jsv._layout's."""
+    from jsv import _layout, _plan, _typed
+
+    kinds = {name: value for name, value in vars(_typed).items() if name.startswith("C_")}
+    assert kinds == C.NODE_KINDS
+    assert sorted(kinds.values()) == list(range(len(kinds)))
+    rules = {name: value for name, value in vars(_layout).items() if name.startswith("EMPTY_")}
+    assert rules == C.EMPTY_RULES
+    assert sorted(rules.values()) == list(range(len(rules)))
+    compact = _typed.c_plan(_plan.plan(_Marked), False)
+    assert compact[0] == C.NODE_KINDS["C_CLASS"]
+    miss = compact[3]
+    assert miss("__type") == C.HINT_KEY == _layout.HINT_KEY
+    assert miss("unknown") == _layout.SKIP == -1

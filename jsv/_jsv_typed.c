@@ -1,6 +1,6 @@
 /*
- * jsv._speedups.decode_typed: the C executor of typed decoding, included by _speedups.c
- * (it uses that file's parser helpers, caches and module state).
+ * jsv/_jsv_typed.c: decode_typed(), the C executor of typed decoding (it reads the text
+ * with the primitives of _jsv_text.h, and untyped subtrees with jsv_parse_container()).
  *
  * decode_typed(data, trim, plan, fallback) reads the text straight into the target
  * objects in one pass, guided by the compact plan that jsv._typed.c_plan() builds from
@@ -27,49 +27,53 @@
  *    such a map does code of the caller's run again, for the values before the repeat.
  *
  * Typed nesting goes as deep as MAX_DEPTH (a C recursion of two frames per level);
- * untyped subtrees are parsed by the iterative parse_container() of the untyped kernel
+ * untyped subtrees are parsed by the iterative jsv_parse_container() of the untyped kernel
  * with the remaining depth budget.
  */
+#include "_jsv.h"
+#include "_jsv_text.h"
 
-/* The kinds of compact plan nodes: the C_* constants of jsv/_typed.py. */
-enum {
-    TV_ANY = 0,      /* [0] */
-    TV_STR = 1,      /* [1] */
-    TV_INT = 2,      /* [2, parse] */
-    TV_FLOAT = 3,    /* [3, parse] */
-    TV_BOOL = 4,     /* [4, parse] */
-    TV_PARSE = 5,    /* [5, parse] */
-    TV_ENUM = 6,     /* [6, parse, {exact text: member}] */
-    TV_OPTIONAL = 7, /* [7, inner] */
-    TV_LIST = 8,     /* [8, item, factory or None] */
-    TV_DICT = 9,     /* [9, key: None (text) | callable (map keys) | node, value, factory] */
-    TV_CLASS = 10,   /* [10, cls, lookup, miss, fields, required indices, is_typeddict, fast,
-                      *  learned keys, name, missing messages, choose, not_named] */
-    TV_PY = 11,      /* [11, reads text] */
-    TV_POLY = 12,    /* [12, is_hint_key, choose]: a union of dataclasses (and others) */
-};
+/* The kinds of compact plan nodes: the C_* constants of jsv/_typed.py, listed once here
+ * for the enum and for the module's NODE_KINDS (which a test compares with jsv._typed). */
+#define TV_NODE_KINDS(X)                                                                 \
+    X(ANY, 0)       /* [0] */                                                            \
+    X(STR, 1)       /* [1] */                                                            \
+    X(INT, 2)       /* [2, parse] */                                                     \
+    X(FLOAT, 3)     /* [3, parse] */                                                     \
+    X(BOOL, 4)      /* [4, parse] */                                                     \
+    X(PARSE, 5)     /* [5, parse] */                                                     \
+    X(ENUM, 6)      /* [6, parse, {exact text: member}] */                               \
+    X(OPTIONAL, 7)  /* [7, inner] */                                                     \
+    X(LIST, 8)      /* [8, item, factory or None] */                                     \
+    X(DICT, 9)      /* [9, key: None (text) | callable (map keys) | node, value, factory] */ \
+    X(CLASS, 10)    /* [10, cls, lookup, miss, fields, required indices, is_typeddict,   \
+                     *  fast, learned keys, name, missing messages, choose, not_named] */ \
+    X(PY, 11)       /* [11, reads text] */                                               \
+    X(POLY, 12)     /* [12, is_hint_key, choose]: a union of dataclasses (and others) */
 /* (and the pure converter last in every node: see TV_CONVERTER) */
 
+enum {
+#define TV_KIND_ENUM(name, value) TV_##name = value,
+    TV_NODE_KINDS(TV_KIND_ENUM)
+#undef TV_KIND_ENUM
+};
+
 /* What a class node's miss(key) gives for the type marker __type (other keys: a field
- * index, or -1 to skip). */
+ * index, or -1 to skip): the module's HINT_KEY. */
 #define TV_HINT_KEY (-2)
 
-/* How a field reads an empty value: the _EMPTY_* constants of jsv/_typed.py. */
-enum { TV_EMPTY_NONE = 0, TV_EMPTY_TEXT = 1, TV_EMPTY_DEFAULT = 2, TV_EMPTY_ERROR = 3 };
+/* How a field reads an empty value: the EMPTY_* constants of jsv/_layout.py (the
+ * module's EMPTY_RULES). */
+#define TV_EMPTY_RULES(X) X(NONE, 0) X(TEXT, 1) X(DEFAULT, 2) X(ERROR, 3)
+
+enum {
+#define TV_EMPTY_ENUM(name, value) TV_EMPTY_##name = value,
+    TV_EMPTY_RULES(TV_EMPTY_ENUM)
+#undef TV_EMPTY_ENUM
+};
 
 #define TV_LOCAL_FIELDS 64
 #define TV_GUESSES 8 /* fields tried by their learned key before a key is looked up */
-
-static PyObject *tv_str_post_init;
-static PyObject *tv_str_dict;  /* "__dict__" */
-static PyObject *tv_str_field; /* "field" */
-static PyObject *tv_empty_tuple;
-static PyObject *tv_malformed_error; /* the private marker of malformed text */
-static PyObject *Invalid;            /* jsv._errors.Invalid */
-static PyObject *py_rejected;        /* jsv._errors.rejected(type_name, error) -> Invalid */
-static PyObject *py_source_convert;  /* jsv._source.convert(converter, text, trim) */
-static PyObject *py_source_convert_tree; /* jsv._source.convert_tree(converter, tree) */
-static PyObject *py_is_hint_key;         /* jsv._poly.is_hint_key(key) */
 
 /* The kind of a compact node (a small non-negative int). */
 ALWAYS_INLINE long
@@ -88,7 +92,7 @@ static PyObject *
 tv_malformed(Parser *p)
 {
     gc_end(p);
-    PyErr_SetNone(tv_malformed_error);
+    PyErr_SetNone(p->st->tv_malformed_error);
     return NULL;
 }
 
@@ -97,11 +101,11 @@ static PyObject *
 tv_invalid(Parser *p, PyObject *msg, PyObject *path)
 {
     gc_end(p);
-    PyObject *exc = path == NULL ? PyObject_CallOneArg(Invalid, msg)
-                                 : PyObject_CallFunctionObjArgs(Invalid, msg, path, NULL);
+    PyObject *exc = path == NULL ? PyObject_CallOneArg(p->st->Invalid, msg)
+                                 : PyObject_CallFunctionObjArgs(p->st->Invalid, msg, path, NULL);
     Py_XDECREF(path);
     if (exc != NULL) {
-        PyErr_SetObject(Invalid, exc);
+        PyErr_SetObject(p->st->Invalid, exc);
         Py_DECREF(exc);
     }
     return NULL;
@@ -111,14 +115,14 @@ tv_invalid(Parser *p, PyObject *msg, PyObject *path)
  * misfit is: an index, or (tag, key) with tag "field" or "key" (as the pure converters
  * do; the path grows in reverse). Other exceptions pass unchanged. */
 static void
-tv_add_path(PyObject *index_or_key, PyObject *tag)
+tv_add_path(JsvState *st, PyObject *index_or_key, PyObject *tag)
 {
-    if (!PyErr_ExceptionMatches(Invalid)) return;
+    if (!PyErr_ExceptionMatches(st->Invalid)) return;
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);
     PyErr_NormalizeException(&type, &value, &tb);
     PyObject *part = tag == NULL ? Py_NewRef(index_or_key) : PyTuple_Pack(2, tag, index_or_key);
-    PyObject *path = part == NULL || value == NULL ? NULL : PyObject_GetAttr(value, str_path);
+    PyObject *path = part == NULL || value == NULL ? NULL : PyObject_GetAttr(value, st->str_path);
     int r = path == NULL ? -1 : PyList_Append(path, part);
     Py_XDECREF(path);
     Py_XDECREF(part);
@@ -132,12 +136,12 @@ tv_add_path(PyObject *index_or_key, PyObject *tag)
 }
 
 static void
-tv_add_index(Py_ssize_t index)
+tv_add_index(JsvState *st, Py_ssize_t index)
 {
-    if (!PyErr_ExceptionMatches(Invalid)) return;
+    if (!PyErr_ExceptionMatches(st->Invalid)) return;
     PyObject *i = PyLong_FromSsize_t(index);
     if (i == NULL) return;
-    tv_add_path(i, NULL);
+    tv_add_path(st, i, NULL);
     Py_DECREF(i);
 }
 
@@ -155,12 +159,12 @@ tv_reject(Parser *p, PyObject *which, PyObject *which2, PyObject *type_name)
     PyErr_NormalizeException(&type, &value, &tb);
     PyObject *exc = value == NULL
                         ? NULL
-                        : PyObject_CallFunctionObjArgs(py_rejected, type_name, value, NULL);
+                        : PyObject_CallFunctionObjArgs(p->st->py_rejected, type_name, value, NULL);
     Py_XDECREF(type);
     Py_XDECREF(value);
     Py_XDECREF(tb);
     if (exc != NULL) {
-        PyErr_SetObject(Invalid, exc);
+        PyErr_SetObject(p->st->Invalid, exc);
         Py_DECREF(exc);
     }
 }
@@ -175,21 +179,21 @@ static PyObject *tv_reread(Parser *p, int kind, PyObject *node, Py_ssize_t open,
 static PyObject *
 tv_tree_container(Parser *p, int kind, Py_ssize_t open, Py_ssize_t *end, Py_ssize_t level)
 {
-    if (level > MAX_DEPTH) return tv_malformed(p);
+    if (level > p->st->MAX_DEPTH) return tv_malformed(p);
     Py_ssize_t saved = p->max_depth;
     /* parse_container counts its own depth from 0: a child of a container at `level`
      * must be refused exactly when level + 1 > MAX_DEPTH */
-    p->max_depth = MAX_DEPTH - level + 1;
+    p->max_depth = p->st->MAX_DEPTH - level + 1;
     PyObject *result;
     switch (kind) {
     case PyUnicode_1BYTE_KIND:
-        result = parse_container(p, PyUnicode_1BYTE_KIND, open, end);
+        result = jsv_parse_container(p, PyUnicode_1BYTE_KIND, open, end);
         break;
     case PyUnicode_2BYTE_KIND:
-        result = parse_container(p, PyUnicode_2BYTE_KIND, open, end);
+        result = jsv_parse_container(p, PyUnicode_2BYTE_KIND, open, end);
         break;
     default:
-        result = parse_container(p, PyUnicode_4BYTE_KIND, open, end);
+        result = jsv_parse_container(p, PyUnicode_4BYTE_KIND, open, end);
         break;
     }
     p->max_depth = saved;
@@ -213,7 +217,7 @@ static PyObject *
 tv_parse(Parser *p, PyObject *parse, PyObject *text)
 {
     PyObject *result = tv_call(p, parse, text);
-    if (result != NULL || !PyErr_ExceptionMatches(ScalarError)) return result;
+    if (result != NULL || !PyErr_ExceptionMatches(p->st->ScalarError)) return result;
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);
     PyErr_NormalizeException(&type, &value, &tb);
@@ -243,7 +247,8 @@ tv_pure_text(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t en
     PyObject *text = substring(p, kind, open, end);
     if (text == NULL) return NULL;
     gc_allow(p);
-    PyObject *result = PyObject_CallFunctionObjArgs(py_source_convert, TV_CONVERTER(node), text,
+    PyObject *result = PyObject_CallFunctionObjArgs(p->st->py_source_convert, TV_CONVERTER(node),
+                                                    text,
                                                     p->trim ? Py_True : Py_False, NULL);
     Py_DECREF(text);
     if (result == NULL) gc_end(p);
@@ -256,7 +261,7 @@ static int
 tv_post_init(Parser *p, PyObject *obj)
 {
     gc_allow(p);
-    PyObject *r = PyObject_CallMethodNoArgs(obj, tv_str_post_init);
+    PyObject *r = PyObject_CallMethodNoArgs(obj, p->st->tv_str_post_init);
     if (r == NULL) {
         gc_end(p);
         return -1;
@@ -277,8 +282,8 @@ tv_leaf(Parser *p, PyObject *node, PyObject *value)
             return value;
         case TV_STR:
             if (value == Py_None) {
-                Py_INCREF(str_empty);
-                return str_empty;
+                Py_INCREF(p->st->str_empty);
+                return p->st->str_empty;
             }
             Py_INCREF(value);
             return value;
@@ -436,7 +441,7 @@ tv_key(Parser *p, int kind, Py_ssize_t *pos, Py_ssize_t open, Py_ssize_t level)
         if (key == NULL) return NULL;
     }
     else if (c == '{') {
-        if (level + 1 > MAX_DEPTH) return tv_malformed(p);
+        if (level + 1 > p->st->MAX_DEPTH) return tv_malformed(p);
         Py_ssize_t q = skip_ws(p, data, kind, k + 1, n);
         if (q < n && CH(q) == '}') {
             end = q + 1;
@@ -499,7 +504,7 @@ tv_map_repeats(Parser *p, int kind, Py_ssize_t open, Py_ssize_t level, int hints
         int has = PySet_Contains(texts, key);
         int r = has == 0 ? PySet_Add(texts, key) : 0;
         if (hints && has == 0 && r == 0) {
-            PyObject *is_hint = PyObject_CallOneArg(py_is_hint_key, key);
+            PyObject *is_hint = PyObject_CallOneArg(p->st->py_is_hint_key, key);
             if (is_hint == NULL) r = -1;
             else if (is_hint == Py_True && ++hint_keys > 1) has = 1;
             Py_XDECREF(is_hint);
@@ -532,7 +537,7 @@ static PyObject *
 tv_misfit_in_map(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
                  Py_ssize_t level, int hints)
 {
-    if (!PyErr_ExceptionMatches(Invalid)) return NULL;
+    if (!PyErr_ExceptionMatches(p->st->Invalid)) return NULL;
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);
     int repeats = tv_map_repeats(p, kind, open, level, hints);
@@ -553,12 +558,13 @@ tv_misfit_in_map(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_
 static void
 tv_key_misfit(Parser *p, PyObject *text, int in_value)
 {
-    if (PyErr_ExceptionMatches(Invalid)) {
-        tv_add_path(text, str_key);
+    if (PyErr_ExceptionMatches(p->st->Invalid)) {
+        tv_add_path(p->st, text, p->st->str_key);
         return;
     }
-    if (!PyErr_ExceptionMatches(PyExc_Exception) || PyErr_ExceptionMatches(tv_malformed_error) ||
-        (in_value && PyErr_ExceptionMatches(DecodeError))) {
+    if (!PyErr_ExceptionMatches(PyExc_Exception) ||
+        PyErr_ExceptionMatches(p->st->tv_malformed_error) ||
+        (in_value && PyErr_ExceptionMatches(p->st->DecodeError))) {
         return;
     }
     PyObject *type, *value, *tb;
@@ -569,7 +575,7 @@ tv_key_misfit(Parser *p, PyObject *text, int in_value)
     Py_XDECREF(value);
     Py_XDECREF(tb);
     if (msg == NULL) return;
-    PyObject *part = PyTuple_Pack(2, str_key, text);
+    PyObject *part = PyTuple_Pack(2, p->st->str_key, text);
     PyObject *path = part == NULL ? NULL : PyList_New(1);
     if (path == NULL) {
         Py_XDECREF(part);
@@ -596,7 +602,7 @@ tv_list(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
             PyObject *item = tv_value(p, kind, item_node, pos, 0, level + 1, NULL);
             if (item == NULL) {
                 /* the misfit is at the index of the items converted so far */
-                tv_add_index(PyList_GET_SIZE(list));
+                tv_add_index(p->st, PyList_GET_SIZE(list));
                 goto error;
             }
             int r = PyList_Append(list, item);
@@ -654,7 +660,7 @@ tv_dict(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
             /* the value is converted before its key, as in `out[key(k)] = value(v)` */
             PyObject *value = tv_value(p, kind, value_node, pos, 1, level + 1, NULL);
             if (value == NULL) {
-                if (key_is_text) tv_add_path(text, str_key);
+                if (key_is_text) tv_add_path(p->st, text, p->st->str_key);
                 else tv_key_misfit(p, text, 1);
                 Py_DECREF(text);
                 goto error;
@@ -771,12 +777,12 @@ tv_learn_key(PyObject *learned, Py_ssize_t index, PyObject *key)
 static PyObject *
 tv_new_plain(Parser *p, PyObject *cls, PyObject *fields, int post_init)
 {
-    PyObject *obj = PyBaseObject_Type.tp_new((PyTypeObject *)cls, tv_empty_tuple, NULL);
+    PyObject *obj = PyBaseObject_Type.tp_new((PyTypeObject *)cls, p->st->tv_empty_tuple, NULL);
     /* fields becomes the instance __dict__ itself: obj.__dict__ = fields, through the
      * class's __dict__ descriptor, which every version keeps consistent with its own
      * attribute storage (3.13 keeps a fresh object's attributes inline, and a dict put
      * in place behind its back, by PyObject_GenericSetDict(), goes unseen) */
-    if (obj != NULL && (PyObject_SetAttr(obj, tv_str_dict, fields) < 0 ||
+    if (obj != NULL && (PyObject_SetAttr(obj, p->st->tv_str_dict, fields) < 0 ||
                         (post_init && tv_post_init(p, obj) < 0))) {
         gc_end(p); /* obj may have a finalizer */
         Py_CLEAR(obj);
@@ -833,7 +839,7 @@ tv_construct(Parser *p, PyObject *node, PyObject *kwargs, int direct)
     }
     else {
         gc_allow(p);
-        obj = PyObject_Call(cls, tv_empty_tuple, kwargs);
+        obj = PyObject_Call(cls, p->st->tv_empty_tuple, kwargs);
         gc_repause(p);
     }
     if (obj == NULL) tv_reject(p, PyExc_TypeError, PyExc_ValueError, TV_ITEM(node, 9));
@@ -845,7 +851,7 @@ tv_construct(Parser *p, PyObject *node, PyObject *kwargs, int direct)
 static PyObject *
 tv_empty_misfit(Parser *p, PyObject *field, PyObject *key)
 {
-    PyObject *part = PyTuple_Pack(2, tv_str_field, key);
+    PyObject *part = PyTuple_Pack(2, p->st->tv_str_field, key);
     PyObject *path = part == NULL ? NULL : PyList_New(1);
     if (path == NULL) {
         Py_XDECREF(part);
@@ -853,6 +859,215 @@ tv_empty_misfit(Parser *p, PyObject *field, PyObject *key)
     }
     PyList_SET_ITEM(path, 0, part);
     return tv_invalid(p, PyTuple_GET_ITEM(field, 3), path);
+}
+
+/* What tv_class() keeps while it reads a map into a dataclass or TypedDict. */
+typedef struct {
+    PyObject *node;     /* the compact class node, and its items read for each entry: */
+    PyObject *lookup;   /* exact key text -> field index */
+    PyObject *miss;     /* miss(key): the field index of any other key */
+    PyObject *fields;   /* per field: (name, node, empty rule, ...) */
+    PyObject *learned;  /* per field: its learned key (see tv_entry_key()) */
+    PyObject *declared; /* the declared class's node, when a hint chose node; else NULL */
+    PyObject *whole;    /* the node whose pure converter reads the map again, where this
+                         * pass cannot go on */
+    PyObject *kwargs;   /* the fields read, by name (owned) */
+    PyObject *hint;     /* the last __type text read (owned), or NULL */
+    Py_ssize_t nfields;
+    Py_ssize_t previous; /* the field of the entry before */
+    Py_ssize_t entries;  /* read before this one */
+    /* A plain dataclass without default factories: the fields go straight into what
+     * becomes the instance's __dict__, in the order _fast_constructor() gives them (the
+     * defaults, then the fields read, in document order). */
+    int direct;
+    char *seen; /* per field: 1 read, 2 left to its default (an empty value) */
+    int seen_allocated; /* seen is on the heap (else the caller's array of
+                         * TV_LOCAL_FIELDS, kept apart so that cr stays in registers) */
+} ClassRead;
+
+/* What the steps of tv_class() give besides -1 (a misfit or an error). */
+enum {
+    TV_ENTRY_NEXT = 0,     /* the entry is read: on to the next */
+    TV_ENTRY_REREAD = 1,   /* the pure converter of whole reads the map again */
+    TV_ENTRY_SUBCLASS = 2, /* a __type hint named another class to build */
+};
+
+ALWAYS_INLINE int
+class_read_start(ClassRead *cr, PyObject *node, PyObject *declared, char *local_seen)
+{
+    PyObject *fast = TV_ITEM(node, 7);
+    cr->node = node;
+    cr->lookup = TV_ITEM(node, 2);
+    cr->miss = TV_ITEM(node, 3);
+    cr->fields = TV_ITEM(node, 4);
+    cr->learned = TV_ITEM(node, 8);
+    cr->declared = declared;
+    cr->whole = declared != NULL ? declared : node;
+    cr->hint = NULL;
+    cr->nfields = PyTuple_GET_SIZE(cr->fields);
+    cr->previous = -1;
+    cr->entries = 0;
+    cr->direct = fast != Py_None && PyTuple_GET_SIZE(PyTuple_GET_ITEM(fast, 1)) == 0;
+    cr->kwargs = cr->direct ? PyDict_Copy(PyTuple_GET_ITEM(fast, 0)) : PyDict_New();
+    if (cr->kwargs == NULL) return -1;
+    cr->seen = local_seen;
+    cr->seen_allocated = cr->nfields > TV_LOCAL_FIELDS;
+    if (!cr->seen_allocated) {
+        memset(local_seen, 0, TV_LOCAL_FIELDS);
+        return 0;
+    }
+    cr->seen = PyMem_Calloc((size_t)cr->nfields, 1);
+    if (cr->seen != NULL) return 0;
+    Py_DECREF(cr->kwargs);
+    PyErr_NoMemory();
+    return -1;
+}
+
+/* Release what cr holds, the collector on first (the values may have finalizers). */
+ALWAYS_INLINE void
+class_read_release(Parser *p, ClassRead *cr)
+{
+    gc_end(p);
+    if (cr->seen_allocated) PyMem_Free(cr->seen);
+    Py_DECREF(cr->kwargs);
+    Py_XDECREF(cr->hint);
+}
+
+/* The field index of the map entry at *pos (an index; -1 to skip it, TV_HINT_KEY for the
+ * type marker), found by its learned key or looked up, and in *key the key as written (a
+ * new reference: the path of a misfit in its value names it). 0, or -1. */
+ALWAYS_INLINE int
+tv_entry_key(Parser *p, int kind, ClassRead *cr, int learning, Py_ssize_t *pos,
+             Py_ssize_t open, Py_ssize_t level, PyObject **key, Py_ssize_t *index)
+{
+    /* learned[i]: the first key that named field i and reads as it from its own text
+     * followed by ':' (see tv_bare_key()), else None: documents that write their fields
+     * in declared order, however many they leave out, find each key by comparing text */
+    PyObject *learned = cr->learned;
+    *index = learning ? tv_learned_field(p, kind, learned, cr->previous, cr->nfields, pos) : -1;
+    if (*index >= 0) {
+        *key = Py_NewRef(PyList_GET_ITEM(learned, *index));
+        return 0;
+    }
+    *key = tv_key(p, kind, pos, open, level);
+    if (*key == NULL) return -1;
+    PyObject *found = PyDict_GetItemWithError(cr->lookup, *key);
+    if (found != NULL) {
+        *index = PyLong_AsSsize_t(found);
+    }
+    else if (PyErr_Occurred()) {
+        goto fail;
+    }
+    else {
+        PyObject *r = tv_call(p, cr->miss, *key); /* unknown: an Invalid */
+        if (r == NULL) goto fail;
+        *index = PyLong_AsSsize_t(r);
+        Py_DECREF(r);
+    }
+    if (tv_learn_key(learned, *index, *key) == 0) return 0;
+fail:
+    Py_CLEAR(*key);
+    return -1;
+}
+
+/* An entry that names no field (index: -1, or TV_HINT_KEY): its value is read (it must be
+ * well-formed) and dropped, unless it is a __type hint naming another class, set in
+ * *other (TV_ENTRY_SUBCLASS). TV_ENTRY_NEXT, TV_ENTRY_REREAD, or -1. */
+ALWAYS_INLINE int
+tv_other_entry(Parser *p, int kind, ClassRead *cr, Py_ssize_t index, Py_ssize_t *pos,
+               Py_ssize_t level, PyObject **other)
+{
+    if (PyErr_Occurred()) return -1;
+    PyObject *skipped = tv_value(p, kind, NULL, pos, 1, level + 1, NULL);
+    if (skipped == NULL) return -1;
+    PyObject *choose = TV_ITEM(cr->node, 11);
+    if (index == TV_HINT_KEY && cr->declared != NULL && cr->entries > 0) {
+        /* a second hint after the one that chose this class */
+        Py_DECREF(skipped);
+        return TV_ENTRY_REREAD;
+    }
+    if (index != TV_HINT_KEY || !PyUnicode_CheckExact(skipped) || choose == Py_None) {
+        Py_DECREF(skipped);
+        return TV_ENTRY_NEXT;
+    }
+    /* __type: the class it names, if another, is built from the map */
+    Py_XSETREF(cr->hint, skipped);
+    *other = tv_call(p, choose, cr->hint);
+    if (*other == NULL) return -1;
+    if (*other != Py_None) return TV_ENTRY_SUBCLASS;
+    Py_CLEAR(*other);
+    return TV_ENTRY_NEXT;
+}
+
+/* The value of field index, named by key (a new reference, consumed), into cr->kwargs. An
+ * empty value reads as the field's rule says. 0, or -1. */
+ALWAYS_INLINE int
+tv_field_entry(Parser *p, int kind, ClassRead *cr, Py_ssize_t index, PyObject *key,
+               Py_ssize_t *pos, Py_ssize_t level)
+{
+    cr->previous = index;
+    cr->seen[index] = 1;
+    PyObject *field = PyTuple_GET_ITEM(cr->fields, index);
+    PyObject *name = PyTuple_GET_ITEM(field, 0);
+    PyObject *field_node = PyTuple_GET_ITEM(field, 1);
+    int empty = 0, r = 0;
+    PyObject *value = tv_value(p, kind, field_node == Py_None ? NULL : field_node, pos, 1,
+                               level + 1, &empty);
+    if (value == NULL) {
+        tv_add_path(p->st, key, p->st->tv_str_field);
+        r = -1;
+    }
+    else if (!empty) {
+        r = PyDict_SetItem(cr->kwargs, name, value);
+    }
+    else {
+        switch (PyLong_AsLong(PyTuple_GET_ITEM(field, 2))) {
+        case TV_EMPTY_NONE:
+            r = PyDict_SetItem(cr->kwargs, name, Py_None);
+            break;
+        case TV_EMPTY_TEXT:
+            r = PyDict_SetItem(cr->kwargs, name, p->st->str_empty);
+            break;
+        case TV_EMPTY_DEFAULT:
+            cr->seen[index] = 2; /* not set: the default applies (seen[] rules out a pop) */
+            break;
+        default:
+            tv_empty_misfit(p, field, key);
+            r = -1;
+            break;
+        }
+    }
+    Py_XDECREF(value);
+    Py_DECREF(key);
+    return r;
+}
+
+/* The map is read: a class that can be built (not abstract; no required field missing).
+ * 0, or -1 with the misfit. */
+ALWAYS_INLINE int
+tv_class_complete(Parser *p, ClassRead *cr)
+{
+    PyObject *node = cr->node;
+    if (TV_ITEM(node, 12) != Py_None) {
+        /* an abstract class, which no __type named a subclass of: a misfit */
+        PyObject *exc = tv_call(p, TV_ITEM(node, 12), cr->hint == NULL ? Py_None : cr->hint);
+        if (exc != NULL) {
+            gc_end(p);
+            PyErr_SetObject(p->st->Invalid, exc);
+            Py_DECREF(exc);
+        }
+        return -1;
+    }
+    Py_CLEAR(cr->hint);
+    PyObject *required = TV_ITEM(node, 5);
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(required); i++) {
+        Py_ssize_t index = PyLong_AsSsize_t(PyTuple_GET_ITEM(required, i));
+        if (index < 0 || index >= cr->nfields || cr->seen[index] != 1) {
+            tv_invalid(p, PyTuple_GET_ITEM(TV_ITEM(node, 10), i), NULL);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 /* A dataclass or TypedDict from the map opening at open. declared is the node of the
@@ -863,209 +1078,63 @@ static PyObject *
 tv_class(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *pos,
          Py_ssize_t level, PyObject *declared)
 {
-    /* the node whose pure converter reads the map again, where this pass cannot go on */
-    PyObject *whole = declared != NULL ? declared : node;
-    PyObject *lookup = TV_ITEM(node, 2);
-    PyObject *miss = TV_ITEM(node, 3);
-    PyObject *fields = TV_ITEM(node, 4);
-    PyObject *required = TV_ITEM(node, 5);
-    int is_typeddict = TV_ITEM(node, 6) == Py_True;
-    PyObject *fast = TV_ITEM(node, 7);
-    /* learned[i]: the first key that named field i and reads as it from its own text
-     * followed by ':' (see tv_bare_key()), else None: documents that write their fields
-     * in declared order, however many they leave out, find each key by comparing text */
-    PyObject *learned = TV_ITEM(node, 8);
-    Py_ssize_t nfields = PyTuple_GET_SIZE(fields);
-    Py_ssize_t previous = -1; /* the field of the entry before */
-    Py_ssize_t entries = 0;   /* read before this one */
-    PyObject *hint = NULL;    /* the last __type text read */
+    ClassRead cr;
     char local_seen[TV_LOCAL_FIELDS];
-    char *seen = local_seen;
-    /* A plain dataclass without default factories: the fields go straight into what
-     * becomes the instance's __dict__, in the order _fast_constructor() gives them
-     * (the defaults, then the fields read, in document order). */
-    int direct = fast != Py_None && PyTuple_GET_SIZE(PyTuple_GET_ITEM(fast, 1)) == 0;
-    PyObject *kwargs = direct ? PyDict_Copy(PyTuple_GET_ITEM(fast, 0)) : PyDict_New();
-    if (kwargs == NULL) return NULL;
-    if (nfields > TV_LOCAL_FIELDS) {
-        seen = PyMem_Calloc((size_t)nfields, 1);
-        if (seen == NULL) {
-            Py_DECREF(kwargs);
-            PyErr_NoMemory();
-            return NULL;
-        }
-    }
-    else {
-        memset(local_seen, 0, sizeof(local_seen));
-    }
+    PyObject *other = NULL; /* TV_ENTRY_SUBCLASS: the node of the class a hint named */
+    int r = TV_ENTRY_NEXT;
+    if (class_read_start(&cr, node, declared, local_seen) < 0) return NULL;
     if (!tv_empty_container(p, kind, open, pos, '}')) {
         *pos = open + 1;
-        /* c_plan() makes the list, one None per field; it never changes size */
-        int learning = PyList_GET_SIZE(learned) == nfields;
-        for (;;) {
-            /* the key as written: the path of a misfit in its value names it */
+        /* c_plan() makes the learned list, one None per field; it never changes size */
+        int learning = PyList_GET_SIZE(cr.learned) == cr.nfields;
+        while (r == TV_ENTRY_NEXT) {
             PyObject *key;
-            Py_ssize_t index =
-                learning ? tv_learned_field(p, kind, learned, previous, nfields, pos) : -1;
-            if (index >= 0) {
-                key = Py_NewRef(PyList_GET_ITEM(learned, index));
+            Py_ssize_t index;
+            if (tv_entry_key(p, kind, &cr, learning, pos, open, level, &key, &index) < 0) {
+                r = -1;
             }
-            else {
-                key = tv_key(p, kind, pos, open, level);
-                if (key == NULL) goto error;
-                PyObject *found = PyDict_GetItemWithError(lookup, key);
-                if (found != NULL) {
-                    index = PyLong_AsSsize_t(found);
-                }
-                else if (PyErr_Occurred()) {
-                    Py_DECREF(key);
-                    goto error;
-                }
-                else {
-                    PyObject *r = tv_call(p, miss, key); /* an unknown key is an Invalid */
-                    if (r == NULL) {
-                        Py_DECREF(key);
-                        goto error;
-                    }
-                    index = PyLong_AsSsize_t(r);
-                    Py_DECREF(r);
-                }
-                if (tv_learn_key(learned, index, key) < 0) {
-                    Py_DECREF(key);
-                    goto error;
-                }
-            }
-            if (index < 0 || index >= nfields) {
+            else if (index < 0 || index >= cr.nfields) {
                 Py_DECREF(key);
-                if (PyErr_Occurred()) goto error;
-                /* an unknown key: its value is read (it must be well-formed) and dropped */
-                PyObject *skipped = tv_value(p, kind, NULL, pos, 1, level + 1, NULL);
-                if (skipped == NULL) goto error;
-                if (index == TV_HINT_KEY && declared != NULL && entries > 0) {
-                    /* a second hint after the one that chose this class */
-                    Py_DECREF(skipped);
-                    if (seen != local_seen) PyMem_Free(seen);
-                    gc_end(p);
-                    Py_DECREF(kwargs);
-                    Py_XDECREF(hint);
-                    return tv_reread(p, kind, whole, open, pos, level);
-                }
-                if (index != TV_HINT_KEY || !PyUnicode_CheckExact(skipped) ||
-                    TV_ITEM(node, 11) == Py_None) {
-                    Py_DECREF(skipped);
-                }
-                else {
-                    /* __type: the class it names, if another, is built from the map */
-                    Py_XSETREF(hint, skipped);
-                    PyObject *other = tv_call(p, TV_ITEM(node, 11), hint);
-                    if (other == NULL) goto error;
-                    if (other != Py_None) {
-                        if (seen != local_seen) PyMem_Free(seen);
-                        gc_end(p);
-                        Py_DECREF(kwargs);
-                        Py_DECREF(hint);
-                        /* first in the map (as written by ServiceStack): read it so; after
-                         * fields already read as this class, the pure converter reads it */
-                        PyObject *result = entries == 0 && PyList_CheckExact(other)
-                                               ? tv_class(p, kind, other, open, pos, level,
-                                                          node)
-                                               : tv_reread(p, kind, whole, open, pos, level);
-                        Py_DECREF(other);
-                        return result;
-                    }
-                    Py_DECREF(other);
-                }
+                r = tv_other_entry(p, kind, &cr, index, pos, level, &other);
             }
-            else if (seen[index]) {
+            else if (cr.seen[index]) {
                 /* a field given twice (two spellings, or one key written twice): the pure
                  * converter sees only the last value of each key text, in the order of
                  * their first appearance */
                 Py_DECREF(key);
-                if (seen != local_seen) PyMem_Free(seen);
-                gc_end(p);
-                Py_DECREF(kwargs);
-                Py_XDECREF(hint);
-                return tv_reread(p, kind, whole, open, pos, level);
+                r = TV_ENTRY_REREAD;
             }
             else {
-                previous = index;
-                seen[index] = 1;
-                PyObject *field = PyTuple_GET_ITEM(fields, index);
-                PyObject *name = PyTuple_GET_ITEM(field, 0);
-                PyObject *direct = PyTuple_GET_ITEM(field, 1);
-                int empty = 0;
-                PyObject *value = tv_value(p, kind, direct == Py_None ? NULL : direct, pos, 1,
-                                           level + 1, &empty);
-                if (value == NULL) {
-                    tv_add_path(key, tv_str_field);
-                    Py_DECREF(key);
-                    goto error;
-                }
-                int r = 0;
-                if (empty) {
-                    Py_DECREF(value);
-                    switch (PyLong_AsLong(PyTuple_GET_ITEM(field, 2))) {
-                    case TV_EMPTY_NONE:
-                        r = PyDict_SetItem(kwargs, name, Py_None);
-                        break;
-                    case TV_EMPTY_TEXT:
-                        r = PyDict_SetItem(kwargs, name, str_empty);
-                        break;
-                    case TV_EMPTY_DEFAULT:
-                        /* not set: the default applies (seen[] rules out a pop) */
-                        seen[index] = 2;
-                        break;
-                    default:
-                        tv_empty_misfit(p, field, key);
-                        r = -1;
-                        break;
-                    }
-                }
-                else {
-                    r = PyDict_SetItem(kwargs, name, value);
-                    Py_DECREF(value);
-                }
-                Py_DECREF(key);
-                if (r < 0) goto error;
+                r = tv_field_entry(p, kind, &cr, index, key, pos, level);
             }
-            entries++;
-            int r = tv_after_value(p, kind, pos, '}');
-            if (r < 0) goto error;
+            if (r != TV_ENTRY_NEXT) break;
+            cr.entries++;
+            r = tv_after_value(p, kind, pos, '}');
             if (r == 0) break;
+            r = r < 0 ? -1 : TV_ENTRY_NEXT;
         }
     }
-    if (TV_ITEM(node, 12) != Py_None) {
-        /* an abstract class, which no __type named a subclass of: a misfit */
-        PyObject *exc = tv_call(p, TV_ITEM(node, 12), hint == NULL ? Py_None : hint);
-        if (exc != NULL) {
-            gc_end(p);
-            PyErr_SetObject(Invalid, exc);
-            Py_DECREF(exc);
-        }
-        goto error;
+    if (r == TV_ENTRY_NEXT && tv_class_complete(p, &cr) == 0) {
+        if (cr.seen_allocated) PyMem_Free(cr.seen);
+        if (TV_ITEM(node, 6) == Py_True) return cr.kwargs; /* a TypedDict */
+        PyObject *obj = tv_construct(p, node, cr.kwargs, cr.direct);
+        if (obj == NULL) gc_end(p); /* before the values in kwargs are released */
+        Py_DECREF(cr.kwargs);
+        return obj;
     }
-    Py_CLEAR(hint);
-    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(required); i++) {
-        Py_ssize_t index = PyLong_AsSsize_t(PyTuple_GET_ITEM(required, i));
-        if (index < 0 || index >= nfields || seen[index] != 1) {
-            tv_invalid(p, PyTuple_GET_ITEM(TV_ITEM(node, 10), i), NULL);
-            goto error;
-        }
+    class_read_release(p, &cr);
+    if (r == TV_ENTRY_SUBCLASS) {
+        /* first in the map (as written by ServiceStack): read it so; after fields already
+         * read as this class, the pure converter reads it */
+        PyObject *result = cr.entries == 0 && PyList_CheckExact(other)
+                               ? tv_class(p, kind, other, open, pos, level, node)
+                               : tv_reread(p, kind, cr.whole, open, pos, level);
+        Py_DECREF(other);
+        return result;
     }
-    if (seen != local_seen) PyMem_Free(seen);
-    seen = local_seen;
-    if (is_typeddict) return kwargs;
-    PyObject *obj = tv_construct(p, node, kwargs, direct);
-    if (obj == NULL) gc_end(p); /* before the values in kwargs are released */
-    Py_DECREF(kwargs);
-    return obj;
-error:
-    gc_end(p); /* the values may have finalizers */
-    if (seen != local_seen) PyMem_Free(seen);
-    Py_DECREF(kwargs);
-    Py_XDECREF(hint);
-    /* (a class a hint chose: a later hint would count instead) */
-    return tv_misfit_in_map(p, kind, whole, open, pos, level, declared != NULL);
+    if (r == TV_ENTRY_REREAD) return tv_reread(p, kind, cr.whole, open, pos, level);
+    /* a misfit (a class a hint chose: a later hint would count instead) */
+    return tv_misfit_in_map(p, kind, cr.whole, open, pos, level, declared != NULL);
 }
 
 /* The pure converter of node on the untyped tree of the map or list opening at open (a
@@ -1085,7 +1154,7 @@ tv_pure_tree(Parser *p, int kind, PyObject *node, Py_ssize_t open, Py_ssize_t *p
     /* through jsv._source: the converter may recurse as deep as the tree */
     gc_allow(p);
     PyObject *result =
-        PyObject_CallFunctionObjArgs(py_source_convert_tree, TV_CONVERTER(node), tree, NULL);
+        PyObject_CallFunctionObjArgs(p->st->py_source_convert_tree, TV_CONVERTER(node), tree, NULL);
     if (result == NULL) gc_end(p);
     else gc_repause(p);
     Py_DECREF(tree);
@@ -1156,7 +1225,7 @@ tv_value(Parser *p, int kind, PyObject *node, Py_ssize_t *pos, int in_map, Py_ss
         c = v < n ? CH(v) : 0xFFFFFFFF;
     }
     if (c == '{' || c == '[') {
-        if (level > MAX_DEPTH) return tv_malformed(p);
+        if (level > p->st->MAX_DEPTH) return tv_malformed(p);
         Py_UCS4 closer = c == '{' ? '}' : ']';
         if (node == NULL) {
             /* a str field: the container's text, as written */
@@ -1274,7 +1343,8 @@ tv_document(Parser *p, int kind, PyObject *node)
 }
 
 static PyObject *
-decode_typed_impl(PyObject *data, PyObject *trim_obj, PyObject *node, PyObject *fallback)
+decode_typed_impl(JsvState *st, PyObject *data, PyObject *trim_obj, PyObject *node,
+                  PyObject *fallback)
 {
     if (!PyList_CheckExact(node) || PyList_GET_SIZE(node) < 1) {
         PyErr_SetString(PyExc_TypeError, "decode_typed() needs a compact plan");
@@ -1284,14 +1354,15 @@ decode_typed_impl(PyObject *data, PyObject *trim_obj, PyObject *node, PyObject *
     if (trim < 0) return NULL;
     Parser p;
     int kind;
+    p.st = st;
     p.trim = trim;
     p.map_key = NULL;
-    p.max_depth = MAX_DEPTH;
+    p.max_depth = st->MAX_DEPTH;
     p.gc_paused = 0;
     PyObject *result = NULL;
-    if (caches_enter() < 0) return NULL;
+    if (jsv_caches_enter(st) < 0) return NULL;
     /* the typed decode skips the values of unknown keys: the bytes are checked first */
-    int ready = parser_set_input(&p, data, &kind, 0, 1);
+    int ready = jsv_parser_set_input(&p, data, &kind, 0, 1);
     if (ready < 0) goto done;
     if (ready == 0) {
         /* invalid UTF-8 (and what jsv._typed converts first: bytearray, memoryview ...):
@@ -1308,7 +1379,7 @@ decode_typed_impl(PyObject *data, PyObject *trim_obj, PyObject *node, PyObject *
     Py_DECREF(data);
 done:
     if (result != NULL) return result;
-    if (PyErr_ExceptionMatches(Invalid)) {
+    if (PyErr_ExceptionMatches(st->Invalid)) {
         /* a misfit: the fallback turns it into the ValidationError, with the position
          * (or raises the DecodeError of text malformed further on) */
         PyObject *type, *value, *tb;
@@ -1321,7 +1392,7 @@ done:
         Py_DECREF(value);
         return result;
     }
-    if (PyErr_ExceptionMatches(tv_malformed_error) || PyErr_ExceptionMatches(DecodeError)) {
+    if (PyErr_ExceptionMatches(st->tv_malformed_error) || PyErr_ExceptionMatches(st->DecodeError)) {
         /* malformed text: the parser raises the exact DecodeError */
         PyErr_Clear();
         return PyObject_CallFunctionObjArgs(fallback, data, Py_None, NULL);
@@ -1329,454 +1400,85 @@ done:
     return NULL; /* the caller's own exceptions pass, as on the pure path */
 }
 
-PyDoc_STRVAR(decode_typed_doc,
+const char jsv_decode_typed_doc[] = PyDoc_STR(
              "decode_typed($module, /, data, trim, plan, fallback)\n--\n\n"
              "Decode data straight into the objects of a compact typed plan (see\n"
              "jsv._typed.c_plan). Where the text does not fit, fallback(data, invalid)\n"
              "raises the error: invalid is the jsv._errors.Invalid found, None for\n"
              "malformed text.");
 
-static PyObject *
-speedups_decode_typed(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
+PyObject *
+jsv_decode_typed(PyObject *module, PyObject *const *args, Py_ssize_t nargs,
                       PyObject *kwnames)
 {
-    (void)module;
+    JsvState *st = jsv_state(module);
     static const char *const names[] = {"data", "trim", "plan", "fallback"};
     PyObject *a[4];
     if (kwnames == NULL && nargs == 4) {
-        return decode_typed_impl(args[0], args[1], args[2], args[3]);
+        return decode_typed_impl(st, args[0], args[1], args[2], args[3]);
     }
-    if (unpack_args("decode_typed", names, 4, 4, args, nargs, kwnames, a) < 0) return NULL;
-    return decode_typed_impl(a[0], a[1], a[2], a[3]);
+    if (jsv_unpack_args("decode_typed", names, 4, 4, args, nargs, kwnames, a) < 0) return NULL;
+    return decode_typed_impl(st, a[0], a[1], a[2], a[3]);
 }
 
 /* ------------------------------------------------------------------------------------ */
-/* Typed encoding: what the encoder needs to know of a class, found once per class.      */
-/* The encoder asks of each value of no common type: is it an enum member with a str    */
-/* value (written natively as quote(member.value), without _scalar_token()), or a       */
-/* dataclass (opened with its field table)? The answers are kept per class in a small   */
-/* table indexed by the class's address, with the class's version tag: CPython changes  */
-/* the tag whenever the class or one of its bases is modified, so a stale answer is     */
-/* never used. A class without a valid tag is looked at again each time.                */
-
-static PyObject *tv_enum_class;    /* enum.Enum */
-static PyObject *tv_str_value_;    /* "_value_" */
-
-enum { CLASS_OTHER, CLASS_ENUM, CLASS_DATACLASS, CLASS_UNKNOWN };
-
-/* The table (CACHES->classes) has 1 << TV_CLASS_BITS sets of two slots; a class's
- * address picks its set (Fibonacci hashing mixes the address's bits). Two ways keep two
- * busy classes that share a set from taking each other's place on every lookup, which
- * would make the speed of a run depend on where the classes happen to sit in memory. */
-#define TV_FIBONACCI ((uintptr_t)0x9E3779B97F4A7C15ull)
-#define TV_SET_OF(address, bits) \
-    ((((uintptr_t)(address) >> 4) * TV_FIBONACCI) >> (sizeof(uintptr_t) * 8 - (bits)))
-
-/* getattr(instance, name) is instance.__dict__[name] whenever the dict has name: no
- * __getattribute__ of its own and no data descriptor on the class claims the name. */
-static int
-names_in_dict(PyTypeObject *type, PyObject *const *names, Py_ssize_t count)
-{
-    if (type->tp_dictoffset == 0 || type->tp_getattro != PyObject_GenericGetAttr) return 0;
-    for (Py_ssize_t i = 0; i < count; i++) {
-        if (!PyUnicode_CheckExact(names[i])) return 0;
-        PyObject *attr = jsv_type_lookup(type, names[i]); /* assigns the version tag */
-        if (attr != NULL && Py_TYPE(attr)->tp_descr_set != NULL) return 0;
-    }
-    return 1;
-}
-
-static ClassSlot *class_slot_fill(ClassSlot *set, PyTypeObject *type);
-
-/* Whether slot describes type as it is now. */
-ALWAYS_INLINE int
-class_slot_holds(const ClassSlot *slot, PyTypeObject *type)
-{
-    return slot->type == type && slot->tag != 0 && slot->tag == jsv_type_version(type);
-}
-
-/* The slot describing type, filled anew if stale; NULL with an exception on error. */
-ALWAYS_INLINE ClassSlot *
-tv_class_slot(PyTypeObject *type)
-{
-    ClassSlot *set = CACHES->classes[TV_SET_OF(type, TV_CLASS_BITS)];
-    if (LIKELY(class_slot_holds(&set[0], type))) return &set[0];
-    if (class_slot_holds(&set[1], type)) return &set[1];
-    return class_slot_fill(set, type);
-}
-
-static ClassSlot *
-class_slot_fill(ClassSlot *set, PyTypeObject *type)
-{
-    /* jsv_type_lookup() assigns the version tag read at the end */
-    int has_fields = jsv_type_lookup(type, str_dataclass_fields) != NULL;
-    int kind = CLASS_UNKNOWN;
-    if (PyType_Check(tv_enum_class) && PyType_IsSubtype(type, (PyTypeObject *)tv_enum_class) &&
-        !has_fields) {
-        /* a dataclass enum is opened as a dataclass (the encoder's first check, made here
-         * without the enum metaclass's __getattr__, a Python call) */
-        kind = CLASS_ENUM;
-    }
-    else if (Py_TYPE(type)->tp_getattro == PyType_Type.tp_getattro) {
-        /* hasattr(type, "__dataclass_fields__") without a call: the class or its
-         * metaclass has the attribute */
-        kind = has_fields || jsv_type_lookup(Py_TYPE(type), str_dataclass_fields) != NULL
-                   ? CLASS_DATACLASS
-                   : CLASS_OTHER;
-    }
-    int container_base =
-        PyType_FastSubclass(type, Py_TPFLAGS_DICT_SUBCLASS | Py_TPFLAGS_LIST_SUBCLASS |
-                                      Py_TPFLAGS_TUPLE_SUBCLASS) ||
-        PyType_IsSubtype(type, &PySet_Type) || PyType_IsSubtype(type, &PyFrozenSet_Type);
-    int value_in_dict = kind == CLASS_ENUM && names_in_dict(type, &tv_str_value_, 1);
-    /* A stale slot of this class is filled again in place; otherwise the new class takes
-     * the first way, what was there moves to the second, and the second's class leaves. */
-    ClassSlot *slot, held;
-    if (set[1].type == type) {
-        slot = &set[1];
-        held = set[1];
-    }
-    else {
-        slot = &set[0];
-        held = set[1];
-        if (set[0].type == type) held = set[0];
-        else set[1] = set[0];
-    }
-    memset(slot, 0, sizeof(*slot));
-    slot->container_base = container_base;
-    slot->value_in_dict = value_in_dict;
-    slot->fields_in_dict = 0;
-    slot->kind = kind;
-    slot->type = type; /* borrowed: see ClassSlot */
-    slot->tag = jsv_type_version(type);
-    class_slot_release(&held);
-    /* the release may have run code that filled this set again */
-    if (class_slot_holds(&set[0], type)) return &set[0];
-    if (class_slot_holds(&set[1], type)) return &set[1];
-    return slot->type == type ? slot : class_slot_fill(set, type);
-}
-
-#ifdef JSV_HAVE_DICT_VERSION
-/* The _value_ of the enum members written last, by the member's address: valid while the
- * member's __dict__ is the same dict at the same version (CPython 3.11 gives every dict a
- * new version tag on each change; later versions deprecate it, and look the value up). */
-#define TV_MEMBER_BITS 7 /* sets of two slots, as the class table */
-
-typedef struct {
-    /* The member and its __dict__, borrowed (the table must not keep an enum alive): only
-     * compared with the live member and its live __dict__, never dereferenced. The dict's
-     * version, unique to a dict as it is now, tells a stale slot. */
-    PyObject *member;
-    PyObject *dict;
-    PyObject *value; /* its _value_, a str: a strong reference, or NULL */
-    uint64_t version;
-} MemberSlot;
-
-static MemberSlot tv_member_slots[1 << TV_MEMBER_BITS][2];
-
-/* Whether slot holds member, whose __dict__ is dict, as it is now. */
-ALWAYS_INLINE int
-member_slot_holds(const MemberSlot *slot, PyObject *member, PyObject *dict)
-{
-    return slot->member == member && slot->dict == dict &&
-           jsv_dict_version(dict) == slot->version;
-}
-#endif
-
-/* member.__dict__["_value_"] (a new reference), or NULL: not there (no exception set) or
- * an error. */
-static PyObject *
-tv_member_value(PyObject *member)
-{
-#ifdef JSV_HAVE_DICT_VERSION
-    PyObject **dict_ptr = jsv_object_dict_ptr(member);
-    if (dict_ptr == NULL || *dict_ptr == NULL || !PyDict_CheckExact(*dict_ptr)) return NULL;
-    PyObject *dict = *dict_ptr;
-    MemberSlot *set = tv_member_slots[TV_SET_OF(member, TV_MEMBER_BITS)];
-    for (int way = 0; way < 2; way++) {
-        if (member_slot_holds(&set[way], member, dict)) {
-            Py_INCREF(set[way].value);
-            return set[way].value;
-        }
-    }
-    PyObject *value = PyDict_GetItemWithError(dict, tv_str_value_);
-    if (value == NULL) return NULL;
-    Py_INCREF(value); /* the caller's */
-    if (!PyUnicode_CheckExact(value)) return value; /* only a str is kept: it holds nothing */
-    /* the member takes the first way (its own stale slot, if it has one, is dropped), the
-     * first way's moves to the second; what leaves is released last (that can run code) */
-    MemberSlot held;
-    if (set[0].member == member) {
-        held = set[0];
-    }
-    else {
-        held = set[1];
-        set[1] = set[0];
-    }
-    Py_INCREF(value);
-    set[0].member = member;
-    set[0].dict = dict;
-    set[0].value = value;
-    set[0].version = jsv_dict_version(dict);
-    Py_XDECREF(held.value);
-    return value;
-#else
-    PyObject *dict = PyObject_GenericGetDict(member, NULL);
-    if (dict == NULL) return NULL;
-    PyObject *value = NULL;
-    if (PyDict_CheckExact(dict)) {
-        value = PyDict_GetItemWithError(dict, tv_str_value_);
-        Py_XINCREF(value);
-    }
-    Py_DECREF(dict);
-    return value;
-#endif
-}
-
-/* Write value if it is an enum member whose value is a str: 1 (written), 0 (not one), -1. */
-static int
-tv_write_str_enum(Writer *w, PyObject *value)
-{
-    ClassSlot *slot = tv_class_slot(Py_TYPE(value));
-    if (slot == NULL) return -1;
-    if (slot->kind != CLASS_ENUM) return 0;
-    PyObject *member_value = NULL;
-    if (slot->value_in_dict) {
-        member_value = tv_member_value(value);
-        if (member_value == NULL && PyErr_Occurred()) return -1;
-    }
-    if (member_value == NULL) {
-        member_value = PyObject_GetAttr(value, tv_str_value_);
-        if (member_value == NULL) {
-            PyErr_Clear(); /* not a regular member: _scalar_token() decides */
-            return 0;
-        }
-    }
-    int r = 0;
-    if (PyUnicode_CheckExact(member_value)) r = write_string(w, member_value) < 0 ? -1 : 1;
-    Py_DECREF(member_value);
-    return r;
-}
-
-/* For the compact loops: write value if it is an enum member with a str value (1), or
- * say that it is a plain dataclass, to be opened (2); 0 for anything else, -1 on error. */
-static int
-tv_enum_or_dataclass(Writer *w, PyObject *value)
-{
-    ClassSlot *slot = tv_class_slot(Py_TYPE(value));
-    if (slot == NULL) return -1;
-    if (slot->kind == CLASS_DATACLASS) return slot->container_base ? 0 : 2;
-    return slot->kind == CLASS_ENUM ? tv_write_str_enum(w, value) : 0;
-}
-
-/* Whether value is an enum member (1), as the class table tells it; -1 on error. */
-static int
-tv_is_enum(PyObject *value)
-{
-    ClassSlot *slot = tv_class_slot(Py_TYPE(value));
-    if (slot == NULL) return -1;
-    return slot->kind == CLASS_ENUM;
-}
-
-/* Whether value is to be opened as a dataclass: hasattr(type(value),
- * "__dataclass_fields__"), the encoder's test, answered from the class's slot. 2: yes,
- * and it is no dict, list, tuple or set either. */
-static int
-tv_is_dataclass(PyObject *value)
-{
-    ClassSlot *slot = tv_class_slot(Py_TYPE(value));
-    if (slot == NULL) return -1;
-    if (slot->kind == CLASS_DATACLASS) return slot->container_base ? 1 : 2;
-    if (slot->kind == CLASS_OTHER) return 0;
-    return PyObject_HasAttr((PyObject *)Py_TYPE(value), str_dataclass_fields);
-}
-
-/* ------------------------------------------------------------------------------------ */
-/* Typed encoding: the field values of dataclasses.                                     */
-/* _field_reader(type(value), rename, colon) (itself an lru_cache) gives the written     */
-/* keys, the function reading the values and the attribute names; the class's slot      */
-/* keeps them for the options last used, which skips the call for every instance after  */
-/* the first of its class. The table is the real type's, as everywhere in the encoder:  */
-/* an instance's __class__ attribute is never asked. For a class whose fields getattr() */
-/* finds in the instance __dict__ (see names_in_dict()), the values come straight from  */
-/* that dict.                                                                           */
-
-/* Push the values of the fields of value, read from its __dict__ by names (a tuple of
- * str): getattr() for a name the dict lacks (a class attribute, __getattr__, an error).
- * No Python code runs between the reads but getattr()'s, as for operator.attrgetter(). */
-static int
-tv_read_dict(PyObject *value, PyObject *names, ValueStack *values)
-{
-    Py_ssize_t size = PyTuple_GET_SIZE(names);
-    if (vs_reserve(values, size) < 0) return -1;
-    PyObject *dict = PyObject_GenericGetDict(value, NULL);
-    if (dict == NULL) return -1;
-    Py_ssize_t base = values->top;
-    /* __init__ sets the fields in order: the dict's own order usually finds each name
-     * without a lookup */
-    int in_order = PyDict_CheckExact(dict);
-    Py_ssize_t pos = 0;
-    for (Py_ssize_t i = 0; i < size; i++) {
-        PyObject *name = PyTuple_GET_ITEM(names, i);
-        PyObject *k, *v = NULL;
-        if (in_order && !(PyDict_Next(dict, &pos, &k, &v) && k == name)) in_order = 0;
-        if (!in_order) v = PyDict_Check(dict) ? PyDict_GetItemWithError(dict, name) : NULL;
-        if (v != NULL) {
-            Py_INCREF(v);
-        }
-        else {
-            if (PyErr_Occurred()) goto fail;
-            v = PyObject_GetAttr(value, name);
-            if (v == NULL) goto fail;
-        }
-        values->items[values->top++] = v;
-    }
-    Py_DECREF(dict);
-    return 0;
-fail:
-    vs_drop(values, base);
-    Py_DECREF(dict);
-    return -1;
-}
-
-/* _field_reader()'s result for cls, checked: a new reference, or NULL. */
-static PyObject *
-tv_call_field_reader(PyObject *cls, PyObject *rename_fn, PyObject *colon)
-{
-    PyObject *reader = PyObject_CallFunctionObjArgs(py_field_reader, cls, rename_fn, colon,
-                                                    NULL);
-    if (reader == NULL) return NULL;
-    if (!PyTuple_CheckExact(reader) || PyTuple_GET_SIZE(reader) != 6 ||
-        !PyTuple_CheckExact(PyTuple_GET_ITEM(reader, 0)) ||
-        !PyTuple_CheckExact(PyTuple_GET_ITEM(reader, 2)) ||
-        !(PyTuple_GET_ITEM(reader, 3) == Py_None ||
-          (PyTuple_CheckExact(PyTuple_GET_ITEM(reader, 3)) &&
-           PyTuple_GET_SIZE(PyTuple_GET_ITEM(reader, 3)) ==
-               PyTuple_GET_SIZE(PyTuple_GET_ITEM(reader, 0)))) ||
-        !PyUnicode_CheckExact(PyTuple_GET_ITEM(reader, 4))) {
-        PyErr_SetString(PyExc_TypeError,
-                        "_field_reader must return (keys, reader, names, hints, hint, "
-                        "hints_by_key)");
-        Py_DECREF(reader);
-        return NULL;
-    }
-    return reader;
-}
-
-/* Push the field values of dataclass instance value on values, and set *keys to the
- * written keys, each followed by colon, *hints to the fields' hint specs (NULL when no
- * field has one) and, if hint is not NULL, *hint to the class's __type entry (new
- * references). Returns the number of values pushed, or -1 (nothing pushed). */
-static Py_ssize_t
-tv_field_values(PyObject *value, PyObject *rename_fn, PyObject *colon, PyObject **keys,
-                PyObject **hints, PyObject **hint, ValueStack *values)
-{
-    *keys = NULL;
-    *hints = NULL;
-    if (hint != NULL) *hint = NULL;
-    PyTypeObject *type = Py_TYPE(value);
-    ClassSlot *slot = tv_class_slot(type);
-    if (slot == NULL) return -1;
-    PyObject *reader;
-    int direct = 0;
-    if (slot->reader == NULL || slot->rename_fn != rename_fn || slot->colon != colon) {
-        reader = tv_call_field_reader((PyObject *)type, rename_fn, colon);
-        if (reader == NULL) return -1;
-        /* the call may have run code that filled the slot for another class */
-        slot = tv_class_slot(type);
-        if (slot == NULL) {
-            Py_DECREF(reader);
-            return -1;
-        }
-        PyObject *names = PyTuple_GET_ITEM(reader, 2);
-        direct = PyTuple_GET_SIZE(names) > 0 &&
-                 names_in_dict(type, &PyTuple_GET_ITEM(names, 0), PyTuple_GET_SIZE(names));
-        /* what the slot held is released last (releasing can run code) */
-        PyObject *held[3] = {slot->rename_fn, slot->colon, slot->reader};
-        slot->fields_in_dict = direct;
-        Py_INCREF(rename_fn);
-        slot->rename_fn = rename_fn;
-        Py_INCREF(colon);
-        slot->colon = colon;
-        Py_INCREF(reader);
-        slot->reader = reader;
-        for (int i = 0; i < 3; i++) Py_XDECREF(held[i]);
-    }
-    else {
-        reader = slot->reader;
-        Py_INCREF(reader);
-        direct = slot->fields_in_dict;
-    }
-    Py_ssize_t base = values->top;
-    if (direct) {
-        if (tv_read_dict(value, PyTuple_GET_ITEM(reader, 2), values) < 0) goto fail;
-    }
-    else {
-        PyObject *read = PyObject_CallOneArg(PyTuple_GET_ITEM(reader, 1), value);
-        if (read != NULL && !PyTuple_CheckExact(read)) Py_SETREF(read, PySequence_Tuple(read));
-        if (read == NULL) goto fail;
-        Py_ssize_t size = PyTuple_GET_SIZE(read);
-        if (vs_reserve(values, size) < 0) {
-            Py_DECREF(read);
-            goto fail;
-        }
-        for (Py_ssize_t i = 0; i < size; i++) {
-            PyObject *v = PyTuple_GET_ITEM(read, i);
-            Py_INCREF(v);
-            values->items[values->top++] = v;
-        }
-        Py_DECREF(read);
-    }
-    *keys = PyTuple_GET_ITEM(reader, 0);
-    Py_INCREF(*keys);
-    if (PyTuple_GET_ITEM(reader, 3) != Py_None) {
-        *hints = PyTuple_GET_ITEM(reader, 3);
-        Py_INCREF(*hints);
-    }
-    if (hint != NULL) {
-        *hint = PyTuple_GET_ITEM(reader, 4);
-        Py_INCREF(*hint);
-    }
-    Py_DECREF(reader);
-    return values->top - base;
-fail:
-    Py_DECREF(reader);
-    return -1;
-}
-
-/* ------------------------------------------------------------------------------------ */
-/* The typed path's constants, made when the module is initialised (never lazily: two    */
+/* The typed decoder's constants, made when the module is initialised (never lazily: two    */
 /* threads could both make them). 0, or -1 with an exception.                            */
 
-static int
-typed_init(void)
+int
+jsv_typed_init(JsvState *st)
 {
-    tv_empty_tuple = PyTuple_New(0);
-    tv_malformed_error = PyErr_NewException("jsv._speedups._Malformed", NULL, NULL);
-    if (tv_empty_tuple == NULL || tv_malformed_error == NULL ||
-        intern("__post_init__", &tv_str_post_init) < 0 ||
-        intern("__dict__", &tv_str_dict) < 0 || intern("field", &tv_str_field) < 0 ||
-        intern("_value_", &tv_str_value_) < 0) {
+    st->tv_empty_tuple = PyTuple_New(0);
+    st->tv_malformed_error = PyErr_NewException("jsv._speedups._Malformed", NULL, NULL);
+    if (st->tv_empty_tuple == NULL || st->tv_malformed_error == NULL ||
+        jsv_intern("__post_init__", &st->tv_str_post_init) < 0 ||
+        jsv_intern("__dict__", &st->tv_str_dict) < 0 ||
+        jsv_intern("field", &st->tv_str_field) < 0) {
         return -1;
     }
     /* (jsv._errors, jsv._source and jsv._poly import nothing that imports this module) */
     PyObject *errors = PyImport_ImportModule("jsv._errors");
     if (errors == NULL) return -1;
-    int failed = get_attr(errors, "Invalid", &Invalid) < 0 ||
-                 get_attr(errors, "rejected", &py_rejected) < 0;
+    int failed = jsv_get_attr(errors, "Invalid", &st->Invalid) < 0 ||
+                 jsv_get_attr(errors, "rejected", &st->py_rejected) < 0;
     Py_DECREF(errors);
     PyObject *source = failed ? NULL : PyImport_ImportModule("jsv._source");
     if (source == NULL) return -1;
-    failed = get_attr(source, "convert", &py_source_convert) < 0 ||
-             get_attr(source, "convert_tree", &py_source_convert_tree) < 0;
+    failed = jsv_get_attr(source, "convert", &st->py_source_convert) < 0 ||
+             jsv_get_attr(source, "convert_tree", &st->py_source_convert_tree) < 0;
     Py_DECREF(source);
     PyObject *poly = failed ? NULL : PyImport_ImportModule("jsv._poly");
     if (poly == NULL) return -1;
-    failed = get_attr(poly, "is_hint_key", &py_is_hint_key) < 0;
+    failed = jsv_get_attr(poly, "is_hint_key", &st->py_is_hint_key) < 0;
     Py_DECREF(poly);
-    PyObject *module = failed ? NULL : PyImport_ImportModule("enum");
-    if (module == NULL) return -1;
-    failed = get_attr(module, "Enum", &tv_enum_class) < 0;
-    Py_DECREF(module);
+    return failed ? -1 : 0;
+}
+
+/* The module's NODE_KINDS ({"C_ANY": 0, ...}), EMPTY_RULES ({"EMPTY_NONE": 0, ...}) and
+ * HINT_KEY: the constants this file shares with jsv/_typed.py and jsv/_layout.py. 0, or -1. */
+int
+jsv_typed_add_constants(PyObject *module)
+{
+    PyObject *kinds = PyDict_New();
+    PyObject *rules = PyDict_New();
+    int failed = kinds == NULL || rules == NULL;
+#define TV_ADD(dict, prefix, name, value)                                                 \
+    if (!failed) {                                                                        \
+        PyObject *v = PyLong_FromLong(value);                                             \
+        failed = v == NULL || PyDict_SetItemString(dict, prefix #name, v) < 0;            \
+        Py_XDECREF(v);                                                                    \
+    }
+#define TV_ADD_KIND(name, value) TV_ADD(kinds, "C_", name, value)
+#define TV_ADD_RULE(name, value) TV_ADD(rules, "EMPTY_", name, value)
+    TV_NODE_KINDS(TV_ADD_KIND)
+    TV_EMPTY_RULES(TV_ADD_RULE)
+#undef TV_ADD_RULE
+#undef TV_ADD_KIND
+#undef TV_ADD
+    if (!failed) failed = PyModule_AddObjectRef(module, "NODE_KINDS", kinds) < 0;
+    if (!failed) failed = PyModule_AddObjectRef(module, "EMPTY_RULES", rules) < 0;
+    if (!failed) failed = PyModule_AddIntConstant(module, "HINT_KEY", TV_HINT_KEY) < 0;
+    Py_XDECREF(kinds);
+    Py_XDECREF(rules);
     return failed ? -1 : 0;
 }
