@@ -197,6 +197,13 @@ typedef struct {
     int gc_paused;        /* this call paused the collector (see gc_pause()) */
 } Parser;
 
+/* Whether the SSE2 paths of the encoder and the parser run (_set_simd(): a switch for the
+ * tests, which compare both with the pure kernel; the scalar twins run wherever SSE2 is
+ * not available). Both give the same results, so switching it while other threads work
+ * (free-threaded builds) changes only speed. It is a switch of the process, as the CPU's
+ * features are, not of a module. */
+extern int jsv_use_simd;
+
 /* Raise the DecodeError of msg at pos; the input ends inside the container at open_pos. */
 void jsv_parser_error(Parser *p, PyObject *msg, Py_ssize_t pos);
 void jsv_parser_unterminated(Parser *p, int is_map, Py_ssize_t open_pos);

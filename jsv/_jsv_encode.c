@@ -18,11 +18,8 @@
 /* stays 1 and its maxchar 0x10FFFF, so that ASCII is copied as it is and no widening    */
 /* happens, and a str with other characters is encoded as it is copied (write_sub).     */
 
-/* Whether the SSE2 paths run (a switch for the tests, which compare both with the pure
- * encoder: the scalar twins run wherever SSE2 is not available). Both give the same output,
- * so switching it while other threads encode (free-threaded builds) changes only speed.
- * It is a switch of the process, as the CPU's features are, not of a module. */
-static int use_simd = 1;
+/* Whether the SSE2 paths run (declared in _jsv.h). */
+int jsv_use_simd = 1;
 
 
 static int
@@ -93,7 +90,7 @@ widen_1to2(Py_UCS2 *dst, const Py_UCS1 *src, Py_ssize_t n)
 {
     Py_ssize_t i = 0;
 #if defined(__SSE2__)
-    if (use_simd && n >= 8) {
+    if (jsv_use_simd && n >= 8) {
         const __m128i zero = _mm_setzero_si128();
         for (; i + 8 <= n; i += 8) {
             __m128i v = _mm_loadl_epi64((const __m128i *)(src + i));
@@ -265,7 +262,7 @@ write_utf8(Writer *w, int kind, const void *data, Py_ssize_t start, Py_ssize_t n
         const Py_UCS1 *src = (const Py_UCS1 *)data + start;
         for (;;) {
 #if defined(__SSE2__)
-            while (use_simd && i + 16 <= n) {
+            while (jsv_use_simd && i + 16 <= n) {
                 __m128i v = _mm_loadu_si128((const __m128i *)(src + i));
                 int other = _mm_movemask_epi8(v); /* the units >= 0x80 */
                 _mm_storeu_si128((__m128i *)out, v);
@@ -283,7 +280,7 @@ write_utf8(Writer *w, int kind, const void *data, Py_ssize_t start, Py_ssize_t n
         const Py_UCS2 *src = (const Py_UCS2 *)data + start;
         for (;;) {
 #if defined(__SSE2__)
-            while (use_simd && i + 8 <= n) {
+            while (jsv_use_simd && i + 8 <= n) {
                 __m128i v = _mm_loadu_si128((const __m128i *)(src + i));
                 __m128i high = _mm_and_si128(v, _mm_set1_epi16((short)0xFF80));
                 /* two bits per unit, set for the ASCII ones */
@@ -304,7 +301,7 @@ write_utf8(Writer *w, int kind, const void *data, Py_ssize_t start, Py_ssize_t n
         const Py_UCS4 *src = (const Py_UCS4 *)data + start;
         for (;;) {
 #if defined(__SSE2__)
-            while (use_simd && i + 4 <= n) {
+            while (jsv_use_simd && i + 4 <= n) {
                 __m128i v = _mm_loadu_si128((const __m128i *)(src + i));
                 __m128i high = _mm_and_si128(v, _mm_set1_epi32((int)0xFFFFFF80u));
                 /* four bits per unit, set for the ASCII ones */
@@ -453,7 +450,7 @@ has_special(int kind, const void *data, Py_ssize_t n)
 {
     Py_ssize_t i = 0;
 #if defined(__SSE2__)
-    if (use_simd) {
+    if (jsv_use_simd) {
         for (; i + 16 <= n; i += 16) {
             if (special_mask(pack16(kind, (const char *)data + i * kind))) return 1;
         }
@@ -481,7 +478,7 @@ find_quote(int kind, const void *data, Py_ssize_t i, Py_ssize_t n)
         return q == NULL ? n : q - d;
     }
 #if defined(__SSE2__)
-    if (use_simd) {
+    if (jsv_use_simd) {
         const __m128i quote = _mm_set1_epi8('"');
         for (; i + 16 <= n; i += 16) {
             __m128i v = pack16(kind, (const char *)data + i * kind);
@@ -542,7 +539,7 @@ ALWAYS_INLINE int
 ascii_has_special(const Py_UCS1 *s, Py_ssize_t n)
 {
 #if defined(__SSE2__)
-    if (!use_simd) {
+    if (!jsv_use_simd) {
         /* the scalar twin, below */
     }
     else if (n >= 16) {
@@ -1975,8 +1972,8 @@ jsv_set_simd(PyObject *module, PyObject *enabled)
     (void)module;
     int on = PyObject_IsTrue(enabled);
     if (on < 0) return NULL;
-    int previous = use_simd;
-    use_simd = on;
+    int previous = jsv_use_simd;
+    jsv_use_simd = on;
     return PyBool_FromLong(previous);
 }
 

@@ -366,7 +366,7 @@ ALWAYS_INLINE Py_ssize_t
 scan_bytes(const Py_UCS1 *d, Py_ssize_t i, Py_ssize_t n, Py_UCS1 a, Py_UCS1 b, Py_UCS1 c)
 {
 #if defined(__SSE2__) && defined(__GNUC__)
-    if (i + 16 <= n) {
+    if (jsv_use_simd && i + 16 <= n) {
         const __m128i va = _mm_set1_epi8((char)a), vb = _mm_set1_epi8((char)b),
                       vc = _mm_set1_epi8((char)c);
         for (; i + 16 <= n; i += 16) {

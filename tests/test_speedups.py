@@ -63,7 +63,15 @@ def outcome(function: Callable[..., Any], *args: Any) -> tuple[Any, ...]:
 
 
 def same_decode(data: Any, trim: bool) -> None:
+    """The C parser reads what the pure one reads, with its SSE2 paths and with their
+    scalar twins."""
     expected = outcome(_pure.decode, data, trim)
+    for vector in (True, False):
+        with simd(vector):
+            same_decode_as(expected, data, trim)
+
+
+def same_decode_as(expected: tuple[Any, ...], data: Any, trim: bool) -> None:
     if expected[0] == "ok" and isinstance(data, str) and data.count("[") + data.count("{") > 500:
         # Too deep for ==, which recurses: compare the texts the (iterative) encoder writes.
         got = C.decode(data, trim)
@@ -95,7 +103,8 @@ def assert_same_types(a: Any, b: Any) -> None:
 
 @contextlib.contextmanager
 def simd(enabled: bool) -> Iterator[None]:
-    """Run the C module's SSE2 paths (the default) or their scalar twins."""
+    """Run the C module's SSE2 paths (the default) or their scalar twins (encoder and
+    parser)."""
     previous = C._set_simd(enabled)
     try:
         yield
