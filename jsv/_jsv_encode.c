@@ -214,7 +214,7 @@ put_latin1(Writer *w, Py_ssize_t at, const Py_UCS1 *src, Py_ssize_t n)
 
 /* Write c as UTF-8 at out (room reserved); a lone surrogate is written as its three bytes
  * (as the "surrogatepass" error handler would) and remembered: the result is an error if
- * it is still there at the end (see writer_finish(e->st, )). */
+ * it is still there at the end (see writer_finish()). */
 ALWAYS_INLINE unsigned char *
 put_utf8_char(Writer *w, unsigned char *out, Py_UCS4 c)
 {
