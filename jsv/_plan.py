@@ -118,6 +118,9 @@ class ClassNode(Node):
     fields: list[FieldPlan] = field(default_factory=list)
     lookup: dict[str, int] = field(default_factory=dict)
     normalized: dict[str, int] = field(default_factory=dict)
+    #: The class as declared, with its type arguments (``Animal[int]``), or the class: a
+    #: subclass that a __type hint names gets the same arguments (see _poly.parametrized).
+    form: Any = None
 
 
 @dataclass(eq=False)
@@ -136,6 +139,8 @@ class PolyNode(Node):
     ``__type`` names (see jsv/_poly.py)."""
 
     classes: tuple[type, ...]
+    #: Each class as declared, with its type arguments (see ClassNode.form).
+    forms: tuple[Any, ...] = ()
 
 
 @dataclass(eq=False)
@@ -327,14 +332,15 @@ class _Builder:
                     and (map_member.kind in ("dataclass", "poly"))
                 ):
                     # dataclasses told apart by their __type hint (wire-extras §19)
-                    previous = (
-                        map_member.classes
-                        if isinstance(map_member, PolyNode)
-                        else (cast(ClassNode, map_member).cls,)
-                    )
+                    if isinstance(map_member, PolyNode):
+                        previous, forms = map_member.classes, map_member.forms
+                    else:
+                        previous = (cast(ClassNode, map_member).cls,)
+                        forms = (cast(ClassNode, map_member).form,)
                     classes = (*previous, cast(ClassNode, node).cls)
                     names = " | ".join(c.__name__ for c in classes)
-                    map_member = PolyNode("poly", names, classes)
+                    forms = (*forms, cast(ClassNode, node).form)
+                    map_member = PolyNode("poly", names, classes, forms)
                 elif node.kind in ("dataclass", "typeddict", "dict"):
                     if map_member is not None:
                         raise TypeError(
@@ -442,7 +448,8 @@ class _Builder:
                 return cached
         bindings = _class_bindings(cls, own)
         args = ", ".join(_type_name(a) for a in typing.get_args(tp))
-        node = ClassNode("dataclass", f"{cls.__name__}[{args}]" if args else cls.__name__, cls)
+        name = f"{cls.__name__}[{args}]" if args else cls.__name__
+        node = ClassNode("dataclass", name, cls, form=_substitute(tp, typevars))
         self.seen[key] = node  # before the fields, so recursive types find it
         hints = self._hints(cls)
         explicit: list[str | None] = []

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import re
+import typing
 from typing import Any
 
 from ._errors import MSG_TYPE_AMBIGUOUS, MSG_TYPE_NOT_NAMED, Invalid
@@ -27,6 +28,7 @@ from ._plan import (
     SequenceNode,
     TupleNode,
     UnionNode,
+    _class_bindings,
     plan,
 )
 
@@ -95,11 +97,59 @@ def choose(declared: tuple[type, ...], hint: str) -> type | None:
     raise Invalid(MSG_TYPE_AMBIGUOUS.format(hint=hint, names=names))
 
 
-def subclass_named(cls: type, hint: str) -> type | None:
-    """The class other than ``cls`` that the hint names among the candidates of ``cls``
-    (its subclasses), or None: where ``cls`` is declared, the class to build instead."""
-    chosen = choose((cls,), hint)
-    return None if chosen is cls else chosen
+def subclass_named(declared: Any, hint: str) -> Any:
+    """The class other than the declared one that the hint names among its subclasses,
+    with the type arguments the declaration gives it (see parametrized), or None: where
+    ``declared`` (a class, or a generic one with its arguments) is declared, the type to
+    read instead."""
+    origin = typing.get_origin(declared) or declared
+    chosen = choose((origin,), hint)
+    return None if chosen is None or chosen is origin else parametrized(chosen, declared)
+
+
+def choose_declared(forms: tuple[Any, ...], hint: str) -> Any:
+    """Among the candidates of a union's classes (as declared, with their type arguments),
+    the one the hint names, with the type arguments its declared base gives it, or None."""
+    origins = tuple(typing.get_origin(f) or f for f in forms)
+    chosen = choose(origins, hint)
+    if chosen is None:
+        return None
+    declared = next(f for f, o in zip(forms, origins, strict=True) if issubclass(chosen, o))
+    return parametrized(chosen, declared)
+
+
+def parametrized(chosen: type, declared: Any) -> Any:
+    """``chosen``, a subclass of the declared class, with the type arguments that the
+    declaration gives it: where ``Dog(Animal[U])`` is read for ``Animal[int]``, it is
+    ``Dog[int]``. A type parameter of ``chosen`` that the declaration does not decide (one
+    of its own, or one bound inside another type, ``Animal[list[U]]``) is ``Any``.
+
+    >>> from dataclasses import dataclass
+    >>> from typing import Generic, TypeVar
+    >>> T, U = TypeVar("T"), TypeVar("U")
+    >>> @dataclass
+    ... class Animal(Generic[T]):
+    ...     tag: T
+    >>> @dataclass
+    ... class Dog(Animal[U]):
+    ...     bark: str = ""
+    >>> parametrized(Dog, Animal[int]) == Dog[int]
+    True
+    """
+    params = getattr(chosen, "__parameters__", ())
+    if not params:
+        return chosen  # not generic, or bound by its own bases (``IntDog(Animal[int])``)
+    origin = typing.get_origin(declared) or declared
+    given = dict(
+        zip(getattr(origin, "__parameters__", ()), typing.get_args(declared), strict=False)
+    )
+    # how the declared class's parameters are bound, in terms of chosen's own parameters
+    through = _class_bindings(chosen, {p: p for p in params}).get(origin, {})
+    bound: dict[Any, Any] = {}
+    for param, written in through.items():
+        if param in given and isinstance(written, typing.TypeVar) and written in params:
+            bound.setdefault(written, given[param])
+    return chosen[tuple(bound.get(p, Any) for p in params)]  # type: ignore[index]
 
 
 def hint_of(value: dict[str, Any]) -> str | None:

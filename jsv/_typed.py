@@ -311,7 +311,7 @@ def _class(node: ClassNode, forbid: bool) -> Converter:
 
     def subclass_named(hint: Any) -> Converter | None:
         """The converter of the subclass the hint names, if it names one."""
-        chosen = _poly.subclass_named(cls, hint) if type(hint) is str else None
+        chosen = _poly.subclass_named(node.form, hint) if type(hint) is str else None
         return None if chosen is None else compile_plan(plan(chosen), forbid)
 
     def convert(value: Any) -> Any:
@@ -384,7 +384,7 @@ def _poly_union(node: PolyNode, forbid: bool) -> Converter:
         if type(value) is not dict:
             raise _expected(node, value)
         hint = _poly.hint_of(value)
-        chosen = None if hint is None else _poly.choose(node.classes, hint)
+        chosen = None if hint is None else _poly.choose_declared(node.forms, hint)
         if chosen is None:
             raise _poly.not_named(node.name, node.classes, hint)
         return compile_plan(plan(chosen), forbid)(value)
@@ -518,7 +518,7 @@ def _c_poly(node: PolyNode, forbid: bool) -> list[Any]:
 
     def choose(hint: str) -> list[Any] | None:
         """The compact plan of the candidate the hint names, or None."""
-        chosen = _poly.choose(node.classes, hint)
+        chosen = _poly.choose_declared(node.forms, hint)
         return None if chosen is None else c_plan(plan(chosen), forbid)
 
     return [C_POLY, _poly.is_hint_key, choose]
@@ -565,7 +565,7 @@ def _c_class(node: ClassNode, forbid: bool) -> list[Any]:
 
     def choose(hint: str) -> list[Any] | None:
         """The compact plan of the subclass a hint names (None: the class itself)."""
-        chosen = _poly.subclass_named(node.cls, hint)
+        chosen = _poly.subclass_named(node.form, hint)
         return None if chosen is None else c_plan(plan(chosen), forbid)
 
     return [

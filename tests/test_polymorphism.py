@@ -6,7 +6,7 @@ import abc
 import dataclasses
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any, ClassVar, Union
+from typing import Any, ClassVar, Generic, TypeVar, Union
 
 import pytest
 from hypothesis import given, settings
@@ -73,6 +73,54 @@ class BigCircle(Circle):  # __jsv_type__ is not inherited: its wire name is its 
 class Marked:
     type: str = ""
     size: int = 0
+
+
+T = TypeVar("T")
+U = TypeVar("U")
+V = TypeVar("V")
+
+
+@dataclass
+class Owner:
+    name: str = ""
+
+
+@dataclass
+class Crate(Generic[T]):
+    """A generic base: a hint naming a generic subclass gives it the declared arguments."""
+
+    item: T | None = None
+
+
+@dataclass
+class Box(Crate[U]):  # its own TypeVar, bound to Crate's T
+    label: str = ""
+
+
+@dataclass
+class IntBox(Crate[int]):  # bound by its base already
+    pass
+
+
+@dataclass
+class ListBox(Crate[list[U]]):  # U inside another type: not decided by Crate[X]
+    pass
+
+
+@dataclass
+class TaggedBox(Crate[U], Generic[U, V]):  # V is its own
+    tag: V | None = None
+
+
+@dataclass
+class Bag:
+    size: int = 0
+
+
+@dataclass
+class Shelf(Generic[T]):
+    crate: Crate[T] | None = None
+    crates: list[Crate[T] | Bag] = field(default_factory=list)
 
 
 def same(value: Any, expected: Any) -> None:
@@ -301,3 +349,40 @@ def test_both_executors_read_hints_alike(maps: list[str], tp: Any) -> None:
         return ("ok", [(type(v), v) for v in value])
 
     assert outcome(decoder.decode) == outcome(decoder._decode_tree)
+
+
+def test_a_hint_naming_a_generic_subclass_gives_it_the_declared_type_arguments() -> None:
+    same(jsv.loads("{__type:Box,item:5,label:x}", type=Crate[int]), Box(5, "x"))
+    same(jsv.loads("{__type:Box,item:{name:Rex}}", type=Crate[Owner]), Box(Owner("Rex")))
+    same(jsv.loads("[{__type:Box,item:5},{item:6}]", type=list[Crate[int]]), [Box(5), Crate(6)])
+    same(jsv.loads("{__type:IntBox,item:5}", type=Crate[int]), IntBox(5))
+    # through the type arguments of the class that declares the field
+    doc = "{crate:{__type:Box,item:{name:Rex}},crates:[{__type:Box,item:{}},{__type:Bag,size:2}]}"
+    same(
+        jsv.loads(doc, type=Shelf[Owner]),
+        Shelf(Box(Owner("Rex")), [Box(Owner()), Bag(2)]),
+    )
+
+
+def test_type_parameters_the_declaration_does_not_decide_are_any() -> None:
+    # U inside list[U], and a parameter of the subclass's own: read as the untyped values
+    same(jsv.loads("{__type:ListBox,item:[1,2]}", type=Crate[list[int]]), ListBox(["1", "2"]))
+    same(jsv.loads("{__type:TaggedBox,item:5,tag:6}", type=Crate[int]), TaggedBox(5, "6"))
+
+
+def test_what_a_generic_subclass_reads_is_checked_with_the_declared_arguments() -> None:
+    error = invalid("[{__type:Box,item:x}]", list[Crate[int]])
+    assert (error.msg, error.path, error.pos) == ("Expected int, got 'x'", "$[0].item", 18)
+    error = invalid("{crates:[{__type:Box,item:x}]}", Shelf[int])
+    assert (error.msg, error.path, error.pos) == ("Expected int, got 'x'", "$.crates[0].item", 26)
+
+
+def test_generic_subclasses_get_their_arguments_in_plans() -> None:
+    assert _poly.parametrized(Box, Crate[int]) == Box[int]
+    assert _poly.parametrized(IntBox, Crate[int]) is IntBox
+    assert _poly.parametrized(ListBox, Crate[list[int]]) == ListBox[Any]
+    assert _poly.parametrized(TaggedBox, Crate[int]) == TaggedBox[int, Any]
+    assert _poly.subclass_named(Crate[int], "Box") == Box[int]
+    assert _poly.subclass_named(Crate[int], "Crate") is None
+    assert _poly.choose_declared((Crate[Owner], Bag), "Box") == Box[Owner]
+    assert _poly.choose_declared((Crate[Owner], Bag), "Bag") is Bag
