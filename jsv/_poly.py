@@ -216,8 +216,11 @@ def hint_spec(node: Node) -> Any:
 def field_hints(cls: type) -> tuple[Any, ...] | None:
     """The :func:`hint_spec` of each field of dataclass ``cls``, in field order, or None
     when no field has one (or jsv cannot plan the class, which it can still write)."""
+    params = getattr(cls, "__parameters__", ())
     try:
-        node = plan(cls)
+        # an instance does not keep the type arguments of a generic class, and which
+        # classes its fields declare does not depend on them
+        node = plan(cls[tuple(Any for _ in params)] if params else cls)  # type: ignore[index]
     except (TypeError, NameError):
         return None
     if not isinstance(node, ClassNode) or [f.name for f in node.fields] != [

@@ -386,3 +386,15 @@ def test_generic_subclasses_get_their_arguments_in_plans() -> None:
     assert _poly.subclass_named(Crate[int], "Crate") is None
     assert _poly.choose_declared((Crate[Owner], Bag), "Box") == Box[Owner]
     assert _poly.choose_declared((Crate[Owner], Bag), "Bag") is Bag
+
+
+def test_generic_classes_write_their_hints_and_read_back() -> None:
+    # An instance does not keep its class's type arguments: the hints come from what the
+    # class's fields declare, whatever the arguments.
+    shelf = Shelf[Owner](Box(Owner("Rex"), "l"), [Box(Owner("a")), Bag(2), Crate(Owner("c"))])
+    text = jsv.dumps(shelf)
+    assert text == (
+        "{crate:{__type:Box,item:{name:Rex},label:l},crates:[{__type:Box,item:{name:a},"
+        'label:""},{__type:Bag,size:2},{__type:Crate,item:{name:c}}]}'
+    )
+    same(jsv.loads(text, type=Shelf[Owner]), shelf)
