@@ -273,7 +273,9 @@ write_utf8(Writer *w, int kind, const void *data, Py_ssize_t start, Py_ssize_t n
             }
 #endif
             if (i >= n) break;
-            out = put_utf8_char(w, out, src[i++]);
+            do { /* a run of other characters, to the next ASCII one */
+                out = put_utf8_char(w, out, src[i++]);
+            } while (i < n && src[i] >= 0x80);
         }
     }
     else if (kind == PyUnicode_2BYTE_KIND) {
@@ -294,7 +296,9 @@ write_utf8(Writer *w, int kind, const void *data, Py_ssize_t start, Py_ssize_t n
             }
 #endif
             if (i >= n) break;
-            out = put_utf8_char(w, out, src[i++]);
+            do { /* a run of other characters, to the next ASCII one */
+                out = put_utf8_char(w, out, src[i++]);
+            } while (i < n && src[i] >= 0x80);
         }
     }
     else {
@@ -317,7 +321,9 @@ write_utf8(Writer *w, int kind, const void *data, Py_ssize_t start, Py_ssize_t n
             }
 #endif
             if (i >= n) break;
-            out = put_utf8_char(w, out, src[i++]);
+            do { /* a run of other characters, to the next ASCII one */
+                out = put_utf8_char(w, out, src[i++]);
+            } while (i < n && src[i] >= 0x80);
         }
     }
     w->len = (Py_ssize_t)(out - (unsigned char *)w->data);

@@ -91,6 +91,31 @@ def test_dumpb_exact_bytes() -> None:
     assert jsv.dumpb([]) == b"[]" and jsv.dumpb(None) == b""
 
 
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("é", "é"),
+        ('é"x', '"é""x"'),
+        ('"é"', '"""é"""'),
+        ('""→', '"""""→"'),
+        ("é,", '"é,"'),
+        ("\u3000é", '"\u3000é"'),
+        ("é\u3000", '"é\u3000"'),
+        ("\ufeffé", '"\ufeffé"'),
+        ("é\ufeff", "é\ufeff"),
+        ("é" * 8 + ":", '"' + "é" * 8 + ':"'),  # the special is the 17th byte
+        ("→" * 20 + "]", '"' + "→" * 20 + ']"'),
+        ("😀" * 4 + "x" * 15, "😀" * 4 + "x" * 15),
+        ("a\nÿ", '"a\nÿ"'),
+    ],
+)
+def test_dumpb_quotes_non_ascii_text_by_its_characters(text: str, written: str) -> None:
+    # the specials are found in every width of str, and next to multi-byte characters
+    assert jsv.dumps([text, text]) == f"[{written},{written}]"
+    for _ in range(2):
+        assert jsv.dumpb([text, {text: text}]) == f"[{written},{{{written}:{written}}}]".encode()
+
+
 @dataclasses.dataclass
 class Named:
     display_name: str
