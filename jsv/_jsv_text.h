@@ -205,12 +205,20 @@ rstrip_end(Parser *p, const void *data, int kind, Py_ssize_t start, Py_ssize_t e
     return end;
 }
 
-/* A new str of doc[start:end]. */
-ALWAYS_INLINE PyObject *
-substring(Parser *p, int kind, Py_ssize_t start, Py_ssize_t end)
+/* Whether doc[start:end] holds UTF-8 beyond ASCII (in a document parsed from bytes). */
+ALWAYS_INLINE int
+utf8_beyond_ascii(Parser *p, int kind, Py_ssize_t start, Py_ssize_t end)
 {
-    if (kind == PyUnicode_1BYTE_KIND && p->utf8 &&
-        !all_ascii((const unsigned char *)p->data + start, end - start)) {
+    return kind == PyUnicode_1BYTE_KIND && p->utf8 &&
+           !all_ascii((const unsigned char *)p->data + start, end - start);
+}
+
+/* A new str of doc[start:end], whose bytes are known to be UTF-8 beyond ASCII or not
+ * (utf8_beyond_ascii()): each token's bytes are read once for it. */
+ALWAYS_INLINE PyObject *
+substring_known(Parser *p, int kind, Py_ssize_t start, Py_ssize_t end, int beyond_ascii)
+{
+    if (beyond_ascii) {
         PyObject *s = PyUnicode_DecodeUTF8((const char *)p->data + start, end - start, "strict");
         return s != NULL ? s : jsv_parser_token_not_utf8(p);
     }
@@ -225,6 +233,13 @@ substring(Parser *p, int kind, Py_ssize_t start, Py_ssize_t end)
         return s;
     }
     return PyUnicode_Substring(p->doc, start, end);
+}
+
+/* A new str of doc[start:end]. */
+ALWAYS_INLINE PyObject *
+substring(Parser *p, int kind, Py_ssize_t start, Py_ssize_t end)
+{
+    return substring_known(p, kind, start, end, utf8_beyond_ascii(p, kind, start, end));
 }
 
 /* Little-endian load of n <= 8 bytes. */
@@ -255,8 +270,8 @@ word_at(const unsigned char *d, Py_ssize_t start, Py_ssize_t l)
     return load_bytes(d + start, l);
 }
 
-/* A new str of doc[start:end] (0 < end - start <= KEY_CACHE_MAX_LEN) from the cache when
- * the same text was seen before. */
+/* A new str of doc[start:end] (0 < end - start <= KEY_CACHE_MAX_LEN, no UTF-8 beyond
+ * ASCII) from the cache when the same text was seen before. */
 ALWAYS_INLINE PyObject *
 cached_string(Parser *p, int kind, Py_ssize_t start, Py_ssize_t end, KeyCacheEntry *cache)
 {
@@ -324,7 +339,7 @@ cached_string(Parser *p, int kind, Py_ssize_t start, Py_ssize_t end, KeyCacheEnt
             return cached;
         }
     }
-    PyObject *key = substring(p, kind, start, end);
+    PyObject *key = substring_known(p, kind, start, end, 0);
     if (key == NULL) return NULL;
     Py_INCREF(key);
     Py_XSETREF(entry->key, key);
@@ -343,9 +358,9 @@ ALWAYS_INLINE PyObject *
 key_string(Parser *p, int kind, Py_ssize_t start, Py_ssize_t end)
 {
     Py_ssize_t len = end - start;
-    if (len == 0 || len > KEY_CACHE_MAX_LEN ||
-        (p->utf8 && !all_ascii((const unsigned char *)p->data + start, len))) {
-        return substring(p, kind, start, end);
+    int beyond_ascii = utf8_beyond_ascii(p, kind, start, end);
+    if (len == 0 || len > KEY_CACHE_MAX_LEN || beyond_ascii) {
+        return substring_known(p, kind, start, end, beyond_ascii);
     }
     return cached_string(p, kind, start, end, CACHES->keys);
 }
@@ -354,9 +369,9 @@ key_string(Parser *p, int kind, Py_ssize_t start, Py_ssize_t end)
 ALWAYS_INLINE PyObject *
 value_string(Parser *p, int kind, Py_ssize_t start, Py_ssize_t end)
 {
-    if (end - start > VALUE_CACHE_MAX_LEN ||
-        (p->utf8 && !all_ascii((const unsigned char *)p->data + start, end - start))) {
-        return substring(p, kind, start, end);
+    int beyond_ascii = utf8_beyond_ascii(p, kind, start, end);
+    if (end - start > VALUE_CACHE_MAX_LEN || beyond_ascii) {
+        return substring_known(p, kind, start, end, beyond_ascii);
     }
     return cached_string(p, kind, start, end, CACHES->values);
 }
