@@ -197,6 +197,17 @@ typedef struct {
     int gc_paused;        /* this call paused the collector (see gc_pause()) */
 } Parser;
 
+/* The parser's settings for one decode (its input is set by jsv_parser_set_input()). */
+static inline void
+parser_init(Parser *p, JsvState *st, int trim, PyObject *map_key)
+{
+    p->st = st;
+    p->trim = trim;
+    p->map_key = map_key;
+    p->max_depth = st->MAX_DEPTH;
+    p->gc_paused = 0;
+}
+
 /* Whether the SSE2 paths of the encoder and the parser run (_set_simd(): a switch for the
  * tests, which compare both with the pure kernel; the scalar twins run wherever SSE2 is
  * not available). Both give the same results, so switching it while other threads work

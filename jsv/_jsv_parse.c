@@ -642,11 +642,7 @@ decode_impl(JsvState *st, PyObject *data, PyObject *trim_obj, PyObject *map_key)
     if (trim < 0) return NULL;
     Parser p;
     int kind;
-    p.st = st;
-    p.trim = trim;
-    p.map_key = map_key;
-    p.max_depth = st->MAX_DEPTH;
-    p.gc_paused = 0;
+    parser_init(&p, st, trim, map_key);
     if (jsv_caches_enter(st) < 0 || jsv_parser_set_input(&p, data, &kind, 1, 0) < 0) return NULL;
     Py_INCREF(data);
     PyObject *result;

@@ -1354,11 +1354,7 @@ decode_typed_impl(JsvState *st, PyObject *data, PyObject *trim_obj, PyObject *no
     if (trim < 0) return NULL;
     Parser p;
     int kind;
-    p.st = st;
-    p.trim = trim;
-    p.map_key = NULL;
-    p.max_depth = st->MAX_DEPTH;
-    p.gc_paused = 0;
+    parser_init(&p, st, trim, NULL);
     PyObject *result = NULL;
     if (jsv_caches_enter(st) < 0) return NULL;
     /* the typed decode skips the values of unknown keys: the bytes are checked first */
