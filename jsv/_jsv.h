@@ -190,6 +190,8 @@ typedef struct {
     int ascii;         /* every character is ASCII */
     int utf8;          /* data is non-ASCII UTF-8: positions are byte offsets */
     int unchecked;     /* ... not validated yet (see jsv_parser_check_utf8()) */
+    Py_ssize_t wide_from, wide_at; /* utf8: the first byte >= 0x80 at or after wide_from
+                                    * is at wide_at (see utf8_beyond_ascii()) */
     int trim;
     PyObject *map_key; /* NULL: the key text as is */
     Py_ssize_t max_depth; /* the nesting parse_container() allows (MAX_DEPTH, or less for

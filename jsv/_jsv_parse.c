@@ -609,6 +609,8 @@ int
 jsv_parser_set_input(Parser *p, PyObject *data, int *kind, int convert_others, int check_utf8)
 {
     p->unchecked = 0;
+    p->wide_from = 0;
+    p->wide_at = -1; /* not looked for yet */
     if (PyBytes_CheckExact(data)) {
         const unsigned char *bytes = (const unsigned char *)PyBytes_AS_STRING(data);
         Py_ssize_t size = PyBytes_GET_SIZE(data);

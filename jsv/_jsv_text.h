@@ -57,6 +57,29 @@ all_ascii(const unsigned char *s, Py_ssize_t n)
     return (acc & 0x8080808080808080ull) == 0;
 }
 
+/* The index of the first byte >= 0x80 at or after s[i] (n if none): 32 bytes a step while
+ * there is none, then 8, then one. */
+ALWAYS_INLINE Py_ssize_t
+first_non_ascii(const unsigned char *s, Py_ssize_t i, Py_ssize_t n)
+{
+    const uint64_t highs = 0x8080808080808080ull;
+    for (; i + 32 <= n; i += 32) {
+        uint64_t a, b, c, d;
+        memcpy(&a, s + i, 8);
+        memcpy(&b, s + i + 8, 8);
+        memcpy(&c, s + i + 16, 8);
+        memcpy(&d, s + i + 24, 8);
+        if ((a | b | c | d) & highs) break;
+    }
+    for (; i + 8 <= n; i += 8) {
+        uint64_t word;
+        memcpy(&word, s + i, 8);
+        if (word & highs) break;
+    }
+    while (i < n && s[i] < 0x80) i++;
+    return i;
+}
+
 /* The length of the valid UTF-8 sequence of a non-ASCII character at s[i] (i < n), or 0
  * where the bytes there are no such sequence, as Python's strict decoder takes it (no
  * overlong forms, no surrogates, nothing above U+10FFFF). */
@@ -205,12 +228,24 @@ rstrip_end(Parser *p, const void *data, int kind, Py_ssize_t start, Py_ssize_t e
     return end;
 }
 
-/* Whether doc[start:end] holds UTF-8 beyond ASCII (in a document parsed from bytes). */
+/* Whether doc[start:end] holds UTF-8 beyond ASCII (in a document parsed from bytes).
+ * Tokens come mostly in document order, and non-ASCII bytes are mostly rare: the parser
+ * keeps the position of the first one at or after a point it has passed (p->wide_at,
+ * found from p->wide_from), so that a token before it is known to be ASCII without
+ * reading it, and each byte is read about once for the whole document. */
 ALWAYS_INLINE int
 utf8_beyond_ascii(Parser *p, int kind, Py_ssize_t start, Py_ssize_t end)
 {
-    return kind == PyUnicode_1BYTE_KIND && p->utf8 &&
-           !all_ascii((const unsigned char *)p->data + start, end - start);
+    if (kind != PyUnicode_1BYTE_KIND || !p->utf8) return 0;
+    if (UNLIKELY(start < p->wide_from)) {
+        /* behind the point (a map read again): its own bytes */
+        return !all_ascii((const unsigned char *)p->data + start, end - start);
+    }
+    if (p->wide_at < start) {
+        p->wide_from = start;
+        p->wide_at = first_non_ascii((const unsigned char *)p->data, start, p->n);
+    }
+    return p->wide_at < end;
 }
 
 /* A new str of doc[start:end], whose bytes are known to be UTF-8 beyond ASCII or not

@@ -354,6 +354,23 @@ def test_the_c_executor_decodes_fitting_documents_itself() -> None:
     assert session == jsv.loads(seed_sample(), type=SessionInfo, trim=True)
 
 
+@pytest.mark.parametrize(
+    ("doc", "expected"),
+    [
+        # f twice: C reads this map again from its text, behind the bytes it has passed
+        ('{f:"é,1",e:{k:ü},f:zß}', Plain(e={"k": "ü"}, f="zß")),
+        ("{e:{k:ü},f:x,f:é}", Plain(e={"k": "ü"}, f="é")),
+        ("{f:ascii,e:{k:v},f:ok}", Plain(e={"k": "v"}, f="ok")),
+        ("{e:{ü:[a,ß,c]},f:→}", Plain(e={"ü": ["a", "ß", "c"]}, f="→")),
+    ],
+)
+def test_utf8_bytes_read_again_or_in_order(doc: str, expected: Plain) -> None:
+    decoder = Decoder(Plain)
+    assert decoded_in_c(decoder, doc.encode()) == expected
+    assert decoder.decode(doc.encode()) == decoder._decode_tree(doc.encode()) == expected
+    assert jsv.loads(doc.encode()) == jsv.loads(doc)
+
+
 def test_fallbacks_give_the_pure_errors() -> None:
     decoder = Decoder(Everything)
     with pytest.raises(jsv.ValidationError) as info:
