@@ -747,6 +747,10 @@ typedef struct {
  * instead of a scan of all its ancestors (which made a 200-deep document quadratic). */
 #define OPEN_LINEAR 8
 
+/* The first open set lives in the encoder and is zeroed when first needed: a deep
+ * document then allocates nothing for it until OPEN_LOCAL / 2 containers are in it. */
+#define OPEN_LOCAL 512
+
 typedef struct {
     JsvState *st; /* the module's state */
     Writer w;
@@ -766,6 +770,7 @@ typedef struct {
     PyObject *set_key;    /* the sort key for sets, created on first use */
     PyObject **open_set;  /* the containers of frames >= OPEN_LINEAR; NULL until needed */
     size_t open_mask;     /* its size - 1 (a power of two) */
+    PyObject *open_local[OPEN_LOCAL]; /* the first open_set */
 } Encoder;
 
 ALWAYS_INLINE size_t
@@ -802,14 +807,19 @@ static int
 open_set_add(Encoder *e, PyObject *obj)
 {
     size_t count = (size_t)(e->depth + 1 - OPEN_LINEAR); /* already in the set */
-    if (e->open_set == NULL || 2 * (count + 1) > e->open_mask + 1) {
-        size_t size = e->open_set == NULL ? 512 : 4 * (e->open_mask + 1);
+    if (e->open_set == NULL) {
+        memset(e->open_local, 0, sizeof(e->open_local));
+        e->open_set = e->open_local;
+        e->open_mask = OPEN_LOCAL - 1;
+    }
+    else if (2 * (count + 1) > e->open_mask + 1) {
+        size_t size = 4 * (e->open_mask + 1);
         PyObject **table = PyMem_Calloc(size, sizeof(PyObject *));
         if (table == NULL) {
             PyErr_NoMemory();
             return -1;
         }
-        PyMem_Free(e->open_set);
+        if (e->open_set != e->open_local) PyMem_Free(e->open_set);
         e->open_set = table;
         e->open_mask = size - 1;
         for (Py_ssize_t i = OPEN_LINEAR; i <= e->depth; i++) {
@@ -1920,7 +1930,7 @@ encode_impl(JsvState *st, PyObject *obj, PyObject *rename, PyObject *indent, PyO
 
     for (Py_ssize_t i = 0; i <= e.depth; i++) frame_clear(&e.frames[i]);
     if (e.frames != e.local) PyMem_Free(e.frames);
-    PyMem_Free(e.open_set);
+    if (e.open_set != e.open_local) PyMem_Free(e.open_set);
     vs_free(&e.values);
     writer_free(&e.w);
     Py_DECREF(rename_fn);
