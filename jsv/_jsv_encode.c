@@ -751,6 +751,14 @@ typedef struct {
  * document then allocates nothing for it until OPEN_LOCAL / 2 containers are in it. */
 #define OPEN_LOCAL 512
 
+/* A bit of a container's address, for a filter of the first open frames: a container
+ * whose bit is not set in the filter is none of theirs, and needs no comparison. */
+ALWAYS_INLINE uint64_t
+open_bit(PyObject *obj)
+{
+    return (uint64_t)1 << (((uint64_t)(uintptr_t)obj * 0x9E3779B97F4A7C15ULL) >> 58);
+}
+
 typedef struct {
     JsvState *st; /* the module's state */
     Writer w;
@@ -770,6 +778,10 @@ typedef struct {
     PyObject *set_key;    /* the sort key for sets, created on first use */
     PyObject **open_set;  /* the containers of frames >= OPEN_LINEAR; NULL until needed */
     size_t open_mask;     /* its size - 1 (a power of two) */
+    /* from a depth of OPEN_LINEAR, the open_bit() of the containers of frames 1 to
+     * OPEN_LINEAR - 1 (which stay while deeper frames come and go), so that a deep check
+     * compares them only on a matching bit; 0 until the first check that needs it */
+    uint64_t linear_bits;
     PyObject *open_local[OPEN_LOCAL]; /* the first open_set */
 } Encoder;
 
@@ -1155,18 +1167,24 @@ check_open(Encoder *e, PyObject *value)
         encoder_error_path(e, e->st->MSG_ENCODE_TOO_DEEP, 0, NULL);
         return -1;
     }
-    Py_ssize_t linear = e->depth < OPEN_LINEAR ? e->depth : OPEN_LINEAR - 1;
-    for (Py_ssize_t i = 1; i <= linear; i++) {
-        if (e->frames[i].container == value) {
-            encoder_error_path(e, e->st->MSG_CIRCULAR, 0, NULL);
-            return -1;
+    Py_ssize_t linear = e->depth;
+    if (e->depth >= OPEN_LINEAR) {
+        if (open_set_has(e, value)) goto circular;
+        linear = OPEN_LINEAR - 1;
+        if (e->linear_bits == 0) {
+            for (Py_ssize_t i = 1; i <= linear; i++) {
+                e->linear_bits |= open_bit(e->frames[i].container);
+            }
         }
+        if (!(e->linear_bits & open_bit(value))) return 0;
     }
-    if (e->depth >= OPEN_LINEAR && open_set_has(e, value)) {
-        encoder_error_path(e, e->st->MSG_CIRCULAR, 0, NULL);
-        return -1;
+    for (Py_ssize_t i = 1; i <= linear; i++) {
+        if (e->frames[i].container == value) goto circular;
     }
     return 0;
+circular:
+    encoder_error_path(e, e->st->MSG_CIRCULAR, 0, NULL);
+    return -1;
 }
 
 /* A dict (or a subclass, read by its items()) as the frame nf. 0, or -1. */
@@ -1329,7 +1347,12 @@ push_frame(Encoder *e, EncodeFrame *nf, PyObject *container, PyObject *hint)
 {
     nf->container = container;
     int in_set = e->depth + 1 >= OPEN_LINEAR;
-    int r = in_set ? open_set_add(e, container) : 0;
+    int r = 0;
+    if (in_set) {
+        /* the first frame in the set: the frames before it may have changed */
+        if (e->depth + 1 == OPEN_LINEAR) e->linear_bits = 0;
+        r = open_set_add(e, container);
+    }
     if (r == 0 && encoder_frames_reserve(e) < 0) {
         if (in_set) open_set_remove(e, container);
         r = -1;
@@ -1918,6 +1941,7 @@ encode_impl(JsvState *st, PyObject *obj, PyObject *rename, PyObject *indent, PyO
     e.set_key = NULL;
     e.open_set = NULL;
     e.open_mask = 0;
+    e.linear_bits = 0;
     memset(&e.frames[0], 0, sizeof(EncodeFrame));
     e.frames[0].kind = KIND_LIST;
     e.frames[0].iter_mode = ITER_SINGLE;
