@@ -13,6 +13,7 @@ import datetime as dt
 import decimal
 import enum
 import gc
+import itertools
 import json
 import math
 import os
@@ -378,6 +379,40 @@ def test_deep_encoding() -> None:
     loop.append(loop)
     same_encode(loop)
     same_encode({"a": [{"b": loop}]})
+
+
+def _chain(depth: int, back: int | None) -> list[Any]:
+    """Lists and maps alternating ``depth`` deep; the innermost holds the container at
+    level ``back`` (0 is the outermost) when it is given: a circular reference."""
+    levels: list[Any] = []
+    for level in range(depth):
+        levels.append([str(level)] if level % 2 else {"level": str(level)})
+    for outer, inner in itertools.pairwise(levels):
+        if isinstance(outer, list):
+            outer.append(inner)
+        else:
+            outer["next"] = inner
+    if back is not None:
+        innermost = levels[-1]
+        if isinstance(innermost, list):
+            innermost.append(levels[back])
+        else:
+            innermost["back"] = levels[back]
+    return levels[0]
+
+
+@pytest.mark.parametrize("back", [0, 1, 3, 6, 7, 8, 9, 15, 28, 29])
+@pytest.mark.parametrize("depth", [7, 8, 9, 10, 30, 300])
+def test_circular_references_at_every_depth(depth: int, back: int) -> None:
+    if back >= depth:
+        return
+    same_encode(_chain(depth, back))
+    # a document that went deep, came back up and goes deep again through other
+    # containers: the second chain's ancestors are not the first's
+    same_encode([_chain(depth, None), _chain(depth, back)])
+    same_encode({"a": _chain(depth + 3, None), "b": [[_chain(depth, back)]]})
+    with pytest.raises(jsv.EncodeError, match="Circular reference detected"):
+        C.encode([_chain(depth, None), _chain(depth, back)], None, None, None, False)
 
 
 def test_huge_strings() -> None:
