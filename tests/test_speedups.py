@@ -381,7 +381,7 @@ def test_deep_encoding() -> None:
     same_encode({"a": [{"b": loop}]})
 
 
-def _chain(depth: int, back: int | None) -> list[Any]:
+def _chain(depth: int, back: int | None) -> Any:
     """Lists and maps alternating ``depth`` deep; the innermost holds the container at
     level ``back`` (0 is the outermost) when it is given: a circular reference."""
     levels: list[Any] = []
