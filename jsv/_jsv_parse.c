@@ -81,30 +81,7 @@ text_of(JsvState *st, PyObject *data)
 static int
 valid_utf8(const unsigned char *s, Py_ssize_t n)
 {
-    Py_ssize_t i = 0;
-    while (i < n) {
-        /* ASCII 32 bytes at a time: four words' high bits, tested once */
-        while (i + 32 <= n) {
-            uint64_t a, b, c, d;
-            memcpy(&a, s + i, 8);
-            memcpy(&b, s + i + 8, 8);
-            memcpy(&c, s + i + 16, 8);
-            memcpy(&d, s + i + 24, 8);
-            if ((a | b | c | d) & 0x8080808080808080ull) break;
-            i += 32;
-        }
-        if (i + 8 <= n) {
-            uint64_t word;
-            memcpy(&word, s + i, 8);
-            if ((word & 0x8080808080808080ull) == 0) {
-                i += 8;
-                continue;
-            }
-        }
-        if (s[i] < 0x80) {
-            i++;
-            continue;
-        }
+    for (Py_ssize_t i = first_non_ascii(s, 0, n); i < n; i = first_non_ascii(s, i, n)) {
         Py_ssize_t len = utf8_sequence(s, i, n);
         if (len == 0) return 0;
         i += len;
